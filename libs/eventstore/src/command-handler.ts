@@ -1,0 +1,174 @@
+import { type Actor, DomainError, ErrorCodes, type EventCatalogue, type EventMetadata } from '@railyard/contracts';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import { upcastRecorded } from './catalogue.js';
+import type { Decider, DomainEvent } from './decider.js';
+import {
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from './port.js';
+
+/** Everything about a command that is not the command itself: who, when, why, and the HTTP preconditions. */
+export interface CommandContext {
+  actor: Actor;
+  now: Date;
+  correlationId: string;
+  causationId?: string;
+  traceparent?: string;
+  tracestate?: string;
+  /** The client's `If-Match`: the command applies only if the stream is still at this revision. */
+  expectedRevision?: bigint;
+  /** The client's `Idempotency-Key`: a retried command returns the first result and appends nothing. */
+  idempotencyKey?: string;
+  /** A digest of the request, so a key reused for a different request is refused rather than replayed. */
+  requestHash?: string;
+}
+
+export interface CommandResult<State> {
+  streamId: string;
+  state: State;
+  /** Revision of the stream's last event after the command (-1n: the stream does not exist). */
+  revision: bigint;
+  /** Events this command appended (or, when replayed, the ones its first execution appended). */
+  events: RecordedEvent[];
+  /** True when the result is the first execution's, returned for a retried idempotency key. */
+  replayed: boolean;
+}
+
+export interface CommandHandlerOptions<Command, Event extends DomainEvent, State> {
+  store: EventStore;
+  decider: Decider<Command, Event, State>;
+  catalogue: EventCatalogue;
+  /** How many times a command is re-decided after a concurrent write, when the client did not send If-Match. */
+  maxRetries?: number;
+}
+
+// Namespace for deterministic event ids of idempotent commands (RFC 9562 name-based UUIDs).
+const IDEMPOTENCY_NAMESPACE = '6f1c1d64-6f0e-4f7e-9a57-2b7d0c7a1e55';
+
+/** Loads a stream and folds it into state, upcasting stored events to their current schema. */
+export async function loadAggregate<Event extends DomainEvent, State>(
+  store: EventStore,
+  decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+  catalogue: EventCatalogue,
+  streamId: string,
+): Promise<{ state: State; revision: bigint; events: RecordedEvent[] }> {
+  const recorded = (await store.readStream(streamId)).map((e) => upcastRecorded(catalogue, e));
+  let state = decider.initialState;
+  for (const e of recorded) state = decider.evolve(state, { type: e.type, data: e.data } as Event);
+  const last = recorded.at(-1);
+  return { state, revision: last ? last.revision : -1n, events: recorded };
+}
+
+/**
+ * The command handler: load, fold, decide, append with the revision read; on a concurrent write, decide again
+ * (bounded). With If-Match, a mismatch is the client's problem (412), never retried.
+ */
+export function createCommandHandler<Command, Event extends DomainEvent, State>(
+  options: CommandHandlerOptions<Command, Event, State>,
+) {
+  const { store, decider, catalogue } = options;
+  const maxRetries = options.maxRetries ?? 5;
+
+  function toAppend(events: Event[], ctx: CommandContext, streamId: string): EventToAppend[] {
+    return events.map((event, index) => {
+      const definition = catalogue[event.type];
+      if (!definition) throw new Error(`event type ${event.type} is not in the catalogue`);
+      // An event that does not parse is never appended (DESIGN §4).
+      const data = definition.schema.parse(event.data) as Record<string, unknown>;
+      const metadata: EventMetadata = {
+        occurredAt: ctx.now.toISOString(),
+        actor: ctx.actor,
+        correlationId: ctx.correlationId,
+        causationId: ctx.causationId ?? ctx.correlationId,
+        schemaVersion: definition.version,
+        ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
+        ...(ctx.tracestate ? { tracestate: ctx.tracestate } : {}),
+        ...(ctx.idempotencyKey ? { idempotencyKey: ctx.idempotencyKey, requestHash: ctx.requestHash } : {}),
+      };
+      const id = ctx.idempotencyKey
+        ? uuidv5(`${streamId}\u0000${ctx.actor.id}\u0000${ctx.idempotencyKey}\u0000${index}`, IDEMPOTENCY_NAMESPACE)
+        : uuidv7();
+      return { id, type: event.type, data, metadata };
+    });
+  }
+
+  function replay(streamId: string, loaded: { events: RecordedEvent[] }, ctx: CommandContext) {
+    const key = ctx.idempotencyKey;
+    if (!key) return undefined;
+    const first = loaded.events.filter(
+      (e) => e.metadata.idempotencyKey === key && e.metadata.actor.id === ctx.actor.id,
+    );
+    if (first.length === 0) return undefined;
+    if (ctx.requestHash && first[0]!.metadata.requestHash !== ctx.requestHash) {
+      throw new DomainError(
+        'validation',
+        ErrorCodes.IDEMPOTENCY_KEY_REUSED,
+        'This Idempotency-Key was already used for a different request.',
+      );
+    }
+    const lastRevision = first.at(-1)!.revision;
+    const upTo = loaded.events.filter((e) => e.revision <= lastRevision);
+    let state = decider.initialState;
+    for (const e of upTo) state = decider.evolve(state, { type: e.type, data: e.data } as Event);
+    return { streamId, state, revision: lastRevision, events: first, replayed: true } satisfies CommandResult<State>;
+  }
+
+  return {
+    async handle(streamId: string, command: Command, ctx: CommandContext): Promise<CommandResult<State>> {
+      for (let attempt = 0; ; attempt++) {
+        const loaded = await loadAggregate(store, decider, catalogue, streamId);
+        const replayed = replay(streamId, loaded, ctx);
+        if (replayed) return replayed;
+        if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== loaded.revision) {
+          throw new DomainError(
+            'precondition',
+            ErrorCodes.PRECONDITION_FAILED,
+            `The resource is at revision ${loaded.revision}, not ${ctx.expectedRevision} as If-Match requires.`,
+            { currentRevision: Number(loaded.revision) },
+          );
+        }
+        const decided = decider.decide(command, loaded.state);
+        if (decided.length === 0) {
+          return { streamId, state: loaded.state, revision: loaded.revision, events: [], replayed: false };
+        }
+        const toWrite = toAppend(decided, ctx, streamId);
+        const expected: ExpectedRevision = loaded.revision < 0n ? 'noStream' : loaded.revision;
+        try {
+          const result = await store.append(streamId, toWrite, expected);
+          let state = loaded.state;
+          for (const e of decided) state = decider.evolve(state, e);
+          const firstRevision = result.nextExpectedRevision - BigInt(toWrite.length) + 1n;
+          const events: RecordedEvent[] = toWrite.map((e, i) => ({
+            ...e,
+            streamId,
+            revision: firstRevision + BigInt(i),
+            position: result.lastPosition - BigInt(toWrite.length - 1 - i),
+            createdAt: ctx.now,
+            hash: null,
+          }));
+          return { streamId, state, revision: result.nextExpectedRevision, events, replayed: false };
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          if (ctx.expectedRevision !== undefined) {
+            throw new DomainError(
+              'precondition',
+              ErrorCodes.PRECONDITION_FAILED,
+              'The resource changed since the revision If-Match names.',
+              { currentRevision: error.actual === 'noStream' ? -1 : Number(error.actual) },
+            );
+          }
+          if (attempt >= maxRetries) {
+            throw new DomainError(
+              'concurrency',
+              ErrorCodes.CONCURRENCY_CONFLICT,
+              `The resource kept changing while the command was applied (${attempt + 1} attempts).`,
+            );
+          }
+        }
+      }
+    },
+  };
+}
