@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import pg from 'pg';
 
 export interface TestInfra {
@@ -7,10 +8,15 @@ export interface TestInfra {
   databaseUrl: string;
   natsUrl: string;
   /** Where each one came from, for the test output. */
-  source: { postgres: 'env' | 'container'; nats: 'env' | 'container' };
+  source: { postgres: 'env' | 'local' | 'container'; nats: 'env' | 'local' | 'container' };
 }
 
 let infraPromise: Promise<TestInfra> | undefined;
+let postgresPromise: Promise<{ url: string; source: 'env' | 'local' | 'container' }> | undefined;
+let natsPromise: Promise<{ url: string; source: 'env' | 'local' | 'container' }> | undefined;
+
+const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+const LOCAL_NATS = 'nats://127.0.0.1:4222';
 
 function dockerAvailable(): boolean {
   try {
@@ -21,53 +27,65 @@ function dockerAvailable(): boolean {
   }
 }
 
-async function startContainers(needPostgres: boolean, needNats: boolean) {
-  // Imported lazily: testcontainers is only touched where a Docker engine exists.
-  const { GenericContainer, Wait } = await import('testcontainers');
-  let databaseUrl: string | undefined;
-  let natsUrl: string | undefined;
-  if (needPostgres) {
+/** Whether something accepts TCP connections on host:port (a local service the machine already runs). */
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function missing(what: string, variable: string, example: string): Error {
+  return new Error(
+    `Integration tests need ${what}: set ${variable} (e.g. ${variable}=${example}), run one on its default local port, or run where a Docker engine is available so testcontainers can start one.`,
+  );
+}
+
+/**
+ * The Postgres server tests run against: `DATABASE_URL` when set, else one listening on 127.0.0.1:5432, else a
+ * container where a Docker engine exists, else a clear failure naming what is missing.
+ */
+export function testPostgres() {
+  postgresPromise ??= (async () => {
+    if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, source: 'env' as const };
+    if (await reachable('127.0.0.1', 5432)) return { url: LOCAL_POSTGRES, source: 'local' as const };
+    if (!dockerAvailable()) throw missing('PostgreSQL', 'DATABASE_URL', LOCAL_POSTGRES);
+    // Imported lazily: testcontainers is only touched where a Docker engine exists.
+    const { GenericContainer, Wait } = await import('testcontainers');
     const c = await new GenericContainer('postgres:17')
       .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' })
       .withExposedPorts(5432)
       .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
       .start();
-    databaseUrl = `postgres://postgres@${c.getHost()}:${c.getMappedPort(5432)}/postgres`;
-  }
-  if (needNats) {
-    const c = await new GenericContainer('nats:2.10').withCommand(['-js']).withExposedPorts(4222).start();
-    natsUrl = `nats://${c.getHost()}:${c.getMappedPort(4222)}`;
-  }
-  return { databaseUrl, natsUrl };
+    return { url: `postgres://postgres@${c.getHost()}:${c.getMappedPort(5432)}/postgres`, source: 'container' as const };
+  })();
+  return postgresPromise;
 }
 
-/**
- * The Postgres and NATS that tests run against: `DATABASE_URL` / `NATS_URL` when set, else containers where a
- * Docker engine exists, else a clear failure naming what is missing. Resolved once per test file.
- */
+/** The NATS server (with JetStream) tests run against, found the same way as {@link testPostgres}. */
+export function testNats() {
+  natsPromise ??= (async () => {
+    if (process.env.NATS_URL) return { url: process.env.NATS_URL, source: 'env' as const };
+    if (await reachable('127.0.0.1', 4222)) return { url: LOCAL_NATS, source: 'local' as const };
+    if (!dockerAvailable()) throw missing('NATS with JetStream', 'NATS_URL', LOCAL_NATS);
+    const { GenericContainer } = await import('testcontainers');
+    const c = await new GenericContainer('nats:2.10').withCommand(['-js']).withExposedPorts(4222).start();
+    return { url: `nats://${c.getHost()}:${c.getMappedPort(4222)}`, source: 'container' as const };
+  })();
+  return natsPromise;
+}
+
+/** Both Postgres and NATS, for tests that need the whole infrastructure. */
 export function testInfra(): Promise<TestInfra> {
   infraPromise ??= (async () => {
-    let databaseUrl = process.env.DATABASE_URL;
-    let natsUrl = process.env.NATS_URL;
-    const source: TestInfra['source'] = { postgres: 'env', nats: 'env' };
-    if (!databaseUrl || !natsUrl) {
-      if (!dockerAvailable()) {
-        const missing = [!databaseUrl && 'DATABASE_URL', !natsUrl && 'NATS_URL'].filter(Boolean).join(' and ');
-        throw new Error(
-          `Integration tests need Postgres and NATS JetStream: set ${missing} (e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres NATS_URL=nats://127.0.0.1:4222), or run where a Docker engine is available so testcontainers can start them.`,
-        );
-      }
-      const started = await startContainers(!databaseUrl, !natsUrl);
-      if (!databaseUrl) {
-        databaseUrl = started.databaseUrl!;
-        source.postgres = 'container';
-      }
-      if (!natsUrl) {
-        natsUrl = started.natsUrl!;
-        source.nats = 'container';
-      }
-    }
-    return { databaseUrl, natsUrl, source };
+    const [postgres, nats] = await Promise.all([testPostgres(), testNats()]);
+    return { databaseUrl: postgres.url, natsUrl: nats.url, source: { postgres: postgres.source, nats: nats.source } };
   })();
   return infraPromise;
 }
@@ -95,7 +113,7 @@ function withDatabase(url: string, database: string): string {
  * Test files run in parallel without seeing each other's tables or events.
  */
 export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
-  const { databaseUrl } = await testInfra();
+  const { url: databaseUrl } = await testPostgres();
   const safe =
     label
       .toLowerCase()

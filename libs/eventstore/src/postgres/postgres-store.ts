@@ -1,0 +1,246 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
+import {
+  type AllFilter,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  WrongExpectedRevisionError,
+} from '../port.js';
+import { schemaSql } from './schema.js';
+
+export interface PostgresEventStoreOptions {
+  connectionString?: string;
+  /** Share a pool with the caller instead of opening one (the caller then closes it). */
+  pool?: pg.Pool;
+  schema?: string;
+  /** How often a subscription polls when idle; appends through this instance wake it at once. */
+  pollIntervalMs?: number;
+  poolSize?: number;
+}
+
+const SCHEMA_RE = /^[a-z_][a-z0-9_]*$/;
+const COLUMNS = `global_position, stream_id, stream_revision, id, type, data, metadata, created_at, encode(hash, 'hex') AS hash`;
+
+interface EventRow {
+  global_position: string;
+  stream_id: string;
+  stream_revision: string;
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: RecordedEvent['metadata'];
+  created_at: Date;
+  hash: string | null;
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    streamId: row.stream_id,
+    revision: BigInt(row.stream_revision),
+    position: BigInt(row.global_position),
+    id: row.id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    createdAt: row.created_at,
+    hash: row.hash,
+  };
+}
+
+function expectedCode(expected: ExpectedRevision): bigint {
+  if (expected === 'noStream') return -1n;
+  if (expected === 'any') return -2n;
+  if (expected === 'streamExists') return -3n;
+  if (expected < 0n) throw new RangeError(`expected revision must be ≥ 0, got ${expected}`);
+  return expected;
+}
+
+/** Serialises a schema change across processes: replicas starting together would race on CREATE. */
+async function applySchema(pool: pg.Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`railyard:eventstore-schema:${schema}`]);
+    await client.query(schemaSql(schema));
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Builds the WHERE fragment and parameters of a global read. */
+function allQuery(schema: string, options: ReadAllOptions, columns = COLUMNS) {
+  const params: unknown[] = [(options.after ?? 0n).toString()];
+  const where = ['global_position > $1', 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())'];
+  const filter = options.filter;
+  if (filter?.categories) {
+    params.push(filter.categories);
+    where.push(`category = ANY($${params.length}::text[])`);
+  }
+  if (filter?.eventTypes) {
+    params.push(filter.eventTypes);
+    where.push(`type = ANY($${params.length}::text[])`);
+  }
+  let sql = `SELECT ${columns} FROM ${schema}.events WHERE ${where.join(' AND ')} ORDER BY global_position`;
+  if (options.limit !== undefined) {
+    params.push(options.limit);
+    sql += ` LIMIT $${params.length}`;
+  }
+  return { sql, params };
+}
+
+/**
+ * The Postgres-backed event store (the default). One table `<schema>.events`, appended through a stored
+ * function in one round trip; see schema.ts for the ordering and tamper-evidence argument.
+ */
+export function createPostgresEventStore(options: PostgresEventStoreOptions): EventStore & {
+  readonly pool: pg.Pool;
+  readonly schema: string;
+  ready(): Promise<void>;
+} {
+  const schema = options.schema ?? 'eventstore';
+  if (!SCHEMA_RE.test(schema)) throw new TypeError(`invalid schema name: ${schema}`);
+  const ownsPool = !options.pool;
+  const pool =
+    options.pool ??
+    new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, application_name: 'railyard-eventstore' });
+  // An idle client dropped by the server (restart, DROP DATABASE … FORCE) must not crash the process;
+  // the pool replaces it on next use.
+  if (ownsPool) pool.on('error', () => {});
+  const pollIntervalMs = options.pollIntervalMs ?? 50;
+  const ready = applySchema(pool, schema);
+  // Avoid an unhandled rejection before the first call awaits it; the error surfaces on that call.
+  ready.catch(() => {});
+  const wakers = new Set<() => void>();
+  // Bumped on every local append, so a subscription that read while an append landed does not go to sleep.
+  let appendSeq = 0;
+  let closed = false;
+
+  const wakeSubscribers = () => {
+    appendSeq++;
+    for (const wake of wakers) wake();
+  };
+
+  async function readAll(readOptions: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    await ready;
+    const { sql, params } = allQuery(schema, readOptions);
+    const { rows } = await pool.query<EventRow>(sql, params);
+    return rows.map(toRecorded);
+  }
+
+  return {
+    kind: 'postgres',
+    pool,
+    schema,
+    ready: () => ready,
+
+    async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+      await ready;
+      const payload = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })));
+      try {
+        const { rows } = await pool.query<{ next_revision: string; last_position: string }>(
+          `SELECT next_revision, last_position FROM ${schema}.append_events($1, $2, $3::jsonb)`,
+          [streamId, expectedCode(expected).toString(), payload],
+        );
+        const row = rows[0]!;
+        wakeSubscribers();
+        return { nextExpectedRevision: BigInt(row.next_revision), lastPosition: BigInt(row.last_position) };
+      } catch (error) {
+        const e = error as pg.DatabaseError;
+        if (e.code === 'RY001') {
+          const actual = e.detail === 'noStream' || !e.detail ? 'noStream' : BigInt(e.detail);
+          throw new WrongExpectedRevisionError(streamId, expected, actual);
+        }
+        if (e.code === '23505' && e.constraint === 'events_stream_revision_key') {
+          // A concurrent writer appended between our read and insert: report what the stream is now.
+          const { rows } = await pool.query<{ r: string | null }>(
+            `SELECT max(stream_revision) AS r FROM ${schema}.events WHERE stream_id = $1`,
+            [streamId],
+          );
+          const r = rows[0]?.r;
+          throw new WrongExpectedRevisionError(streamId, expected, r === null || r === undefined ? 'noStream' : BigInt(r));
+        }
+        throw error;
+      }
+    },
+
+    async readStream(streamId: string, readOptions: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+      await ready;
+      const backwards = readOptions.direction === 'backwards';
+      const params: unknown[] = [streamId];
+      let sql = `SELECT ${COLUMNS} FROM ${schema}.events WHERE stream_id = $1`;
+      if (readOptions.from !== undefined) {
+        params.push(readOptions.from.toString());
+        sql += backwards ? ` AND stream_revision <= $2` : ` AND stream_revision >= $2`;
+      }
+      sql += ` ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'}`;
+      if (readOptions.limit !== undefined) {
+        params.push(readOptions.limit);
+        sql += ` LIMIT $${params.length}`;
+      }
+      const { rows } = await pool.query<EventRow>(sql, params);
+      return rows.map(toRecorded);
+    },
+
+    readAll,
+
+    async *subscribe(subOptions: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
+      const batchSize = subOptions.batchSize ?? 500;
+      const signal = subOptions.signal;
+      let after = subOptions.after ?? 0n;
+      while (!closed && !signal?.aborted) {
+        const seqBefore = appendSeq;
+        const batch = await readAll({ after, limit: batchSize, filter: subOptions.filter });
+        for (const event of batch) {
+          if (signal?.aborted || closed) return;
+          yield event;
+          after = event.position;
+        }
+        if (batch.length < batchSize && seqBefore === appendSeq) {
+          // Caught up: wait for a local append, the poll interval, or the end of the subscription.
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              clearTimeout(timer);
+              wakers.delete(done);
+              signal?.removeEventListener('abort', done);
+              resolve();
+            };
+            const timer = setTimeout(done, pollIntervalMs);
+            wakers.add(done);
+            signal?.addEventListener('abort', done, { once: true });
+          });
+        }
+      }
+    },
+
+    async headPosition(filter?: AllFilter): Promise<bigint> {
+      await ready;
+      const { sql, params } = allQuery(schema, { filter }, 'max(global_position) AS p');
+      const { rows } = await pool.query<{ p: string | null }>(sql.replace(/ ORDER BY global_position$/, ''), params);
+      return rows[0]?.p ? BigInt(rows[0].p) : 0n;
+    },
+
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+
+    async close() {
+      closed = true;
+      wakeSubscribers();
+      // Give an in-flight subscription poll a moment to notice before the pool goes away.
+      await delay(1);
+      if (ownsPool) await pool.end();
+    },
+  };
+}
+
+export type PostgresEventStore = ReturnType<typeof createPostgresEventStore>;
