@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { type Actor, DomainError, ErrorCodes, type EventCatalogue, type EventMetadata } from '@railyard/contracts';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { upcastRecorded } from './catalogue.js';
@@ -70,7 +71,7 @@ export function createCommandHandler<Command, Event extends DomainEvent, State>(
   options: CommandHandlerOptions<Command, Event, State>,
 ) {
   const { store, decider, catalogue } = options;
-  const maxRetries = options.maxRetries ?? 5;
+  const maxRetries = options.maxRetries ?? 10;
 
   function toAppend(events: Event[], ctx: CommandContext, streamId: string): EventToAppend[] {
     return events.map((event, index) => {
@@ -167,6 +168,8 @@ export function createCommandHandler<Command, Event extends DomainEvent, State>(
               `The resource kept changing while the command was applied (${attempt + 1} attempts).`,
             );
           }
+          // Full jitter (exponential, capped): contenders on a hot stream spread out instead of colliding again.
+          await delay(Math.random() * Math.min(2 ** attempt * 2, 100));
         }
       }
     },
