@@ -49,6 +49,16 @@ export interface CommandHandlerOptions<Command, Event extends DomainEvent, State
 // Namespace for deterministic event ids of idempotent commands (RFC 9562 name-based UUIDs).
 const IDEMPOTENCY_NAMESPACE = '6f1c1d64-6f0e-4f7e-9a57-2b7d0c7a1e55';
 
+/**
+ * The id of an aggregate a command creates: a fresh UUIDv7, or — when the client sent an Idempotency-Key — a
+ * name-based UUID of (purpose, actor, key), so a retried create addresses the same stream and is replayed there
+ * instead of creating a twin.
+ */
+export function newAggregateId(ctx: Pick<CommandContext, 'actor' | 'idempotencyKey'>, purpose: string): string {
+  if (!ctx.idempotencyKey) return uuidv7();
+  return uuidv5(`${purpose}\u0000${ctx.actor.id}\u0000${ctx.idempotencyKey}`, IDEMPOTENCY_NAMESPACE);
+}
+
 /** Loads a stream and folds it into state, upcasting stored events to their current schema. */
 export async function loadAggregate<Event extends DomainEvent, State>(
   store: EventStore,

@@ -24,7 +24,8 @@ const frozen: ReleaseEvent = {
 };
 
 const release = spec(releaseDecider);
-const cmd = <C extends ReleaseCommand>(c: Omit<C, 'at'> & { at?: Date }): C => ({ at, ...c }) as C;
+type WithoutAt<C> = C extends unknown ? Omit<C, 'at'> & { at?: Date } : never;
+const cmd = (c: WithoutAt<ReleaseCommand>): ReleaseCommand => ({ at, ...c }) as ReleaseCommand;
 
 describe('release decider', () => {
   describe('when no release exists', () => {

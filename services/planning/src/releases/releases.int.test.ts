@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PlanningFixture, startPlanning } from '../test-support/planning-fixture.js';
+
+// A release through its thin-slice life over HTTP: plan → scope → freeze, with the errors a client can hit.
+describe('releases over HTTP', () => {
+  let f: PlanningFixture;
+  let manager: { authorization: string };
+  let developer: { authorization: string };
+
+  beforeAll(async () => {
+    f = await startPlanning('releasesHttp');
+    manager = await f.auth('rm-ana', ['release-manager']);
+    developer = await f.auth('dev-bo', ['developer']);
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  const countEvents = async () => (await f.store.readAll({ filter: { categories: ['release'] } })).length;
+
+  async function plan(name = 'Winter 2026') {
+    const res = await f.app.inject({
+      method: 'POST',
+      url: '/releases',
+      headers: manager,
+      payload: { name, targetDate: '2026-12-15' },
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json() as { id: string; revision: number };
+  }
+
+  it('plans, scopes and freezes a release, recording the actor on every event', async () => {
+    const planned = await f.app.inject({
+      method: 'POST',
+      url: '/releases',
+      headers: manager,
+      payload: { name: '2026.12', targetDate: '2026-12-10' },
+    });
+    expect(planned.statusCode).toBe(201);
+    const release = planned.json();
+    expect(planned.headers.location).toBe(`/releases/${release.id}`);
+    expect(planned.headers.etag).toBe('"0"');
+    expect(release).toMatchObject({ name: '2026.12', status: 'draft', owner: 'rm-ana', scopeItems: [] });
+
+    const scoped = await f.app.inject({
+      method: 'POST',
+      url: `/releases/${release.id}/scope-items`,
+      headers: developer,
+      payload: { title: 'Refund API', team: 'payments', kind: 'feature', roadmapRef: 'RM-42' },
+    });
+    expect(scoped.statusCode).toBe(201);
+    expect(scoped.json().release).toMatchObject({ status: 'scoped', scopeItems: [{ title: 'Refund API', author: 'dev-bo' }] });
+
+    const frozen = await f.app.inject({
+      method: 'POST',
+      url: `/releases/${release.id}/freeze`,
+      headers: { ...manager, 'if-match': scoped.headers.etag as string },
+    });
+    expect(frozen.statusCode).toBe(200);
+    expect(frozen.headers.etag).toBe('"2"');
+    expect(frozen.json()).toMatchObject({ status: 'frozen' });
+
+    const got = await f.app.inject({ method: 'GET', url: `/releases/${release.id}`, headers: developer });
+    expect(got.json()).toMatchObject({ status: 'frozen', revision: 2 });
+    expect(got.headers.etag).toBe('"2"');
+
+    const events = await f.store.readStream(`release-${release.id}`);
+    expect(events.map((e) => [e.type, e.metadata.actor.id])).toEqual([
+      ['ReleasePlanned', 'rm-ana'],
+      ['ScopeItemAdded', 'dev-bo'],
+      ['ReleaseFrozen', 'rm-ana'],
+    ]);
+  });
+
+  it('gives one success and 29 × 412 to 30 concurrent freezes with the same If-Match, appending once', async () => {
+    const { id } = await plan('Race');
+    const scoped = await f.app.inject({
+      method: 'POST',
+      url: `/releases/${id}/scope-items`,
+      headers: manager,
+      payload: { title: 'Fix login', team: 'identity', kind: 'fix' },
+    });
+    const etag = scoped.headers.etag as string;
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        f.app.inject({ method: 'POST', url: `/releases/${id}/freeze`, headers: { ...manager, 'if-match': etag } }),
+      ),
+    );
+    const codes = responses.map((r) => r.statusCode).sort();
+    expect(codes.filter((c) => c === 200)).toHaveLength(1);
+    expect(codes.filter((c) => c === 412)).toHaveLength(29);
+    const refused = responses.find((r) => r.statusCode === 412)!;
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(refused.json().code).toBe('RAILYARD_PRECONDITION_FAILED');
+    const stream = await f.store.readStream(`release-${id}`);
+    expect(stream.filter((e) => e.type === 'ReleaseFrozen')).toHaveLength(1);
+  });
+
+  it('replays a retried create with the same Idempotency-Key: same release, nothing appended', async () => {
+    const headers = { ...manager, 'idempotency-key': 'create-spring-2027' };
+    const payload = { name: 'Spring 2027', targetDate: '2027-03-01' };
+    const first = await f.app.inject({ method: 'POST', url: '/releases', headers, payload });
+    const before = await countEvents();
+    const second = await f.app.inject({ method: 'POST', url: '/releases', headers, payload });
+    expect(second.statusCode).toBe(201);
+    expect(second.json().id).toBe(first.json().id);
+    expect(await countEvents()).toBe(before);
+    const reused = await f.app.inject({ method: 'POST', url: '/releases', headers, payload: { ...payload, name: 'Other' } });
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().code).toBe('RAILYARD_IDEMPOTENCY_KEY_REUSED');
+  });
+
+  describe('bad requests get problem+json 4xx and append nothing', () => {
+    const cases: [string, () => Promise<{ method: 'POST'; url: string; headers: Record<string, string>; payload?: string }>, number, string][] = [
+      ['malformed JSON', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'application/json' }, payload: '{"name": ' }), 400, 'RAILYARD_REQUEST_MALFORMED_JSON'],
+      ['a mistyped field', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 42, targetDate: '2026-12-10' }) }), 400, 'RAILYARD_REQUEST_INVALID'],
+      ['an impossible date', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', targetDate: '2026-02-30' }) }), 400, 'RAILYARD_REQUEST_INVALID'],
+      ['an unknown field', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', targetDate: '2026-12-10', priority: 'high' }) }), 400, 'RAILYARD_REQUEST_INVALID'],
+      ['an oversized body', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), targetDate: '2026-12-10' }) }), 413, 'RAILYARD_REQUEST_TOO_LARGE'],
+      ['no credentials', async () => ({ method: 'POST', url: '/releases', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', targetDate: '2026-12-10' }) }), 401, 'RAILYARD_AUTH_MISSING'],
+      ['a forged token', async () => ({ method: 'POST', url: '/releases', headers: { authorization: `${manager.authorization.slice(0, -4)}AAAA`, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', targetDate: '2026-12-10' }) }), 401, 'RAILYARD_AUTH_INVALID'],
+      ['the wrong role', async () => ({ method: 'POST', url: '/releases', headers: { ...developer, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', targetDate: '2026-12-10' }) }), 403, 'RAILYARD_AUTH_FORBIDDEN'],
+      ['a date in the past', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', targetDate: '2020-01-01' }) }), 422, 'PLANNING_TARGET_DATE_PAST'],
+      ['a text body', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'text/plain' }, payload: 'name=x' }), 415, 'RAILYARD_REQUEST_UNSUPPORTED_MEDIA_TYPE'],
+    ];
+    for (const [what, request, status, code] of cases) {
+      it(`refuses ${what} with ${status} ${code}`, async () => {
+        const before = await countEvents();
+        const res = await f.app.inject(await request());
+        expect(res.statusCode).toBe(status);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.json()).toMatchObject({ status, code });
+        expect(await countEvents()).toBe(before);
+      });
+    }
+
+    it('refuses an illegal transition with 409 and a code', async () => {
+      const { id } = await plan('Empty');
+      const before = await countEvents();
+      const res = await f.app.inject({ method: 'POST', url: `/releases/${id}/freeze`, headers: manager });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('PLANNING_SCOPE_EMPTY');
+      expect(await countEvents()).toBe(before);
+    });
+
+    it('answers 404 with a code for a release that does not exist', async () => {
+      const res = await f.app.inject({
+        method: 'GET',
+        url: '/releases/0193a000-0000-7000-8000-000000000999',
+        headers: manager,
+      });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().code).toBe('PLANNING_RELEASE_NOT_FOUND');
+    });
+  });
+
+  it('lists releases from the projection, cursor-paginated, saying how far behind it is', async () => {
+    let last = '';
+    for (const name of ['List A', 'List B', 'List C']) last = (await plan(name)).id;
+    // Wait for the projection to pass the last event we wrote (not the store's head: the head a reader can see
+    // may lag behind a commit while an older transaction anywhere in the cluster is still running).
+    const [lastEvent] = await f.store.readStream(`release-${last}`, { direction: 'backwards', limit: 1 });
+    await f.releaseList.waitFor(lastEvent!.position, 10_000);
+    const head = await f.releaseList.position();
+    const first = await f.app.inject({ method: 'GET', url: '/releases?limit=2', headers: developer });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['x-projection-position']).toBe(head.toString());
+    expect(first.headers['x-projection-lag']).toBe('0');
+    const page1 = first.json();
+    expect(page1.items).toHaveLength(2);
+    const seen = [...page1.items];
+    let cursor = page1.nextCursor;
+    while (cursor) {
+      const next = (await f.app.inject({ method: 'GET', url: `/releases?limit=2&cursor=${cursor}`, headers: developer })).json();
+      seen.push(...next.items);
+      cursor = next.nextCursor;
+    }
+    const all = (await f.store.readAll({ filter: { categories: ['release'], eventTypes: ['ReleasePlanned'] } })).length;
+    expect(seen).toHaveLength(all);
+    expect(new Set(seen.map((r) => r.id)).size).toBe(all);
+    const frozen = (await f.app.inject({ method: 'GET', url: '/releases?status=frozen', headers: developer })).json();
+    expect(frozen.items.every((r: { status: string }) => r.status === 'frozen')).toBe(true);
+    expect(frozen.items.length).toBeGreaterThanOrEqual(2);
+    const bad = await f.app.inject({ method: 'GET', url: '/releases?cursor=nonsense', headers: developer });
+    expect(bad.statusCode).toBe(400);
+  });
+});
