@@ -1,8 +1,8 @@
-import { type Actor, defineEvent, DomainError, ErrorCodes, ruleViolated } from '@railyard/contracts';
+import { type Actor, DomainError, defineEvent, ErrorCodes, ruleViolated } from '@railyard/contracts';
 import { createTestDatabase, type TestDatabase } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createCommandHandler, type CommandContext } from './command-handler.js';
+import { type CommandContext, createCommandHandler } from './command-handler.js';
 import type { Decider } from './decider.js';
 import { createPostgresEventStore, type PostgresEventStore } from './postgres/postgres-store.js';
 
@@ -63,7 +63,9 @@ describe('command handler (Postgres store)', () => {
   });
 
   it('re-decides after concurrent writes when no If-Match is given, so every command lands', async () => {
-    await Promise.all(Array.from({ length: 20 }, () => handler.handle('counter-c', { type: 'Increment', by: 1 }, ctx())));
+    await Promise.all(
+      Array.from({ length: 20 }, () => handler.handle('counter-c', { type: 'Increment', by: 1 }, ctx())),
+    );
     const stored = await store.readStream('counter-c');
     expect(stored).toHaveLength(20);
   });
@@ -71,7 +73,9 @@ describe('command handler (Postgres store)', () => {
   it('with If-Match, exactly one of many concurrent commands wins; the rest fail the precondition', async () => {
     await handler.handle('counter-d', { type: 'Increment', by: 1 }, ctx());
     const results = await Promise.allSettled(
-      Array.from({ length: 30 }, () => handler.handle('counter-d', { type: 'Increment', by: 1 }, ctx({ expectedRevision: 0n }))),
+      Array.from({ length: 30 }, () =>
+        handler.handle('counter-d', { type: 'Increment', by: 1 }, ctx({ expectedRevision: 0n })),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) {

@@ -63,7 +63,10 @@ export function testPostgres() {
       .withExposedPorts(5432)
       .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
       .start();
-    return { url: `postgres://postgres@${c.getHost()}:${c.getMappedPort(5432)}/postgres`, source: 'container' as const };
+    return {
+      url: `postgres://postgres@${c.getHost()}:${c.getMappedPort(5432)}/postgres`,
+      source: 'container' as const,
+    };
   })();
   return postgresPromise;
 }

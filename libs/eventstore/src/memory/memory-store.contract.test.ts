@@ -1,5 +1,5 @@
-import { createMemoryEventStore } from './memory-store.js';
 import { eventStoreContract } from '../test-support/contract.js';
+import { createMemoryEventStore } from './memory-store.js';
 
 eventStoreContract('memory', async () => {
   const store = createMemoryEventStore();

@@ -36,7 +36,12 @@ export async function sealLog(pool: pg.Pool, schema = 'eventstore', maxEvents = 
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`railyard:sealer:${schema}`]);
-    const { rows } = await client.query<{ seal_no: string; from_position: string; to_position: string; event_count: number }>(
+    const { rows } = await client.query<{
+      seal_no: string;
+      from_position: string;
+      to_position: string;
+      event_count: number;
+    }>(
       `WITH last AS (SELECT seal_no, to_position, seal_hash FROM ${schema}.seals ORDER BY seal_no DESC LIMIT 1),
        range AS (
          SELECT global_position, hash FROM ${schema}.events
@@ -77,7 +82,12 @@ export async function sealLog(pool: pg.Pool, schema = 'eventstore', maxEvents = 
  * problem in global position order.
  */
 export async function verifyLog(pool: pg.Pool, schema = 'eventstore'): Promise<VerifyReport> {
-  const events = await pool.query<{ global_position: string; stream_id: string; stream_revision: string; reason: string }>(
+  const events = await pool.query<{
+    global_position: string;
+    stream_id: string;
+    stream_revision: string;
+    reason: string;
+  }>(
     `WITH chk AS (
        SELECT global_position, stream_id, stream_revision, hash,
               lag(stream_revision) OVER w AS prev_rev,
@@ -161,5 +171,26 @@ export async function verifyLog(pool: pg.Pool, schema = 'eventstore'): Promise<V
     sealsChecked: Number(sealStats.rows[0]?.n ?? 0),
     unsealedEvents: Number(unsealed.rows[0]?.n ?? 0),
     firstProblem: problems[0],
+  };
+}
+
+/**
+ * Seals the log every `intervalMs` until stopped. Every service may run one: the advisory lock inside sealLog
+ * makes concurrent sealers take turns, and each seal covers only what the previous one did not.
+ */
+export function startSealer(
+  pool: pg.Pool,
+  options: { schema?: string; intervalMs?: number; onError?: (error: unknown) => void } = {},
+): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = sealLog(pool, options.schema).catch((error) => options.onError?.(error));
+  }, options.intervalMs ?? 5000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
   };
 }

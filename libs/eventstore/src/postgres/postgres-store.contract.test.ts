@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@railyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventStoreContract, ev } from '../test-support/contract.js';
+import { ev, eventStoreContract } from '../test-support/contract.js';
 import { sealLog, verifyLog } from './integrity.js';
 import { createPostgresEventStore, type PostgresEventStore } from './postgres-store.js';
 

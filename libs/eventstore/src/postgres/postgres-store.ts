@@ -112,7 +112,11 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   const ownsPool = !options.pool;
   const pool =
     options.pool ??
-    new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, application_name: 'railyard-eventstore' });
+    new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      application_name: 'railyard-eventstore',
+    });
   // An idle client dropped by the server (restart, DROP DATABASE … FORCE) must not crash the process;
   // the pool replaces it on next use.
   if (ownsPool) pool.on('error', () => {});
@@ -143,9 +147,15 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
     schema,
     ready: () => ready,
 
-    async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+    async append(
+      streamId: string,
+      events: readonly EventToAppend[],
+      expected: ExpectedRevision,
+    ): Promise<AppendResult> {
       await ready;
-      const payload = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })));
+      const payload = JSON.stringify(
+        events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })),
+      );
       try {
         const { rows } = await pool.query<{ next_revision: string; last_position: string }>(
           `SELECT next_revision, last_position FROM ${schema}.append_events($1, $2, $3::jsonb)`,
@@ -167,7 +177,11 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
             [streamId],
           );
           const r = rows[0]?.r;
-          throw new WrongExpectedRevisionError(streamId, expected, r === null || r === undefined ? 'noStream' : BigInt(r));
+          throw new WrongExpectedRevisionError(
+            streamId,
+            expected,
+            r === null || r === undefined ? 'noStream' : BigInt(r),
+          );
         }
         throw error;
       }

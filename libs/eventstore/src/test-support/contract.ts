@@ -21,7 +21,12 @@ export const ev = (type: string, data: Record<string, unknown> = {}): EventToApp
 /** A stream name unique to one test, in a category unique to the suite run. */
 const uniq = () => randomUUID().replaceAll('-', '');
 
-async function collect(iter: AsyncIterable<RecordedEvent>, count: number, controller: AbortController, timeoutMs = 10_000) {
+async function collect(
+  iter: AsyncIterable<RecordedEvent>,
+  count: number,
+  controller: AbortController,
+  timeoutMs = 10_000,
+) {
   const out: RecordedEvent[] = [];
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   for await (const e of iter) {
@@ -37,7 +42,10 @@ async function collect(iter: AsyncIterable<RecordedEvent>, count: number, contro
  * The event store contract (DESIGN §4): every adapter runs this same suite. `create` returns a fresh store
  * whose log other suites do not write to concurrently (categories are unique per run anyway).
  */
-export function eventStoreContract(name: string, create: () => Promise<{ store: EventStore; dispose(): Promise<void> }>) {
+export function eventStoreContract(
+  name: string,
+  create: () => Promise<{ store: EventStore; dispose(): Promise<void> }>,
+) {
   describe(`event store contract: ${name}`, () => {
     let store: EventStore;
     let dispose: () => Promise<void>;
@@ -102,7 +110,11 @@ export function eventStoreContract(name: string, create: () => Promise<{ store: 
 
     it('reads a stream backwards, from a revision, with a limit', async () => {
       const s = stream();
-      await store.append(s, [0, 1, 2, 3, 4].map((i) => ev('N', { i })), 'noStream');
+      await store.append(
+        s,
+        [0, 1, 2, 3, 4].map((i) => ev('N', { i })),
+        'noStream',
+      );
       const ids = (es: RecordedEvent[]) => es.map((e) => Number(e.revision));
       expect(ids(await store.readStream(s, { from: 2n }))).toEqual([2, 3, 4]);
       expect(ids(await store.readStream(s, { from: 1n, limit: 2 }))).toEqual([1, 2]);
@@ -137,7 +149,11 @@ export function eventStoreContract(name: string, create: () => Promise<{ store: 
       const s = `${subCat}-${uniq()}`;
       await store.append(s, [ev('Before', { i: 0 })], 'noStream');
       const controller = new AbortController();
-      const received = collect(store.subscribe({ filter: { categories: [subCat] }, signal: controller.signal }), 3, controller);
+      const received = collect(
+        store.subscribe({ filter: { categories: [subCat] }, signal: controller.signal }),
+        3,
+        controller,
+      );
       await store.append(s, [ev('Live', { i: 1 })], 0n);
       await store.append(s, [ev('Live', { i: 2 })], 1n);
       const got = await received;
@@ -167,7 +183,8 @@ export function eventStoreContract(name: string, create: () => Promise<{ store: 
       await Promise.all(
         Array.from({ length: writers }, async (_, w) => {
           const s = `${wCat}-${w}`;
-          for (let i = 0; i < perWriter; i++) await store.append(s, [ev('Wrote', { w, i })], i === 0 ? 'noStream' : BigInt(i - 1));
+          for (let i = 0; i < perWriter; i++)
+            await store.append(s, [ev('Wrote', { w, i })], i === 0 ? 'noStream' : BigInt(i - 1));
         }),
       );
       const got = await received;
@@ -175,7 +192,9 @@ export function eventStoreContract(name: string, create: () => Promise<{ store: 
       expect(new Set(got.map((e) => e.id)).size).toBe(writers * perWriter);
       for (let i = 1; i < got.length; i++) expect(got[i]!.position > got[i - 1]!.position).toBe(true);
       for (let w = 0; w < writers; w++) {
-        expect(got.filter((e) => e.data.w === w).map((e) => e.data.i)).toEqual(Array.from({ length: perWriter }, (_, i) => i));
+        expect(got.filter((e) => e.data.w === w).map((e) => e.data.i)).toEqual(
+          Array.from({ length: perWriter }, (_, i) => i),
+        );
       }
     });
   });

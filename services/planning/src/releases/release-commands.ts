@@ -4,7 +4,11 @@ import { releaseDecider } from './domain/release.decide.js';
 
 /** The release aggregate's command handler and stream naming, shared by the release slices. */
 export function createReleaseCommands(store: EventStore) {
-  return createCommandHandler({ store, decider: releaseDecider, catalogue: releaseEvents as unknown as EventCatalogue });
+  return createCommandHandler({
+    store,
+    decider: releaseDecider,
+    catalogue: releaseEvents as unknown as EventCatalogue,
+  });
 }
 export type ReleaseCommands = ReturnType<typeof createReleaseCommands>;
 

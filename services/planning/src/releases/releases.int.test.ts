@@ -49,7 +49,10 @@ describe('releases over HTTP', () => {
       payload: { title: 'Refund API', team: 'payments', kind: 'feature', roadmapRef: 'RM-42' },
     });
     expect(scoped.statusCode).toBe(201);
-    expect(scoped.json().release).toMatchObject({ status: 'scoped', scopeItems: [{ title: 'Refund API', author: 'dev-bo' }] });
+    expect(scoped.json().release).toMatchObject({
+      status: 'scoped',
+      scopeItems: [{ title: 'Refund API', author: 'dev-bo' }],
+    });
 
     const frozen = await f.app.inject({
       method: 'POST',
@@ -105,23 +108,133 @@ describe('releases over HTTP', () => {
     expect(second.statusCode).toBe(201);
     expect(second.json().id).toBe(first.json().id);
     expect(await countEvents()).toBe(before);
-    const reused = await f.app.inject({ method: 'POST', url: '/releases', headers, payload: { ...payload, name: 'Other' } });
+    const reused = await f.app.inject({
+      method: 'POST',
+      url: '/releases',
+      headers,
+      payload: { ...payload, name: 'Other' },
+    });
     expect(reused.statusCode).toBe(422);
     expect(reused.json().code).toBe('RAILYARD_IDEMPOTENCY_KEY_REUSED');
   });
 
   describe('bad requests get problem+json 4xx and append nothing', () => {
-    const cases: [string, () => Promise<{ method: 'POST'; url: string; headers: Record<string, string>; payload?: string }>, number, string][] = [
-      ['malformed JSON', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'application/json' }, payload: '{"name": ' }), 400, 'RAILYARD_REQUEST_MALFORMED_JSON'],
-      ['a mistyped field', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 42, targetDate: '2026-12-10' }) }), 400, 'RAILYARD_REQUEST_INVALID'],
-      ['an impossible date', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', targetDate: '2026-02-30' }) }), 400, 'RAILYARD_REQUEST_INVALID'],
-      ['an unknown field', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', targetDate: '2026-12-10', priority: 'high' }) }), 400, 'RAILYARD_REQUEST_INVALID'],
-      ['an oversized body', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), targetDate: '2026-12-10' }) }), 413, 'RAILYARD_REQUEST_TOO_LARGE'],
-      ['no credentials', async () => ({ method: 'POST', url: '/releases', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', targetDate: '2026-12-10' }) }), 401, 'RAILYARD_AUTH_MISSING'],
-      ['a forged token', async () => ({ method: 'POST', url: '/releases', headers: { authorization: `${manager.authorization.slice(0, -4)}AAAA`, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', targetDate: '2026-12-10' }) }), 401, 'RAILYARD_AUTH_INVALID'],
-      ['the wrong role', async () => ({ method: 'POST', url: '/releases', headers: { ...developer, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', targetDate: '2026-12-10' }) }), 403, 'RAILYARD_AUTH_FORBIDDEN'],
-      ['a date in the past', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x', targetDate: '2020-01-01' }) }), 422, 'PLANNING_TARGET_DATE_PAST'],
-      ['a text body', async () => ({ method: 'POST', url: '/releases', headers: { ...manager, 'content-type': 'text/plain' }, payload: 'name=x' }), 415, 'RAILYARD_REQUEST_UNSUPPORTED_MEDIA_TYPE'],
+    const cases: [
+      string,
+      () => Promise<{ method: 'POST'; url: string; headers: Record<string, string>; payload?: string }>,
+      number,
+      string,
+    ][] = [
+      [
+        'malformed JSON',
+        async () => ({
+          method: 'POST',
+          url: '/releases',
+          headers: { ...manager, 'content-type': 'application/json' },
+          payload: '{"name": ',
+        }),
+        400,
+        'RAILYARD_REQUEST_MALFORMED_JSON',
+      ],
+      [
+        'a mistyped field',
+        async () => ({
+          method: 'POST',
+          url: '/releases',
+          headers: { ...manager, 'content-type': 'application/json' },
+          payload: JSON.stringify({ name: 42, targetDate: '2026-12-10' }),
+        }),
+        400,
+        'RAILYARD_REQUEST_INVALID',
+      ],
+      [
+        'an impossible date',
+        async () => ({
+          method: 'POST',
+          url: '/releases',
+          headers: { ...manager, 'content-type': 'application/json' },
+          payload: JSON.stringify({ name: 'x', targetDate: '2026-02-30' }),
+        }),
+        400,
+        'RAILYARD_REQUEST_INVALID',
+      ],
+      [
+        'an unknown field',
+        async () => ({
+          method: 'POST',
+          url: '/releases',
+          headers: { ...manager, 'content-type': 'application/json' },
+          payload: JSON.stringify({ name: 'x', targetDate: '2026-12-10', priority: 'high' }),
+        }),
+        400,
+        'RAILYARD_REQUEST_INVALID',
+      ],
+      [
+        'an oversized body',
+        async () => ({
+          method: 'POST',
+          url: '/releases',
+          headers: { ...manager, 'content-type': 'application/json' },
+          payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), targetDate: '2026-12-10' }),
+        }),
+        413,
+        'RAILYARD_REQUEST_TOO_LARGE',
+      ],
+      [
+        'no credentials',
+        async () => ({
+          method: 'POST',
+          url: '/releases',
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ name: 'x', targetDate: '2026-12-10' }),
+        }),
+        401,
+        'RAILYARD_AUTH_MISSING',
+      ],
+      [
+        'a forged token',
+        async () => ({
+          method: 'POST',
+          url: '/releases',
+          headers: { authorization: `${manager.authorization.slice(0, -4)}AAAA`, 'content-type': 'application/json' },
+          payload: JSON.stringify({ name: 'x', targetDate: '2026-12-10' }),
+        }),
+        401,
+        'RAILYARD_AUTH_INVALID',
+      ],
+      [
+        'the wrong role',
+        async () => ({
+          method: 'POST',
+          url: '/releases',
+          headers: { ...developer, 'content-type': 'application/json' },
+          payload: JSON.stringify({ name: 'x', targetDate: '2026-12-10' }),
+        }),
+        403,
+        'RAILYARD_AUTH_FORBIDDEN',
+      ],
+      [
+        'a date in the past',
+        async () => ({
+          method: 'POST',
+          url: '/releases',
+          headers: { ...manager, 'content-type': 'application/json' },
+          payload: JSON.stringify({ name: 'x', targetDate: '2020-01-01' }),
+        }),
+        422,
+        'PLANNING_TARGET_DATE_PAST',
+      ],
+      [
+        'a text body',
+        async () => ({
+          method: 'POST',
+          url: '/releases',
+          headers: { ...manager, 'content-type': 'text/plain' },
+          payload: 'name=x',
+        }),
+        415,
+        'RAILYARD_REQUEST_UNSUPPORTED_MEDIA_TYPE',
+      ],
     ];
     for (const [what, request, status, code] of cases) {
       it(`refuses ${what} with ${status} ${code}`, async () => {
@@ -171,7 +284,9 @@ describe('releases over HTTP', () => {
     const seen = [...page1.items];
     let cursor = page1.nextCursor;
     while (cursor) {
-      const next = (await f.app.inject({ method: 'GET', url: `/releases?limit=2&cursor=${cursor}`, headers: developer })).json();
+      const next = (
+        await f.app.inject({ method: 'GET', url: `/releases?limit=2&cursor=${cursor}`, headers: developer })
+      ).json();
       seen.push(...next.items);
       cursor = next.nextCursor;
     }

@@ -9,7 +9,13 @@ const Body = z.strictObject({
   title: z.string().trim().min(1).max(300),
   team: z.string().trim().min(1).max(100),
   kind: ScopeItemKind,
-  roadmapRef: z.string().trim().min(1).max(200).optional().describe('Required for features: the roadmap item delivered.'),
+  roadmapRef: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Required for features: the roadmap item delivered.'),
 });
 
 const Created = z.object({ itemId: z.uuid(), release: ReleaseView });

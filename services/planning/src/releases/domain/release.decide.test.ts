@@ -38,7 +38,12 @@ describe('release decider', () => {
       const trainId = '0193a000-0000-7000-8000-0000000000c1';
       release
         .when(cmd({ type: 'PlanRelease', actor: manager, releaseId, name: 'x', targetDate: '2026-11-26', trainId }))
-        .then([{ type: 'ReleasePlanned', data: { releaseId, name: 'x', targetDate: '2026-11-26', trainId, owner: manager.id } }]);
+        .then([
+          {
+            type: 'ReleasePlanned',
+            data: { releaseId, name: 'x', targetDate: '2026-11-26', trainId, owner: manager.id },
+          },
+        ]);
     });
     it('refuses a target date in the past', () => {
       release
@@ -63,17 +68,24 @@ describe('release decider', () => {
     it('adds a scope item authored by the actor', () => {
       release
         .given([planned])
-        .when(cmd({ type: 'AddScopeItem', actor: dev, itemId: itemA, title: 'Fix refunds', team: 'payments', kind: 'fix' }))
+        .when(
+          cmd({ type: 'AddScopeItem', actor: dev, itemId: itemA, title: 'Fix refunds', team: 'payments', kind: 'fix' }),
+        )
         .then([added(itemA, 'Fix refunds')]);
     });
     it('requires a roadmap reference for a feature', () => {
       release
         .given([planned])
-        .when(cmd({ type: 'AddScopeItem', actor: dev, itemId: itemA, title: 'New checkout', team: 'web', kind: 'feature' }))
+        .when(
+          cmd({ type: 'AddScopeItem', actor: dev, itemId: itemA, title: 'New checkout', team: 'web', kind: 'feature' }),
+        )
         .thenThrows(ErrorCodes.PLANNING_ROADMAP_REF_REQUIRED);
     });
     it('refuses to freeze an empty release', () => {
-      release.given([planned]).when(cmd({ type: 'FreezeRelease', actor: manager })).thenThrows(ErrorCodes.PLANNING_SCOPE_EMPTY);
+      release
+        .given([planned])
+        .when(cmd({ type: 'FreezeRelease', actor: manager }))
+        .thenThrows(ErrorCodes.PLANNING_SCOPE_EMPTY);
     });
   });
 
@@ -82,7 +94,9 @@ describe('release decider', () => {
     it('refuses the same title twice for one team, whatever the case', () => {
       release
         .given(history)
-        .when(cmd({ type: 'AddScopeItem', actor: dev, itemId: itemB, title: 'FIX REFUNDS', team: 'payments', kind: 'fix' }))
+        .when(
+          cmd({ type: 'AddScopeItem', actor: dev, itemId: itemB, title: 'FIX REFUNDS', team: 'payments', kind: 'fix' }),
+        )
         .thenThrows(ErrorCodes.PLANNING_SCOPE_ITEM_DUPLICATE);
     });
     it('removes an item, with the reason on the record', () => {
@@ -101,7 +115,9 @@ describe('release decider', () => {
       release
         .given([...history, added(itemB, 'Faster search')])
         .when(cmd({ type: 'FreezeRelease', actor: manager }))
-        .then([{ type: 'ReleaseFrozen', data: { releaseId, frozenAt: at.toISOString(), scopeItemIds: [itemA, itemB] } }]);
+        .then([
+          { type: 'ReleaseFrozen', data: { releaseId, frozenAt: at.toISOString(), scopeItemIds: [itemA, itemB] } },
+        ]);
     });
     it('goes back to draft when its last item is removed, so it cannot be frozen empty', () => {
       release
@@ -126,7 +142,10 @@ describe('release decider', () => {
         .thenThrows(ErrorCodes.PLANNING_FREEZE_ACTIVE);
     });
     it('refuses a second freeze', () => {
-      release.given(history).when(cmd({ type: 'FreezeRelease', actor: manager })).thenThrows(ErrorCodes.PLANNING_ALREADY_FROZEN);
+      release
+        .given(history)
+        .when(cmd({ type: 'FreezeRelease', actor: manager }))
+        .thenThrows(ErrorCodes.PLANNING_ALREADY_FROZEN);
     });
   });
 });

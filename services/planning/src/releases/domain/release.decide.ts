@@ -1,4 +1,12 @@
-import { type Actor, ErrorCodes, invalid, notFound, type ReleaseEvent, ruleViolated, type ScopeItemKind } from '@railyard/contracts';
+import {
+  type Actor,
+  ErrorCodes,
+  invalid,
+  notFound,
+  type ReleaseEvent,
+  ruleViolated,
+  type ScopeItemKind,
+} from '@railyard/contracts';
 import type { Decider } from '@railyard/eventstore';
 import { evolveRelease, initialReleaseState, type PlannedRelease, type ReleaseState } from './release.js';
 
@@ -35,9 +43,13 @@ function planned(state: ReleaseState): PlannedRelease {
 
 function notFrozen(release: PlannedRelease, what: string): void {
   if (release.status === 'frozen') {
-    throw ruleViolated(ErrorCodes.PLANNING_FREEZE_ACTIVE, `The release is frozen since ${release.frozenAt}: ${what} is not allowed.`, {
-      frozenAt: release.frozenAt,
-    });
+    throw ruleViolated(
+      ErrorCodes.PLANNING_FREEZE_ACTIVE,
+      `The release is frozen since ${release.frozenAt}: ${what} is not allowed.`,
+      {
+        frozenAt: release.frozenAt,
+      },
+    );
   }
 }
 
@@ -66,15 +78,22 @@ function addScopeItem(command: AddScopeItem, state: ReleaseState): ReleaseEvent[
   notFrozen(release, 'adding scope');
   // Features trace back to the roadmap they deliver (M1: scope aligned with business roadmaps).
   if (command.kind === 'feature' && !command.roadmapRef) {
-    throw invalid(ErrorCodes.PLANNING_ROADMAP_REF_REQUIRED, 'A feature needs a roadmapRef naming the roadmap item it delivers.');
+    throw invalid(
+      ErrorCodes.PLANNING_ROADMAP_REF_REQUIRED,
+      'A feature needs a roadmapRef naming the roadmap item it delivers.',
+    );
   }
   const duplicate = release.scope.find(
     (item) => item.team === command.team && item.title.toLowerCase() === command.title.toLowerCase(),
   );
   if (duplicate) {
-    throw ruleViolated(ErrorCodes.PLANNING_SCOPE_ITEM_DUPLICATE, `Team ${command.team} already has "${duplicate.title}" in scope.`, {
-      itemId: duplicate.id,
-    });
+    throw ruleViolated(
+      ErrorCodes.PLANNING_SCOPE_ITEM_DUPLICATE,
+      `Team ${command.team} already has "${duplicate.title}" in scope.`,
+      {
+        itemId: duplicate.id,
+      },
+    );
   }
   return [
     {

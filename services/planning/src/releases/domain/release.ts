@@ -38,7 +38,11 @@ export function evolveRelease(state: ReleaseState, event: ReleaseEvent): Release
     case 'ScopeItemAdded': {
       if (!state.exists) return state;
       const { itemId, title, team, kind, roadmapRef, author } = event.data;
-      return { ...state, status: 'scoped', scope: [...state.scope, { id: itemId, title, team, kind, roadmapRef, author }] };
+      return {
+        ...state,
+        status: 'scoped',
+        scope: [...state.scope, { id: itemId, title, team, kind, roadmapRef, author }],
+      };
     }
     case 'ScopeItemRemoved': {
       if (!state.exists) return state;

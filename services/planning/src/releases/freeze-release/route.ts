@@ -8,7 +8,12 @@ export const freezeReleaseRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async
     '/releases/:id/freeze',
     {
       config: { roles: ['release-manager'] },
-      schema: { summary: 'Freeze a release', tags: ['releases'], params: ReleaseIdParams, response: { 200: ReleaseView } },
+      schema: {
+        summary: 'Freeze a release',
+        tags: ['releases'],
+        params: ReleaseIdParams,
+        response: { 200: ReleaseView },
+      },
     },
     async (request, reply) => {
       const ctx = commandContext(request, { now: now() });

@@ -1,4 +1,4 @@
-import { ErrorCodes, notFound, releaseEvents, type EventCatalogue } from '@railyard/contracts';
+import { ErrorCodes, type EventCatalogue, notFound, releaseEvents } from '@railyard/contracts';
 import { loadAggregate } from '@railyard/eventstore';
 import { etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { releaseDecider } from '../domain/release.decide.js';

@@ -49,10 +49,14 @@ export const releaseListRoute: FastifyPluginAsyncZod<ReleaseListDeps> = async (a
     { schema: { summary: 'List releases', tags: ['releases'], querystring: Query, response: { 200: Page } } },
     async (request, reply) => {
       const { status, trainId, limit, cursor } = request.query;
-      let query = db.selectFrom('planning.release_list').selectAll()
+      let query = db
+        .selectFrom('planning.release_list')
+        .selectAll()
         // `date` as text: the pg driver would turn it into a local-midnight Date.
         .select(sql<string>`target_date::text`.as('target_day'))
-        .orderBy('target_date').orderBy('release_id').limit(limit + 1);
+        .orderBy('target_date')
+        .orderBy('release_id')
+        .limit(limit + 1);
       if (status) query = query.where('status', '=', status);
       if (trainId) query = query.where('train_id', '=', trainId);
       if (cursor) {

@@ -24,7 +24,13 @@ export const removeScopeItemRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = asy
       const ctx = commandContext(request, { now: now() });
       const result = await commands.handle(
         releaseStream(request.params.id),
-        { type: 'RemoveScopeItem', actor: ctx.actor, at: ctx.now, itemId: request.params.itemId, reason: request.query.reason },
+        {
+          type: 'RemoveScopeItem',
+          actor: ctx.actor,
+          at: ctx.now,
+          itemId: request.params.itemId,
+          reason: request.query.reason,
+        },
         ctx,
       );
       return reply.header('etag', etagOf(result.revision)).send(releaseView(result.state, result.revision));

@@ -1,0 +1,187 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { type Tracer, trace } from '@opentelemetry/api';
+import { categoriesOf, DEFAULT_SUBJECT_PREFIX, type ServiceName } from '@railyard/contracts';
+import type { EventStore } from '@railyard/eventstore';
+import type pg from 'pg';
+import { createAckWindow } from './ack-window.js';
+import { acquireAdvisoryLock, releaseAdvisoryLock } from './advisory-lock.js';
+import { describeError } from './errors.js';
+import { type MessagingLogger, silentLogger } from './logger.js';
+import { ensureMessagingSchema } from './messaging-schema.js';
+import { loadRelayCheckpoint, readRelayCheckpoint, writeRelayCheckpoint } from './relay-checkpoint.js';
+import { publishEvent } from './relay-publish.js';
+
+export interface RelayOptions {
+  store: EventStore;
+  js: JetStreamClient;
+  /** Holds the checkpoint table and the single-active advisory lock (one dedicated connection while running). */
+  pool: pg.Pool;
+  service: ServiceName;
+  /** Stream categories to relay; default: the categories the service owns. */
+  categories?: readonly string[];
+  /** Subject prefix (default `railyard`); tests use their own. */
+  subjectPrefix?: string;
+  /** Checkpoint row and lock key; default `<service>-relay`. Relays with the same name run single-active. */
+  relayName?: string;
+  /** Acknowledgements awaited per checkpoint write (default 100). */
+  batchSize?: number;
+  /** How often a standby retries the lock (default 1000 ms). */
+  lockPollMs?: number;
+  /** Pause before restarting after a failure (default 1000 ms). */
+  retryDelayMs?: number;
+  /** How long to wait for JetStream's acknowledgement of one publish (default 5000 ms). */
+  publishTimeoutMs?: number;
+  logger?: MessagingLogger;
+  /** Default: the global tracer provider's `@railyard/messaging` tracer. */
+  tracer?: Tracer;
+}
+
+/** standby: waiting for the lock; active: publishing; retrying: after a failure; stopped: after stop(). */
+export type RelayState = 'idle' | 'standby' | 'active' | 'retrying' | 'stopped';
+
+export interface RelayStatus {
+  state: RelayState;
+  /** Last checkpoint this instance wrote or read; null before it first became active. */
+  checkpoint: bigint | null;
+  /** Events acknowledged by JetStream since start, duplicates included. */
+  published: number;
+  /** Acknowledgements JetStream marked duplicate: republished after a crash and dropped by the dedup window. */
+  duplicates: number;
+  lastError: string | null;
+}
+
+export interface Relay {
+  readonly name: string;
+  /** Starts the relay loop in the background (standby until it holds the lock). */
+  start(): Promise<void>;
+  /** Stops gracefully: in-flight publishes are acknowledged and checkpointed, then the lock is released. */
+  stop(): Promise<void>;
+  status(): RelayStatus;
+  /** Relay lag in positions: the store's head for these categories minus the stored checkpoint. */
+  lag(): Promise<bigint>;
+}
+
+/**
+ * The outbox relay (DESIGN §4): tails a service's categories in the store from a checkpoint and publishes
+ * each event to JetStream, advancing the checkpoint only after acknowledgement. Single-active per name under
+ * a Postgres advisory lock; a failure restarts it from the checkpoint after `retryDelayMs`.
+ */
+export function createRelay(options: RelayOptions): Relay {
+  const name = options.relayName ?? `${options.service}-relay`;
+  const lockKey = `railyard.relay:${name}`;
+  const categories = options.categories ?? categoriesOf(options.service);
+  const filter = { categories };
+  const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
+  const batchSize = options.batchSize ?? 100;
+  const logger = options.logger ?? silentLogger;
+  const tracer = options.tracer ?? trace.getTracer('@railyard/messaging');
+  const status: RelayStatus = { state: 'idle', checkpoint: null, published: 0, duplicates: 0, lastError: null };
+  let controller: AbortController | undefined;
+  let running: Promise<void> | undefined;
+
+  /** Publishes from the checkpoint until `signal` aborts or something fails; returns after a graceful drain. */
+  async function pump(client: pg.PoolClient, signal: AbortSignal, connectionLost: AbortSignal): Promise<void> {
+    let after = await loadRelayCheckpoint(client, name);
+    status.checkpoint = after;
+    const reading = new AbortController();
+    const stopReading = () => reading.abort();
+    signal.addEventListener('abort', stopReading);
+    connectionLost.addEventListener('abort', stopReading);
+    const window = createAckWindow({
+      batchSize,
+      maxInFlight: batchSize * 2,
+      commit: async (position, acks) => {
+        await writeRelayCheckpoint(client, name, position);
+        status.checkpoint = position;
+        status.published += acks.length;
+        status.duplicates += acks.filter((a) => a.duplicate).length;
+      },
+      onFailure: stopReading,
+    });
+    try {
+      for await (const event of options.store.subscribe({ after, filter, signal: reading.signal, batchSize })) {
+        await window.add(
+          event.position,
+          publishEvent(options.js, tracer, prefix, event, options.publishTimeoutMs ?? 5000),
+        );
+        after = event.position;
+      }
+    } finally {
+      signal.removeEventListener('abort', stopReading);
+      connectionLost.removeEventListener('abort', stopReading);
+      // Graceful or not, settle what is in flight: a failure surfaces here, a clean stop checkpoints it.
+      await window.drain();
+    }
+    if (connectionLost.aborted) throw connectionLost.reason;
+    if (!signal.aborted) throw new Error('the store subscription ended');
+  }
+
+  /** One tenure: connect, wait for the lock as standby, then publish while active. */
+  async function runOnce(signal: AbortSignal): Promise<void> {
+    const client = await options.pool.connect();
+    const connectionLost = new AbortController();
+    const onError = (err: Error) => connectionLost.abort(err);
+    client.on('error', onError);
+    let failed = false;
+    try {
+      status.state = 'standby';
+      if (!(await acquireAdvisoryLock(client, lockKey, { pollMs: options.lockPollMs ?? 1000, signal }))) return;
+      status.state = 'active';
+      logger.info({ relay: name, categories }, 'relay active');
+      try {
+        await pump(client, signal, connectionLost.signal);
+      } finally {
+        if (!connectionLost.signal.aborted) await releaseAdvisoryLock(client, lockKey).catch(() => {});
+      }
+    } catch (err) {
+      failed = true;
+      throw err;
+    } finally {
+      client.off('error', onError);
+      // A failed tenure may have left the connection broken (or the lock held): discard it.
+      client.release(failed || connectionLost.signal.aborted);
+    }
+  }
+
+  async function loop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await runOnce(signal);
+      } catch (err) {
+        if (signal.aborted) break;
+        status.lastError = describeError(err);
+        status.state = 'retrying';
+        logger.error({ relay: name, err: status.lastError }, 'relay failed; restarting from its checkpoint');
+        await sleep(options.retryDelayMs ?? 1000, undefined, { signal }).catch(() => {});
+      }
+    }
+    status.state = 'stopped';
+  }
+
+  return {
+    name,
+    async start() {
+      if (running) return;
+      await ensureMessagingSchema(options.pool);
+      controller = new AbortController();
+      running = loop(controller.signal);
+    },
+    async stop() {
+      if (!running) return;
+      controller?.abort();
+      await running;
+      running = undefined;
+      logger.info({ relay: name, checkpoint: status.checkpoint?.toString() }, 'relay stopped');
+    },
+    status: () => ({ ...status }),
+    async lag() {
+      const [head, checkpoint] = await Promise.all([
+        options.store.headPosition(filter),
+        readRelayCheckpoint(options.pool, name),
+      ]);
+      const behind = head - (checkpoint ?? 0n);
+      return behind > 0n ? behind : 0n;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+
+/** A Kysely over whichever service schema: the read-model machinery does not know a service's tables. */
+// biome-ignore lint/suspicious/noExplicitAny: schema-agnostic by design, as Kysely's own Migration API (Kysely<any>).
+export type AnyDb = Kysely<any>;
+/** A transaction of an AnyDb: what projections and resets write through. */
+// biome-ignore lint/suspicious/noExplicitAny: see AnyDb.
+export type AnyTransaction = Transaction<any>;
+
+export interface CreateDbOptions {
+  /** Pool size when a connection string is given (default 10). Each running projection holds one connection. */
+  maxConnections?: number;
+  /** Shown in pg_stat_activity, so a DBA can tell services apart. */
+  applicationName?: string;
+  /** Told when an idle pooled connection dies (server restart, dropped database); default: console.warn. */
+  onIdleError?: (err: Error) => void;
+}
+
+/**
+ * A Kysely instance over Postgres. Given a pool, it uses (and on `destroy()`, ends) that pool.
+ * Note: pg returns `bigint` (int8) columns as strings unless the caller installs a type parser.
+ */
+export function createDb<DB>(connection: string | pg.Pool, options: CreateDbOptions = {}): Kysely<DB> {
+  let pool: pg.Pool;
+  if (typeof connection === 'string') {
+    pool = new pg.Pool({
+      connectionString: connection,
+      max: options.maxConnections ?? 10,
+      ...(options.applicationName ? { application_name: options.applicationName } : {}),
+    });
+    // Without a listener an idle client's error would crash the process; the pool replaces the client on next use.
+    pool.on('error', options.onIdleError ?? ((err) => console.warn('idle read-model connection failed', err.message)));
+  } else {
+    pool = connection;
+  }
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** The database name of a `postgres://…/<name>` URL. */
+export function databaseNameOf(url: string): string {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  if (!name) throw new Error(`database URL names no database: ${redact(url)}`);
+  return name;
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+// duplicate_database, and unique_violation on pg_database when two processes race through CREATE DATABASE.
+const ALREADY_EXISTS = new Set(['42P04', '23505']);
+
+/**
+ * Creates the database `url` points at when it does not exist yet, through the server's `postgres` database
+ * (DATABASE_URL defaults to `…/railyard`, which a fresh machine lacks). Safe to call concurrently.
+ */
+export async function ensureDatabase(url: string): Promise<{ created: boolean }> {
+  const name = databaseNameOf(url);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount) return { created: false };
+    try {
+      // CREATE DATABASE takes no parameters: the name is quoted as an identifier instead.
+      await client.query(`create database ${pg.escapeIdentifier(name)}`);
+      return { created: true };
+    } catch (err) {
+      if (ALREADY_EXISTS.has((err as { code?: string }).code ?? '')) return { created: false };
+      throw err;
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,22 @@
+export { type AcquireLockOptions, acquireAdvisoryLock, type HeldLock } from './advisory-lock.js';
+export {
+  advanceCheckpoint,
+  CHECKPOINT_TABLE,
+  CheckpointMovedError,
+  ensureCheckpointTable,
+  readCheckpoint,
+} from './checkpoints.js';
+export { type AnyDb, type AnyTransaction, type CreateDbOptions, createDb, databaseNameOf, ensureDatabase } from './db.js';
+export * from './lag-headers.js';
+export * from './migrate-schema.js';
+export {
+  consoleProjectionLogger,
+  type ProjectBatchFn,
+  type ProjectFn,
+  ProjectionFailedError,
+  type ProjectionLogger,
+  type ProjectionOptions,
+  projectionLockKey,
+} from './projection.js';
+export * from './projection-runner.js';
+export * from './rebuild-projection.js';

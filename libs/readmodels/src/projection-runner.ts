@@ -1,0 +1,208 @@
+import type { RecordedEvent } from '@railyard/eventstore';
+import { acquireAdvisoryLock, type HeldLock, sleep } from './advisory-lock.js';
+import { ensureCheckpointRow, ensureCheckpointTable, readCheckpoint } from './checkpoints.js';
+import {
+  applyBatch,
+  checkProjectionOptions,
+  consoleProjectionLogger,
+  type ProjectionOptions,
+  projectionLockKey,
+} from './projection.js';
+
+export interface ProjectionRunnerOptions extends ProjectionOptions {
+  /** First wait after a failed batch; doubles per consecutive failure up to 30 s (default 1000). */
+  retryDelayMs?: number;
+  /** How often the lock connection is checked while active (default 5000). */
+  heartbeatMs?: number;
+}
+
+export type ProjectionRunnerState = 'stopped' | 'standby' | 'active';
+
+export interface ProjectionRunnerStatus {
+  state: ProjectionRunnerState;
+  /** The last failure (a projection error, a lost lock…), cleared by the next committed batch. */
+  lastError?: Error;
+}
+
+export interface ProjectionRunner {
+  readonly name: string;
+  /** Creates the checkpoint table if needed and starts competing for the lock; resolves without waiting for it. */
+  start(): Promise<void>;
+  /** Finishes the batch in flight, releases the lock, stops. */
+  stop(): Promise<void>;
+  isActive(): boolean;
+  status(): ProjectionRunnerStatus;
+  /** The last committed checkpoint: this runner's own when active, else read from the table. */
+  position(): Promise<bigint>;
+  /** How far behind the store the checkpoint is, in global positions (0n when caught up). */
+  lag(): Promise<bigint>;
+  /** Resolves with the checkpoint once it reaches `position`; rejects after `timeoutMs` (default 5000). */
+  waitFor(position: bigint, timeoutMs?: number): Promise<bigint>;
+}
+
+const NOT_READY = Symbol('not-ready');
+// A standby has no local commits to wake it, so its waitFor polls the checkpoint table at this interval.
+const STANDBY_POLL_MS = 20;
+const MAX_RETRY_DELAY_MS = 30_000;
+
+/** The next item if the iterator already has it buffered (it settles within the current macrotask), else NOT_READY. */
+function ifReady<T>(next: Promise<T>): Promise<T | typeof NOT_READY> {
+  return Promise.race([next, new Promise<typeof NOT_READY>((resolve) => setImmediate(resolve, NOT_READY))]);
+}
+
+/**
+ * A projection runner: follows `store.subscribe` from its checkpoint and applies events in transactions that also
+ * move the checkpoint. Consecutive events already available are grouped (up to batchSize) into one transaction.
+ * Single-active across replicas under a Postgres advisory lock; the others wait as standbys.
+ */
+export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
+  checkProjectionOptions(options);
+  const { store, db, name, schema, filter } = options;
+  const batchSize = options.batchSize ?? 500;
+  const logger = options.logger ?? consoleProjectionLogger;
+  const retryDelayMs = options.retryDelayMs ?? 1000;
+  const log = { projection: name, schema };
+
+  let state: ProjectionRunnerState = 'stopped';
+  let lastError: Error | undefined;
+  let committed = 0n;
+  let stopCtl = new AbortController();
+  let loop: Promise<void> | undefined;
+  const commitWaiters = new Set<() => void>();
+
+  const notifyCommit = () => {
+    for (const w of commitWaiters) w();
+  };
+
+  /** Follows the store while the lock is held; returns when stopped, throws on failure or lost lock. */
+  async function follow(lock: HeldLock): Promise<void> {
+    await ensureCheckpointRow(db, schema, name);
+    committed = await readCheckpoint(db, schema, name);
+    notifyCommit();
+    const subCtl = new AbortController();
+    const abort = () => subCtl.abort();
+    stopCtl.signal.addEventListener('abort', abort, { once: true });
+    lock.lost.addEventListener('abort', abort, { once: true });
+    const it = store.subscribe({ after: committed, filter, signal: subCtl.signal, batchSize })[Symbol.asyncIterator]();
+    let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
+    try {
+      for (;;) {
+        const first = await (pending ?? it.next());
+        pending = undefined;
+        if (first.done) break;
+        const batch = [first.value];
+        let ended = false;
+        while (batch.length < batchSize) {
+          const next = it.next();
+          const r = await ifReady(next);
+          if (r === NOT_READY) {
+            pending = next;
+            break;
+          }
+          if (r.done) {
+            ended = true;
+            break;
+          }
+          batch.push(r.value);
+        }
+        committed = await applyBatch(options, committed, batch);
+        lastError = undefined;
+        notifyCommit();
+        if (ended) break;
+      }
+      if (lock.lost.aborted) throw new Error(`projection ${name}: lock connection lost`, { cause: lock.lost.reason });
+    } finally {
+      subCtl.abort();
+      stopCtl.signal.removeEventListener('abort', abort);
+      lock.lost.removeEventListener('abort', abort);
+      // An async generator queues return() behind a pending next(); the abort above lets that next() end.
+      await pending?.catch(() => undefined);
+      await it.return?.();
+    }
+  }
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (!stopCtl.signal.aborted) {
+      state = 'standby';
+      let lock: HeldLock | null;
+      try {
+        lock = await acquireAdvisoryLock(db, projectionLockKey(schema, name), {
+          wait: true,
+          signal: stopCtl.signal,
+          heartbeatMs: options.heartbeatMs,
+        });
+      } catch (err) {
+        lock = null;
+        failures++;
+        lastError = err as Error;
+        logger.error({ ...log, err }, 'projection lock acquisition failed');
+      }
+      if (lock) {
+        state = 'active';
+        logger.info(log, 'projection active');
+        try {
+          await follow(lock);
+          failures = 0;
+        } catch (err) {
+          failures++;
+          lastError = err as Error;
+          logger.error({ ...log, err, checkpoint: committed.toString() }, 'projection stopped on error; will retry');
+        } finally {
+          state = 'standby';
+          await lock.release();
+        }
+      }
+      if (failures > 0) await sleep(Math.min(retryDelayMs * 2 ** (failures - 1), MAX_RETRY_DELAY_MS), stopCtl.signal);
+    }
+    state = 'stopped';
+  }
+
+  const runner: ProjectionRunner = {
+    name,
+    async start() {
+      if (loop) return;
+      await ensureCheckpointTable(db, schema);
+      stopCtl = new AbortController();
+      state = 'standby';
+      loop = run();
+    },
+    async stop() {
+      if (!loop) return;
+      stopCtl.abort();
+      await loop;
+      loop = undefined;
+      state = 'stopped';
+      notifyCommit();
+    },
+    isActive: () => state === 'active',
+    status: () => ({ state, ...(lastError ? { lastError } : {}) }),
+    async position() {
+      return state === 'active' ? committed : readCheckpoint(db, schema, name);
+    },
+    async lag() {
+      const [head, at] = await Promise.all([store.headPosition(filter), runner.position()]);
+      return head > at ? head - at : 0n;
+    },
+    async waitFor(target, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const at = await runner.position();
+        if (at >= target) return at;
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          throw new Error(
+            `projection ${schema}.${name}: checkpoint ${at} did not reach ${target} within ${timeoutMs} ms`,
+          );
+        }
+        // Wake on the next local commit, or poll: a standby (or a runner about to take over) sees no local commits.
+        const waitCtl = new AbortController();
+        const wake = () => waitCtl.abort();
+        commitWaiters.add(wake);
+        await sleep(Math.min(left, state === 'active' ? 250 : STANDBY_POLL_MS), waitCtl.signal);
+        commitWaiters.delete(wake);
+      }
+    },
+  };
+  return runner;
+}

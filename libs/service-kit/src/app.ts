@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
+import { type AuthConfig, assertRole, createAuthenticator } from './auth.js';
+import { installHealth, type ReadinessCheck } from './health.js';
+import { createLogger, type Logger } from './logging.js';
+import { installMetrics, metricsRegistry } from './metrics.js';
+import { installProblemHandlers } from './problem.js';
+import { currentTelemetry } from './telemetry.js';
+
+export type { FastifyPluginAsyncZod, FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+
+/** A service's fastify instance, typed for zod route schemas. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface AppDeps {
+  serviceName: string;
+  version: string;
+  auth: AuthConfig;
+  /** Named readiness checks run by `/health/ready` (store, NATS, Postgres …). */
+  readiness?: Record<string, ReadinessCheck>;
+  logger?: Logger;
+  /** Where `/metrics` reads from and HTTP metrics go; defaults to the process-wide metricsRegistry. */
+  metrics?: Registry;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Per-check readiness timeout (default 2 s). */
+  readinessTimeoutMs?: number;
+}
+
+const PUBLIC_PREFIXES = ['/docs'];
+
+/**
+ * Builds the service's fastify instance with the kit's conventions (zod, problem+json, auth, health, metrics,
+ * OpenAPI, tracing). It never listens: main() does, tests use inject. Register route plugins on the result.
+ */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const logger = deps.logger ?? createLogger({ name: deps.serviceName });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    genReqId: () => randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // A JSON API: text/plain bodies are unsupported media (415) rather than strings that fail validation.
+  app.removeContentTypeParser('text/plain');
+
+  const telemetry = currentTelemetry();
+  if (telemetry) await app.register(telemetry.fastifyInstrumentation.plugin());
+
+  installProblemHandlers(app);
+  app.addHook('onRoute', (route) => {
+    // Plugin-made routes (the docs UI) cannot carry our config, so mark them public by prefix.
+    if (PUBLIC_PREFIXES.some((p) => route.url === p || route.url.startsWith(`${p}/`))) {
+      route.config = { ...route.config, public: true, otel: false };
+    }
+  });
+
+  const authenticate = createAuthenticator(deps.auth);
+  app.decorateRequest('actor', null);
+  // Authenticate before the body is read: an anonymous caller cannot make us parse a megabyte.
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    if (request.is404 || config.public) return;
+    request.actor = await authenticate(request);
+    if (config.roles) assertRole(request.actor, config.roles);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: deps.serviceName, version: deps.version },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true, otel: false } }, async () =>
+    app.swagger(),
+  );
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  installMetrics(app, deps.metrics ?? metricsRegistry);
+  installHealth(app, deps.readiness ?? {}, {
+    serviceName: deps.serviceName,
+    version: deps.version,
+    timeoutMs: deps.readinessTimeoutMs,
+  });
+  return app;
+}

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The process-wide registry: services and libs add their gauges here (relay lag, projection lag, dead letters)
+ * and `/metrics` serves it. Default Node metrics are collected once.
+ */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry });
+
+interface HttpMetrics {
+  requests: Counter<'method' | 'route' | 'status_code'>;
+  duration: Histogram<'method' | 'route' | 'status_code'>;
+}
+
+// One set of HTTP metrics per registry: tests and services build many apps on the same registry, and
+// prom-client refuses to register a metric name twice.
+const httpMetricsByRegistry = new WeakMap<Registry, HttpMetrics>();
+
+function httpMetrics(registry: Registry): HttpMetrics {
+  let metrics = httpMetricsByRegistry.get(registry);
+  if (!metrics) {
+    const labelNames = ['method', 'route', 'status_code'] as const;
+    metrics = {
+      requests: new Counter({
+        name: 'http_requests_total',
+        help: 'HTTP requests answered, by route template, method and status',
+        labelNames,
+        registers: [registry],
+      }),
+      duration: new Histogram({
+        name: 'http_request_duration_seconds',
+        help: 'HTTP request latency, by route template, method and status',
+        labelNames,
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers: [registry],
+      }),
+    };
+    httpMetricsByRegistry.set(registry, metrics);
+  }
+  return metrics;
+}
+
+/** Records every response and serves the registry at `GET /metrics` (public, Prometheus text format). */
+export function installMetrics(app: FastifyInstance, registry: Registry) {
+  const metrics = httpMetrics(registry);
+  app.addHook('onResponse', async (request, reply) => {
+    // The route template, never the raw url: ids in paths would explode label cardinality.
+    const route = request.is404 ? '(unmatched)' : (request.routeOptions.url ?? '(unmatched)');
+    const labels = { method: request.method, route, status_code: String(reply.statusCode) };
+    metrics.requests.inc(labels);
+    metrics.duration.observe(labels, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', { schema: { hide: true }, config: { public: true, otel: false } }, async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+}
+
+/**
+ * A gauge whose value is read when `/metrics` is scraped (relay lag, projection lag …). A failing read leaves
+ * the gauge unset for that scrape rather than failing the whole scrape.
+ */
+export function observedGauge(name: string, help: string, read: () => Promise<number>, registry = metricsRegistry): void {
+  if (registry.getSingleMetric(name)) registry.removeSingleMetric(name);
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await read());
+      } catch {
+        this.reset();
+      }
+    },
+  });
+}

@@ -1,0 +1,91 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ServiceEntry } from './discover-services.js';
+import { superviseServices } from './supervisor.js';
+
+// Stand-in services (tiny CommonJS scripts under the OS temp dir), not the real ones: what is under test is the
+// supervision.
+const root = mkdtempSync(path.join(tmpdir(), 'railyard-supervise-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function fakeService(name: string, script: string): ServiceEntry {
+  const dir = path.join(root, name);
+  mkdirSync(dir, { recursive: true });
+  const main = path.join(dir, 'main.js');
+  writeFileSync(main, script);
+  return { name, dir, main };
+}
+
+const POLITE = `
+process.on('SIGTERM', () => { console.log('bye'); process.exit(0); });
+console.log('ready ' + process.env.MARK);
+setInterval(() => {}, 1000);
+`;
+const STUBBORN = `
+process.on('SIGTERM', () => console.log('not stopping'));
+console.log('ready');
+setInterval(() => {}, 1000);
+`;
+
+async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function capture() {
+  const out: string[] = [];
+  const logs: string[] = [];
+  return {
+    out,
+    logs,
+    options: {
+      env: { ...process.env, MARK: 'x1' },
+      stdout: (t: string) => out.push(t),
+      stderr: (t: string) => out.push(t),
+      log: (l: string) => logs.push(l),
+    },
+  };
+}
+
+describe('superviseServices', () => {
+  it('prefixes output, forwards a stop as SIGTERM and exits 0 once all have stopped', async () => {
+    const c = capture();
+    const sup = superviseServices([fakeService('alpha', POLITE), fakeService('beta-long', POLITE)], c.options);
+    await waitFor(() => c.out.join('').split('ready').length === 3, 'both services to start');
+    expect(c.out.join('')).toContain('[alpha]     ready x1\n');
+    sup.stop();
+    expect(await sup.done).toBe(0);
+    expect(c.out.join('')).toContain('[alpha]     bye\n');
+    expect(c.out.join('')).toContain('[beta-long] bye\n');
+  });
+
+  it('stops the others and exits 1 when a service dies', async () => {
+    const c = capture();
+    const readyFile = path.join(root, 'alpha-ready');
+    const crashing = `
+      const { existsSync } = require('node:fs');
+      const t = setInterval(() => { if (existsSync(${JSON.stringify(readyFile)})) { console.error('boom'); process.exit(3); } }, 10);
+    `;
+    const polite = `${POLITE}\nrequire('node:fs').writeFileSync(${JSON.stringify(readyFile)}, '');`;
+    const sup = superviseServices([fakeService('gamma', polite), fakeService('delta', crashing)], c.options);
+    expect(await sup.done).toBe(1);
+    expect(c.out.join('')).toContain('[delta] boom\n');
+    expect(c.out.join('')).toContain('[gamma] bye\n');
+    expect(c.logs.join('\n')).toMatch(/delta exited unexpectedly \(code 3\)/);
+  });
+
+  it('kills a service that ignores SIGTERM after the grace period', async () => {
+    const c = capture();
+    const sup = superviseServices([fakeService('epsilon', STUBBORN)], { ...c.options, graceMs: 200 });
+    await waitFor(() => c.out.join('').includes('ready'), 'the service to start');
+    sup.stop();
+    expect(await sup.done).toBe(0);
+    expect(c.out.join('')).toContain('[epsilon] not stopping\n');
+    expect(c.logs.join('\n')).toMatch(/epsilon did not stop within 0.2 s; killing it/);
+  });
+});
