@@ -1,5 +1,21 @@
 import { z } from 'zod';
 
+/** The roles of DESIGN §5; `admin` passes every role check. */
+export const Roles = [
+  'release-manager',
+  'product-owner',
+  'cab-member',
+  'developer',
+  'deployer',
+  'approver',
+  'deployment-lead',
+  'sre',
+  'auditor',
+  'analyst',
+  'admin',
+] as const;
+export type Role = (typeof Roles)[number];
+
 /** Who issued a command: a user (JWT subject) or a system (API key id), with the roles it held then. */
 export const Actor = z.strictObject({
   id: z.string().min(1).max(200),

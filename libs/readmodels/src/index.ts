@@ -6,7 +6,14 @@ export {
   ensureCheckpointTable,
   readCheckpoint,
 } from './checkpoints.js';
-export { type AnyDb, type AnyTransaction, type CreateDbOptions, createDb, databaseNameOf, ensureDatabase } from './db.js';
+export {
+  type AnyDb,
+  type AnyTransaction,
+  type CreateDbOptions,
+  createDb,
+  databaseNameOf,
+  ensureDatabase,
+} from './db.js';
 export * from './lag-headers.js';
 export * from './migrate-schema.js';
 export {

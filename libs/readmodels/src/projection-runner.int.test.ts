@@ -6,7 +6,12 @@ import { type AnyDb, createDb } from './db.js';
 import { projectionLagHeaders } from './lag-headers.js';
 import { ProjectionFailedError, type ProjectionLogger } from './projection.js';
 import { createProjectionRunner, type ProjectionRunner } from './projection-runner.js';
-import { appliedProjection, appliedRows, setUpAppliedSchema } from './test-support/applied-projection.js';
+import {
+  appliedBatchProjection,
+  appliedProjection,
+  appliedRows,
+  setUpAppliedSchema,
+} from './test-support/applied-projection.js';
 import { eventually, testEvent } from './test-support/events.js';
 
 let tdb: TestDatabase;
@@ -96,6 +101,34 @@ describe('projection runner', () => {
     await expect(r.waitFor(live.at(-1)! + 1000n, 50)).rejects.toThrow(/did not reach/);
   });
 
+  it('folds batches with projectBatch, and refuses options with neither or both folds', async () => {
+    const schema = 'run_batchfold';
+    await setUpAppliedSchema(db, schema);
+    const positions = await appendEvents('foldItem', 7);
+    const r = runner(schema, 'foldItem', { project: undefined, projectBatch: appliedBatchProjection(schema) });
+    await r.start();
+    await r.waitFor(positions.at(-1)!, WAIT_MS);
+    expect((await appliedRows(db, schema)).map((row) => row.position)).toEqual(positions);
+    expect(() => runner(schema, 'foldItem', { project: undefined })).toThrow(/exactly one of project and projectBatch/);
+    expect(() => runner(schema, 'foldItem', { projectBatch: appliedBatchProjection(schema) })).toThrow(/exactly one/);
+  });
+
+  it('stops cleanly when stopped right after start, before or while taking the lock', async () => {
+    const schema = 'run_quickstop';
+    await setUpAppliedSchema(db, schema);
+    for (let i = 0; i < 5; i++) {
+      const r = runner(schema, 'quickItem');
+      await r.start();
+      await r.stop();
+      expect(r.status().state).toBe('stopped');
+    }
+    const positions = await appendEvents('quickItem', 2);
+    const last = runner(schema, 'quickItem');
+    await last.start();
+    await last.waitFor(positions.at(-1)!, WAIT_MS);
+    await last.stop();
+  });
+
   it('skips events outside its filter and still reports no lag when caught up', async () => {
     const schema = 'run_filter';
     await setUpAppliedSchema(db, schema);
@@ -178,6 +211,14 @@ describe('projection runner', () => {
     const [active, standby] = a.isActive() ? [a, b] : [b, a];
     expect(standby.isActive()).toBe(false);
     expect(standby.status().state).toBe('standby');
+
+    // A third replica that stops while waiting for the lock leaves cleanly and disturbs no one.
+    const c = replica();
+    await c.start();
+    expect(c.status().state).toBe('standby');
+    await c.stop();
+    expect(c.status().state).toBe('stopped');
+    expect(active.isActive()).toBe(true);
 
     const first = await appendEvents('haItem', 5);
     await active.waitFor(first.at(-1)!, WAIT_MS);

@@ -80,10 +80,9 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     committed = await readCheckpoint(db, schema, name);
     notifyCommit();
     const subCtl = new AbortController();
-    const abort = () => subCtl.abort();
-    stopCtl.signal.addEventListener('abort', abort, { once: true });
-    lock.lost.addEventListener('abort', abort, { once: true });
-    const it = store.subscribe({ after: committed, filter, signal: subCtl.signal, batchSize })[Symbol.asyncIterator]();
+    // AbortSignal.any also covers a stop or a lost lock that happened during the awaits above.
+    const signal = AbortSignal.any([subCtl.signal, stopCtl.signal, lock.lost]);
+    const it = store.subscribe({ after: committed, filter, signal, batchSize })[Symbol.asyncIterator]();
     let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
     try {
       for (;;) {
@@ -113,8 +112,6 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       if (lock.lost.aborted) throw new Error(`projection ${name}: lock connection lost`, { cause: lock.lost.reason });
     } finally {
       subCtl.abort();
-      stopCtl.signal.removeEventListener('abort', abort);
-      lock.lost.removeEventListener('abort', abort);
       // An async generator queues return() behind a pending next(); the abort above lets that next() end.
       await pending?.catch(() => undefined);
       await it.return?.();

@@ -2,7 +2,13 @@ import type { RecordedEvent } from '@railyard/eventstore';
 import { acquireAdvisoryLock, sleep } from './advisory-lock.js';
 import { ensureCheckpointTable, readCheckpoint, resetCheckpoint } from './checkpoints.js';
 import type { AnyTransaction } from './db.js';
-import { applyBatch, checkProjectionOptions, consoleProjectionLogger, type ProjectionOptions, projectionLockKey } from './projection.js';
+import {
+  applyBatch,
+  checkProjectionOptions,
+  consoleProjectionLogger,
+  type ProjectionOptions,
+  projectionLockKey,
+} from './projection.js';
 
 export interface RebuildProjectionOptions extends ProjectionOptions {
   /** Empties the projection's tables (delete or truncate), in the same transaction that resets the checkpoint. */

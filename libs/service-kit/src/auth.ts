@@ -1,26 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type Actor, ErrorCodes } from '@railyard/contracts';
+import { type Actor, ErrorCodes, type Role } from '@railyard/contracts';
 import type { FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { ApiKeyEntry, BaseConfig } from './config.js';
 import { HttpProblem } from './problem.js';
 
-/** The roles of DESIGN §5; `admin` passes every role check. */
-export const Roles = [
-  'release-manager',
-  'product-owner',
-  'cab-member',
-  'developer',
-  'deployer',
-  'approver',
-  'deployment-lead',
-  'sre',
-  'auditor',
-  'analyst',
-  'admin',
-] as const;
-export type Role = (typeof Roles)[number];
+export { type Role, Roles } from '@railyard/contracts';
 
 /** How a service authenticates callers: HS256 secret (development), JWKS (production), hashed API keys (systems). */
 export interface AuthConfig {

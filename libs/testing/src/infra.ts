@@ -154,3 +154,26 @@ export function testSubjectPrefix(label = 't'): string {
       .slice(0, 12) || 't';
   return `rytest_${safe}_${uniqueSuffix()}`;
 }
+
+let kurrentPromise: Promise<{ url: string; source: 'env' | 'container' } | { skipped: string }> | undefined;
+
+/**
+ * A KurrentDB for the event store contract suite: `KURRENTDB_URL` when set, else a container where a Docker
+ * engine exists, else `{ skipped: reason }` — the suite then reports itself skipped with that reason.
+ */
+export function testKurrent() {
+  kurrentPromise ??= (async () => {
+    if (process.env.KURRENTDB_URL) return { url: process.env.KURRENTDB_URL, source: 'env' as const };
+    if (!dockerAvailable()) {
+      return { skipped: 'KURRENTDB_URL is not set and no Docker engine is available to start KurrentDB' };
+    }
+    const { GenericContainer, Wait } = await import('testcontainers');
+    const c = await new GenericContainer('docker.kurrent.io/kurrent-latest/kurrentdb:latest')
+      .withEnvironment({ KURRENTDB_INSECURE: 'true', KURRENTDB_MEM_DB: 'true', KURRENTDB_RUN_PROJECTIONS: 'None' })
+      .withExposedPorts(2113)
+      .withWaitStrategy(Wait.forHttp('/health/live', 2113).forStatusCode(204))
+      .start();
+    return { url: `kurrentdb://${c.getHost()}:${c.getMappedPort(2113)}?tls=false`, source: 'container' as const };
+  })();
+  return kurrentPromise;
+}

@@ -51,6 +51,9 @@ describe('railyard token', () => {
     const badTtl = await runCli(['token', '--sub', 'a', '--ttl', 'soon'], env);
     expect(badTtl.code).toBe(2);
     expect(badTtl.stderr).toMatch(/--ttl/);
+    const typo = await runCli(['token', '--sub', 'a', '--roles', 'release-manger'], env);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/unknown role\(s\) release-manger/);
   });
 
   it('parses durations', () => {

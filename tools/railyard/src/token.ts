@@ -1,3 +1,4 @@
+import { Roles } from '@railyard/contracts';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { type CliIo, EXIT_OK, EXIT_USAGE, envVar, UsageError } from './io.js';
@@ -49,6 +50,12 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
     .split(',')
     .map((r) => r.trim())
     .filter((r) => r.length > 0);
+  // A typo in a role would mint a token that silently grants nothing: refuse it with the list.
+  const unknown = roles.filter((r) => !(Roles as readonly string[]).includes(r));
+  if (unknown.length > 0) {
+    io.err(`railyard token: unknown role(s) ${unknown.join(', ')}; known roles: ${Roles.join(', ')}.`);
+    return EXIT_USAGE;
+  }
   const now = Math.floor(Date.now() / 1000);
   let jwt = new SignJWT({ roles })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
