@@ -87,6 +87,11 @@ export interface EventStore {
   subscribe(options?: SubscribeOptions): AsyncIterable<RecordedEvent>;
   /** Position of the newest event a reader may see now (0n when empty); used to report lag. */
   headPosition(filter?: AllFilter): Promise<bigint>;
+  /**
+   * How many events a reader at `after` has still to read (matching the filter), counting at most `cap`:
+   * the honest unit for lag, since positions are not dense.
+   */
+  countAfter(after: bigint, filter?: AllFilter, cap?: number): Promise<number>;
   /** Liveness of the backing store, for /health/ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -56,7 +56,7 @@ describe('relay', () => {
       // 8 writers × 50 events, each on its own stream, all appending while the relay tails the store.
       await Promise.all(streams.map((s) => appendEach([s], 50)));
       await waitFor('400 events on the bus', async () => (await streamMessageCount(f.jsm, bus)) - before === 400);
-      await waitFor('relay lag 0', async () => (await relay.lag()) === 0n);
+      await waitFor('relay lag 0', async () => (await relay.lag()) === 0);
     } finally {
       await relay.stop();
     }
@@ -108,7 +108,7 @@ describe('relay', () => {
     await waitFor('relay b standby', () => b.status().state === 'standby');
     try {
       // A new relay name starts from the beginning of the log: let it catch up (as duplicates) first.
-      await waitFor('relay a caught up', async () => (await a.lag()) === 0n);
+      await waitFor('relay a caught up', async () => (await a.lag()) === 0);
       const publishedBefore = a.status().published;
       await appendEach([stream], 10);
       await waitFor('10 events published', async () => (await streamMessageCount(f.jsm, bus)) - before === 10);
@@ -122,7 +122,7 @@ describe('relay', () => {
       // b resumed from a's checkpoint: nothing was republished.
       expect(b.status().duplicates).toBe(0);
       expect((await streamMessageCount(f.jsm, bus)) - before).toBe(15);
-      expect(await b.lag()).toBe(0n);
+      expect(await b.lag()).toBe(0);
     } finally {
       await a.stop();
       await b.stop();
@@ -169,7 +169,7 @@ describe('relay', () => {
       const busBefore = await streamMessageCount(f.jsm, bus);
       await appendEach(streams, 4); // 20 events, published and checkpointed normally
       await waitFor('20 effects', async () => (await effects()) === 20);
-      await waitFor('checkpoint at head', async () => (await relayA.lag()) === 0n);
+      await waitFor('checkpoint at head', async () => (await relayA.lag()) === 0);
       const checkpointBeforeCrash = await readRelayCheckpoint(f.pool, name);
 
       // Lock the checkpoint table against writes: relay A keeps publishing but cannot record how far it got.
@@ -198,7 +198,7 @@ describe('relay', () => {
       await relayB.start();
       try {
         await waitFor('70 effects', async () => (await effects()) === 70);
-        await waitFor('relay B caught up', async () => (await relayB.lag()) === 0n);
+        await waitFor('relay B caught up', async () => (await relayB.lag()) === 0);
         // Relay B republished the 30 unrecorded events; JetStream's duplicate window dropped every one.
         expect(relayB.status()).toMatchObject({ published: 50, duplicates: 30 });
       } finally {

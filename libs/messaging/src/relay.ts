@@ -58,8 +58,8 @@ export interface Relay {
   /** Stops gracefully: in-flight publishes are acknowledged and checkpointed, then the lock is released. */
   stop(): Promise<void>;
   status(): RelayStatus;
-  /** Relay lag in positions: the store's head for these categories minus the stored checkpoint. */
-  lag(): Promise<bigint>;
+  /** Relay lag: events of these categories in the store after the checkpoint (counted up to 10,000). */
+  lag(): Promise<number>;
 }
 
 /**
@@ -176,12 +176,8 @@ export function createRelay(options: RelayOptions): Relay {
     },
     status: () => ({ ...status }),
     async lag() {
-      const [head, checkpoint] = await Promise.all([
-        options.store.headPosition(filter),
-        readRelayCheckpoint(options.pool, name),
-      ]);
-      const behind = head - (checkpoint ?? 0n);
-      return behind > 0n ? behind : 0n;
+      const checkpoint = await readRelayCheckpoint(options.pool, name);
+      return options.store.countAfter(checkpoint ?? 0n, filter);
     },
   };
 }

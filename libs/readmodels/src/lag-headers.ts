@@ -4,7 +4,7 @@ import type { ProjectionRunner } from './projection-runner.js';
 export interface ProjectionLagHeaders {
   /** The global position the projection has committed. */
   'x-projection-position': string;
-  /** How many global positions the store is ahead of it (0 when caught up). */
+  /** How many events it has still to apply (0 when caught up; counted up to 10,000). */
   'x-projection-lag': string;
 }
 

@@ -81,12 +81,12 @@ describe('projection runner', () => {
     const before = await appendEvents('basicItem', 5);
     const r = runner(schema, 'basicItem');
     // The store shows an event once no older transaction is in flight on the server, hence eventually.
-    await eventually('lag to count the five events', async () => (await r.lag()) === before.at(-1)!, WAIT_MS);
+    await eventually('lag to count the five events', async () => (await r.lag()) === 5, WAIT_MS);
 
     await r.start();
     expect(await r.waitFor(before.at(-1)!, WAIT_MS)).toBe(before.at(-1)!);
     expect(await r.position()).toBe(before.at(-1)!);
-    expect(await r.lag()).toBe(0n);
+    expect(await r.lag()).toBe(0);
     expect(await projectionLagHeaders(r)).toEqual({
       'x-projection-position': before.at(-1)!.toString(),
       'x-projection-lag': '0',
@@ -138,7 +138,7 @@ describe('projection runner', () => {
     await r.start();
     await r.waitFor(mine.at(-1)!, WAIT_MS);
     expect((await appliedRows(db, schema)).map((row) => row.position)).toEqual(mine);
-    expect(await r.lag()).toBe(0n);
+    expect(await r.lag()).toBe(0);
   });
 
   it('groups events that are already available into transactions of at most batchSize', async () => {

@@ -35,7 +35,7 @@ export interface ProjectionRunner {
   /** The last committed checkpoint: this runner's own when active, else read from the table. */
   position(): Promise<bigint>;
   /** How far behind the store the checkpoint is, in global positions (0n when caught up). */
-  lag(): Promise<bigint>;
+  lag(): Promise<number>;
   /** Resolves with the checkpoint once it reaches `position`; rejects after `timeoutMs` (default 5000). */
   waitFor(position: bigint, timeoutMs?: number): Promise<bigint>;
 }
@@ -78,6 +78,9 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   async function follow(lock: HeldLock): Promise<void> {
     await ensureCheckpointRow(db, schema, name);
     committed = await readCheckpoint(db, schema, name);
+    // Active only now: position() must not report a checkpoint from an earlier turn (a rebuild may have reset it).
+    state = 'active';
+    logger.info({ ...log, checkpoint: committed.toString() }, 'projection active');
     notifyCommit();
     const subCtl = new AbortController();
     // AbortSignal.any also covers a stop or a lost lock that happened during the awaits above.
@@ -136,8 +139,6 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         logger.error({ ...log, err }, 'projection lock acquisition failed');
       }
       if (lock) {
-        state = 'active';
-        logger.info(log, 'projection active');
         try {
           await follow(lock);
           failures = 0;
@@ -178,8 +179,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       return state === 'active' ? committed : readCheckpoint(db, schema, name);
     },
     async lag() {
-      const [head, at] = await Promise.all([store.headPosition(filter), runner.position()]);
-      return head > at ? head - at : 0n;
+      return store.countAfter(await runner.position(), filter);
     },
     async waitFor(target, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;

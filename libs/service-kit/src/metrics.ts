@@ -61,7 +61,12 @@ export function installMetrics(app: FastifyInstance, registry: Registry) {
  * A gauge whose value is read when `/metrics` is scraped (relay lag, projection lag …). A failing read leaves
  * the gauge unset for that scrape rather than failing the whole scrape.
  */
-export function observedGauge(name: string, help: string, read: () => Promise<number>, registry = metricsRegistry): void {
+export function observedGauge(
+  name: string,
+  help: string,
+  read: () => Promise<number>,
+  registry = metricsRegistry,
+): void {
   if (registry.getSingleMetric(name)) registry.removeSingleMetric(name);
   new Gauge({
     name,

@@ -70,7 +70,7 @@ await runService({
       name: releaseList.RELEASE_LIST,
       schema: 'planning',
       filter: releaseList.releaseListFilter,
-      project: releaseList.projectReleaseList,
+      projectBatch: releaseList.projectReleaseList,
       logger,
     });
     await releaseListRunner.start();
@@ -87,7 +87,7 @@ await runService({
     observedGauge('railyard_relay_lag_events', 'Events in the store not yet published to NATS', async () =>
       Number(await relay.lag()),
     );
-    observedGauge('railyard_projection_lag_positions', 'How far the release-list projection is behind', async () =>
+    observedGauge('railyard_projection_lag_events', 'Events the release-list projection has still to apply', async () =>
       Number(await releaseListRunner.lag()),
     );
 

@@ -1,5 +1,5 @@
-import { Roles } from '@railyard/contracts';
 import { parseArgs } from 'node:util';
+import { Roles } from '@railyard/contracts';
 import { SignJWT } from 'jose';
 import { type CliIo, EXIT_OK, EXIT_USAGE, envVar, UsageError } from './io.js';
 

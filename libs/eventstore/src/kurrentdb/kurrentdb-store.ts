@@ -127,8 +127,18 @@ export function createKurrentEventStore({ connectionString }: KurrentEventStoreO
     return head;
   }
 
+  async function countAfter(after: bigint, filter?: AllFilter, cap = 10_000): Promise<number> {
+    let count = 0;
+    await scanAll(FORWARDS, after, filter, 500, (_resolved, position) => {
+      if (position > after) count++;
+      return count >= cap;
+    });
+    return count;
+  }
+
   return {
     kind: 'kurrentdb',
+    countAfter,
 
     async append(
       streamId: string,

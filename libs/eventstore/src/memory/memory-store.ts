@@ -130,6 +130,10 @@ export function createMemoryEventStore(): EventStore {
       return 0n;
     },
 
+    async countAfter(after: bigint, filter?: AllFilter, cap = 10_000) {
+      return readAllSync({ after, filter, limit: cap }).length;
+    },
+
     async ping() {},
 
     async close() {

@@ -243,6 +243,13 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       return rows[0]?.p ? BigInt(rows[0].p) : 0n;
     },
 
+    async countAfter(after: bigint, filter?: AllFilter, cap = 10_000): Promise<number> {
+      await ready;
+      const { sql, params } = allQuery(schema, { after, filter, limit: cap }, '1');
+      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) AS behind`, params);
+      return rows[0]?.n ?? 0;
+    },
+
     async ping() {
       await pool.query('SELECT 1');
     },

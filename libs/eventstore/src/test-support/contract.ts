@@ -142,6 +142,10 @@ export function eventStoreContract(
       expect(after).toHaveLength(2);
       expect(after[0]!.position > first.position).toBe(true);
       expect(await store.headPosition({ categories: [otherCat] })).toBe(onlyB[0]!.position);
+      // Lag is counted in events, not positions (positions need not be dense), and capped.
+      expect(await store.countAfter(first.position, { categories: [cat, otherCat] })).toBe(3);
+      expect(await store.countAfter(first.position, { categories: [cat, otherCat] }, 2)).toBe(2);
+      expect(await store.countAfter(onlyB[0]!.position, { categories: [otherCat] })).toBe(0);
     });
 
     it('subscribes: catches up, then receives live appends, and stops on abort', async () => {

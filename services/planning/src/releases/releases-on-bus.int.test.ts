@@ -1,10 +1,17 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { consumerName, deadLetterSubject, subjectFilter } from '@railyard/contracts';
-import { createConsumer, createRelay, type DurableConsumer, ensureBusStreams, ensureMessagingSchema, type Relay } from '@railyard/messaging';
+import {
+  createConsumer,
+  createRelay,
+  type DurableConsumer,
+  ensureBusStreams,
+  ensureMessagingSchema,
+  type Relay,
+} from '@railyard/messaging';
 import { startTelemetry } from '@railyard/service-kit';
 import { testInfra, testSubjectPrefix } from '@railyard/testing';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningFixture, startPlanning } from '../test-support/planning-fixture.js';
@@ -105,9 +112,11 @@ describe('release events on the bus', () => {
     });
     expect(rows).toHaveLength(3);
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(3);
-    expect(rows.map((r) => r.subject).sort()).toEqual(
-      [`${prefix}.planning.release.ReleaseFrozen`, `${prefix}.planning.release.ReleasePlanned`, `${prefix}.planning.release.ScopeItemAdded`],
-    );
+    expect(rows.map((r) => r.subject).sort()).toEqual([
+      `${prefix}.planning.release.ReleaseFrozen`,
+      `${prefix}.planning.release.ReleasePlanned`,
+      `${prefix}.planning.release.ScopeItemAdded`,
+    ]);
     // Each event's consumer span continues the trace of the HTTP request that caused it.
     for (const event of stored) {
       const traceId = event.metadata.traceparent?.split('-')[1];

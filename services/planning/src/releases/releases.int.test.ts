@@ -1,5 +1,7 @@
+import { rebuildProjection } from '@railyard/readmodels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningFixture, startPlanning } from '../test-support/planning-fixture.js';
+import { projectReleaseList, RELEASE_LIST, releaseListFilter, resetReleaseList } from './release-list/projection.js';
 
 // A release through its thin-slice life over HTTP: plan → scope → freeze, with the errors a client can hit.
 describe('releases over HTTP', () => {
@@ -298,5 +300,26 @@ describe('releases over HTTP', () => {
     expect(frozen.items.length).toBeGreaterThanOrEqual(2);
     const bad = await f.app.inject({ method: 'GET', url: '/releases?cursor=nonsense', headers: developer });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('rebuilds the release list from the store into exactly the rows the live projection wrote', async () => {
+    const snapshot = () => f.db.selectFrom('planning.release_list').selectAll().orderBy('release_id').execute();
+    const [last] = await f.store.readAll({ filter: releaseListFilter }).then((all) => all.slice(-1));
+    await f.releaseList.waitFor(last!.position, 10_000);
+    const live = await snapshot();
+    expect(live.length).toBeGreaterThan(5);
+    await f.releaseList.stop();
+    const result = await rebuildProjection({
+      store: f.store,
+      db: f.db,
+      name: RELEASE_LIST,
+      schema: 'planning',
+      filter: releaseListFilter,
+      projectBatch: projectReleaseList,
+      reset: resetReleaseList,
+    });
+    expect(result.events).toBe((await f.store.readAll({ filter: releaseListFilter })).length);
+    expect(await snapshot()).toEqual(live);
+    await f.releaseList.start();
   });
 });

@@ -38,7 +38,7 @@ export async function startPlanning(label: string): Promise<PlanningFixture> {
     name: RELEASE_LIST,
     schema: 'planning',
     filter: releaseListFilter,
-    project: projectReleaseList,
+    projectBatch: projectReleaseList,
   });
   await releaseList.start();
   const app = await buildPlanningApp({
