@@ -58,7 +58,7 @@ export const apiKeysSchema = z.string().transform((raw, ctx): ApiKeyEntry[] => {
 /** A TCP port variable with a service-specific default. */
 export const portSchema = (defaultPort: number) => z.coerce.number().int().min(0).max(65535).default(defaultPort);
 
-const EVENTSTORE_URL = /^(postgres|postgresql|kurrentdb|kurrentdb\+discover|esdb|esdb\+discover):\/\/.+/;
+const EVENTSTORE_URL = /^(postgres|postgresql|(kurrentdb|kurrent|kdb|esdb)(\+discover)?):\/\/.+/;
 
 /** The variables every service reads; services `.extend()` it with PORT and their own. */
 export const baseConfigSchema = z.object({

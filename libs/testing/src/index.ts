@@ -1,2 +1,3 @@
 export * from './given-when-then.js';
 export * from './infra.js';
+export * from './tamper.js';

@@ -76,6 +76,14 @@ await runService({
     await releaseListRunner.start();
     onShutdown('release-list projection', () => releaseListRunner.stop());
 
+    if ('heldBack' in store) {
+      const pgStore = store as import('@railyard/eventstore').PostgresEventStore;
+      observedGauge(
+        'railyard_eventstore_held_back_events',
+        'Committed events readers cannot see yet because an older transaction is still open on the server',
+        () => pgStore.heldBack(),
+      );
+    }
     if ('pool' in store) {
       const sealer = eventstore.startSealer(store.pool as import('pg').Pool, {
         intervalMs: config.SEAL_INTERVAL_MS,

@@ -1,5 +1,5 @@
 import { createPostgresEventStore, type PostgresEventStore, type RecordedEvent } from '@railyard/eventstore';
-import { createTestDatabase, type TestDatabase } from '@railyard/testing';
+import { createTestDatabase, type TestDatabase, tamperAsSuperuser } from '@railyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEvent, appendAndRead, runCli } from './test-support/cli-harness.js';
@@ -55,18 +55,14 @@ describe('railyard audit', () => {
 
   it('names the first tampered event and exits 1', async () => {
     const tampered = events[2] as RecordedEvent;
-    const client = new pg.Client({ connectionString: tdb.url });
-    await client.connect();
-    try {
-      // The events table rejects UPDATE through triggers; replica mode skips them, as an attacker with
-      // superuser rights could. The audit must still see it.
-      await client.query('SET session_replication_role = replica');
-      await client.query(`UPDATE ${store.schema}.events SET data = '{"name":"forged"}' WHERE global_position = $1`, [
-        tampered.position.toString(),
-      ]);
-    } finally {
-      await client.end();
-    }
+    // The events table rejects UPDATE through triggers that fire even in replica mode; only someone able to
+    // switch them off (a superuser) can change a row. The audit must still see it.
+    await tamperAsSuperuser(
+      tdb.url,
+      `${store.schema}.events`,
+      `UPDATE ${store.schema}.events SET data = '{"name":"forged"}' WHERE global_position = $1`,
+      [tampered.position.toString()],
+    );
     const verify = await runCli(['audit', 'verify'], env);
     expect(verify.code).toBe(1);
     expect(verify.out[0]).toBe(

@@ -106,6 +106,11 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   readonly pool: pg.Pool;
   readonly schema: string;
   ready(): Promise<void>;
+  /**
+   * Committed events that readers cannot see yet because an older transaction is still running somewhere on the
+   * server (the xmin horizon). Lag gauges cannot show this: they count only what readers can see.
+   */
+  heldBack(): Promise<number>;
 } {
   const schema = options.schema ?? 'eventstore';
   if (!SCHEMA_RE.test(schema)) throw new TypeError(`invalid schema name: ${schema}`);
@@ -252,6 +257,14 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
 
     async ping() {
       await pool.query('SELECT 1');
+    },
+
+    async heldBack(): Promise<number> {
+      await ready;
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${schema}.events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())`,
+      );
+      return rows[0]?.n ?? 0;
     },
 
     async close() {

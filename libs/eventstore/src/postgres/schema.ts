@@ -70,6 +70,11 @@ DO $do$ BEGIN
       FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_change();
   END IF;
 END $do$;
+-- ALWAYS: the triggers fire under session_replication_role = replica too, which would otherwise skip them.
+ALTER TABLE ${s}.events ENABLE ALWAYS TRIGGER events_append_only;
+ALTER TABLE ${s}.events ENABLE ALWAYS TRIGGER events_no_truncate;
+ALTER TABLE ${s}.seals ENABLE ALWAYS TRIGGER seals_append_only;
+ALTER TABLE ${s}.seals ENABLE ALWAYS TRIGGER seals_no_truncate;
 REVOKE UPDATE, DELETE, TRUNCATE ON ${s}.events, ${s}.seals FROM PUBLIC;
 
 -- One definition of an event's hash, used at append and by verification.

@@ -18,6 +18,20 @@ export const ev = (type: string, data: Record<string, unknown> = {}): EventToApp
   metadata: metadata(),
 });
 
+/**
+ * Waits until global reads show everything up to `position`. Appends are read-your-write on their stream at
+ * once, but a global reader may see them a moment later: the Postgres store holds a commit back while an older
+ * transaction anywhere on the server is still running (that is what keeps it from skipping late commits).
+ */
+export async function untilVisible(store: EventStore, position: bigint, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await store.headPosition()) < position) {
+    if (Date.now() > deadline)
+      throw new Error(`position ${position} not visible to global readers after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** A stream name unique to one test, in a category unique to the suite run. */
 const uniq = () => randomUUID().replaceAll('-', '');
 
@@ -128,7 +142,8 @@ export function eventStoreContract(
       const b = `${otherCat}-${uniq()}`;
       await store.append(a, [ev('X', { k: 1 }), ev('Y', { k: 2 })], 'noStream');
       await store.append(b, [ev('X', { k: 3 })], 'noStream');
-      await store.append(a, [ev('X', { k: 4 })], 1n);
+      const { lastPosition } = await store.append(a, [ev('X', { k: 4 })], 1n);
+      await untilVisible(store, lastPosition);
       const mine = await store.readAll({ filter: { categories: [cat, otherCat] } });
       const relevant = mine.filter((e) => e.streamId === a || e.streamId === b);
       expect(relevant.map((e) => e.data.k)).toEqual([1, 2, 3, 4]);
