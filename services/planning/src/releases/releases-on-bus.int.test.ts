@@ -2,17 +2,10 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { consumerName, deadLetterSubject, subjectFilter } from '@railyard/contracts';
-import {
-  createConsumer,
-  createRelay,
-  type DurableConsumer,
-  ensureBusStreams,
-  ensureMessagingSchema,
-  type Relay,
-} from '@railyard/messaging';
+import { createConsumer, type DurableConsumer, ensureBusStreams } from '@railyard/messaging';
 import { startTelemetry } from '@railyard/service-kit';
 import { testInfra, testSubjectPrefix } from '@railyard/testing';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningFixture, startPlanning } from '../test-support/planning-fixture.js';
 
@@ -34,25 +27,21 @@ describe('release events on the bus', () => {
   let f: PlanningFixture;
   let nc: NatsConnection;
   let pool: pg.Pool;
-  let relay: Relay;
   let consumer: DurableConsumer;
   let prefix: string;
   let streamName: string;
 
   beforeAll(async () => {
-    f = await startPlanning('releasesBus');
     const { natsUrl } = await testInfra();
     nc = await connect({ servers: natsUrl });
     prefix = testSubjectPrefix('relbus');
     const jsm = await jetstreamManager(nc);
     const streams = await ensureBusStreams(jsm, { prefix, name: prefix.toUpperCase() });
     streamName = streams.stream;
-    pool = new pg.Pool({ connectionString: f.database.url });
-    pool.on('error', () => {});
-    await ensureMessagingSchema(pool);
+    // The service as main() wires it, relay included, publishing under this file's prefix.
+    f = await startPlanning('releasesBus', { nats: nc, subjectPrefix: prefix });
+    pool = f.pool;
     await pool.query('CREATE TABLE received (event_id uuid, subject text, type text, trace_id text)');
-    relay = createRelay({ store: f.store, js: jetstream(nc), pool, service: 'planning', subjectPrefix: prefix });
-    await relay.start();
     const durable = consumerName('governance', 'test-release-events');
     consumer = createConsumer({
       js: jetstream(nc),
@@ -75,13 +64,11 @@ describe('release events on the bus', () => {
   });
   afterAll(async () => {
     await consumer?.stop();
-    await relay?.stop();
+    await f?.close();
     const jsm = await jetstreamManager(nc);
     await jsm.streams.delete(streamName).catch(() => {});
     await jsm.streams.delete(`${streamName}_DLQ`).catch(() => {});
     await nc?.drain();
-    await pool?.end();
-    await f?.close();
   });
 
   it('delivers every event of a release to a consumer exactly once, on its subject, with the HTTP trace', async () => {

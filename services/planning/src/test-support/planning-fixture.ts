@@ -1,67 +1,64 @@
+import type { NatsConnection } from '@nats-io/transport-node';
 import { createPostgresEventStore, type PostgresEventStore } from '@railyard/eventstore';
-import { createDb, createProjectionRunner, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
+import type { ProjectionRunner } from '@railyard/readmodels';
 import { type App, createLogger, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase, type TestDatabase } from '@railyard/testing';
 import type { Kysely } from 'kysely';
-import { planningMigrations } from '../../migrations/index.js';
-import { buildPlanningApp } from '../app.js';
-import {
-  projectReleaseList,
-  RELEASE_LIST,
-  type ReleaseListDb,
-  releaseListFilter,
-} from '../releases/release-list/projection.js';
+import pg from 'pg';
+import type { ReleaseListDb } from '../releases/release-list/projection.js';
+import { type PlanningRuntime, startPlanningRuntime } from '../runtime.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
 export interface PlanningFixture {
   app: App;
   store: PostgresEventStore;
+  pool: pg.Pool;
   db: Kysely<ReleaseListDb>;
   releaseList: ProjectionRunner;
+  runtime: PlanningRuntime;
   database: TestDatabase;
   /** A bearer header for a user with these roles. */
   auth(sub: string, roles: string[]): Promise<{ authorization: string }>;
   close(): Promise<void>;
 }
 
-/** The planning service wired as main() wires it, on a fresh database: real Postgres store and read models. */
-export async function startPlanning(label: string): Promise<PlanningFixture> {
+/**
+ * The planning service wired by the same runtime main() uses, on a fresh database: real Postgres store and read
+ * models; with `nats`, the relay publishes under `subjectPrefix` too.
+ */
+export async function startPlanning(
+  label: string,
+  bus?: { nats: NatsConnection; subjectPrefix: string },
+): Promise<PlanningFixture> {
   const database = await createTestDatabase(label);
   const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
   await store.ready();
-  const db = createDb<ReleaseListDb>(database.url);
-  await migrateSchema(db, { schema: 'planning', migrations: planningMigrations });
-  const releaseList = createProjectionRunner({
+  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  // Idle clients die when the database is dropped at the end; that is expected here.
+  pool.on('error', () => {});
+  const runtime = await startPlanningRuntime({
     store,
-    db,
-    name: RELEASE_LIST,
-    schema: 'planning',
-    filter: releaseListFilter,
-    projectBatch: projectReleaseList,
-  });
-  await releaseList.start();
-  const app = await buildPlanningApp({
-    store,
-    db,
-    releaseList,
+    pool,
     auth: { secret: TEST_SECRET },
     logger: createLogger({ name: 'planning', level: 'silent' }),
-    readiness: { store: () => store.ping() },
+    sealIntervalMs: false,
+    ...(bus ?? {}),
   });
   return {
-    app,
+    app: runtime.app,
     store,
-    db,
-    releaseList,
+    pool,
+    db: runtime.db,
+    releaseList: runtime.releaseList,
+    runtime,
     database,
     async auth(sub, roles) {
       return { authorization: `Bearer ${await signDevToken({ sub, roles, secret: TEST_SECRET })}` };
     },
     async close() {
-      await app.close();
-      await releaseList.stop();
-      await db.destroy();
+      await runtime.close();
+      await pool.end();
       await store.close();
       await database.drop();
     },

@@ -95,3 +95,12 @@ export const projectReleaseList: ProjectBatchFn = async (trx: Transaction<Releas
 export async function resetReleaseList(trx: Transaction<ReleaseListDb>): Promise<void> {
   await trx.deleteFrom('planning.release_list').execute();
 }
+
+/** Everything a runner, a rebuild or a tool needs to run this projection. */
+export const releaseListProjection = {
+  name: RELEASE_LIST,
+  schema: 'planning',
+  filter: releaseListFilter,
+  projectBatch: projectReleaseList,
+  reset: resetReleaseList,
+} as const;

@@ -1,0 +1,98 @@
+import type { EventStore } from '@railyard/eventstore';
+import { jsonPoster } from './http-client.js';
+import { alternateBestOf, closedLoop, type LatencyResult, paced, percentile } from './measure.js';
+import type { PlanningStack } from './planning-stack.js';
+import { absoluteFigure, type Figure, ratioFigure } from './report.js';
+import { singleAppends } from './write-figures.js';
+
+export interface HttpTiming {
+  concurrency: number;
+  durationMs: number;
+  warmupMs: number;
+  rounds: number;
+  /** Measured window of the half-load latency run. */
+  latencyMs: number;
+}
+
+/** A day comfortably in the future (planning refuses a target date in the past), as YYYY-MM-DD. */
+export const futureDate = () => new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+
+/** The body of POST /releases: a valid release plan. */
+export function planReleaseBody(n: number) {
+  return { name: `Bench release ${n}`, targetDate: futureDate() };
+}
+
+export interface HttpResult {
+  figures: Figure[];
+  /** Half the maximum command rate found: the load (d)'s latency and (e) run at. */
+  halfRate: number;
+}
+
+function failIfErrors(what: string, r: LatencyResult) {
+  if (r.errors > 0) {
+    throw new Error(`${what}: ${r.errors} operations failed; first: ${String(r.firstError)}`, { cause: r.firstError });
+  }
+}
+
+/**
+ * Figure (d): POST /releases end to end over loopback (auth → validate → load → decide → append → 201) at fixed
+ * concurrency, against the store's single-event append at the same concurrency; then p99 at half that rate.
+ */
+export async function measureHttpCommands(
+  stack: PlanningStack,
+  store: EventStore,
+  timing: HttpTiming,
+): Promise<HttpResult> {
+  const client = jsonPoster(stack.origin, timing.concurrency * 2);
+  const headers = { authorization: stack.authorization };
+  let n = 0;
+  const command = async () => {
+    await client.post('/releases', planReleaseBody(n++), headers);
+  };
+  try {
+    const loop = (op: (worker: number) => Promise<number>) => () =>
+      closedLoop(op, { concurrency: timing.concurrency, durationMs: timing.durationMs, warmupMs: timing.warmupMs });
+    const [append, http] = await alternateBestOf(timing.rounds, [
+      loop(singleAppends(store)),
+      loop(async () => {
+        await command();
+        return 1;
+      }),
+    ]);
+    const halfRate = http!.rate / 2;
+    const latency = await paced(command, { rate: halfRate, durationMs: timing.latencyMs, warmupMs: timing.warmupMs });
+    failIfErrors('POST /releases at half load', latency);
+    const c = timing.concurrency;
+    return {
+      halfRate,
+      figures: [
+        {
+          name: `    store append, 1 event/call, ${c} in flight`,
+          value: append!.rate,
+          unit: 'events/s',
+          baseline: null,
+          ratio: null,
+          target: null,
+          higherIsBetter: true,
+        },
+        ratioFigure(`(d) HTTP POST /releases, ${c} in flight`, http!.rate, 'req/s', append!.rate, 0.6),
+        absoluteFigure(
+          `(d) p50 at half load (${Math.round(halfRate)} req/s)`,
+          percentile(latency.latenciesMs, 50),
+          'ms',
+          null,
+          false,
+        ),
+        absoluteFigure(
+          `(d) p99 at half load (${Math.round(halfRate)} req/s)`,
+          percentile(latency.latenciesMs, 99),
+          'ms',
+          20,
+          false,
+        ),
+      ],
+    };
+  } finally {
+    await client.close();
+  }
+}

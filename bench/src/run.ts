@@ -1,0 +1,116 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPostgresEventStore } from '@railyard/eventstore';
+import { measureBareFastify } from './bare-fastify.js';
+import { createBenchEnv } from './bench-env.js';
+import { measureHttpCommands } from './http-figures.js';
+import { startPlanningStack } from './planning-stack.js';
+import { measureRebuild } from './rebuild-figure.js';
+import { type Figure, formatTable, ratioFigure, verdict, writeResults } from './report.js';
+import { measureVisibility } from './visibility-figure.js';
+import { measureWrites } from './write-figures.js';
+
+// BENCH_QUICK=1 shortens every window (a smoke run while editing the bench); the figures are then noisier.
+const scale = process.env.BENCH_QUICK ? 0.25 : 1;
+const ms = (n: number) => Math.round(n * scale);
+const HTTP_CONCURRENCY = 16;
+const RESULTS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results/latest.json');
+
+const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const env = await createBenchEnv();
+  progress(`database ${env.databaseName}, NATS stream ${env.streamName} (subjects ${env.subjectPrefix}.>)`);
+  const store = createPostgresEventStore({ connectionString: env.databaseUrl });
+  const figures: Figure[] = [];
+  try {
+    await store.ready();
+    const { rows } = await store.pool.query<{ server_version: string }>('SHOW server_version');
+    progress(`${os.cpus().length} cores, Node ${process.version}, Postgres ${rows[0]!.server_version}`);
+
+    progress('(1)-(3) raw Postgres vs (a)-(c) event store appends…');
+    const writes = await measureWrites(store, env.databaseUrl, { durationMs: ms(2500), warmupMs: ms(500), rounds: 2 });
+
+    progress(`(4) bare fastify, ${HTTP_CONCURRENCY} in flight…`);
+    const bare = await measureBareFastify({
+      concurrency: HTTP_CONCURRENCY,
+      durationMs: ms(3000),
+      warmupMs: ms(1000),
+    });
+    const bareFigure: Figure = {
+      name: `(4) bare fastify POST → 201, ${HTTP_CONCURRENCY} in flight`,
+      value: bare.rate,
+      unit: 'req/s',
+      baseline: null,
+      ratio: null,
+      target: null,
+      higherIsBetter: true,
+    };
+    figures.push(...writes.baselines, bareFigure, ...writes.figures);
+
+    progress('starting the planning service (HTTP, release-list projection, relay to NATS, sealer)…');
+    const stack = await startPlanningStack({
+      store,
+      databaseUrl: env.databaseUrl,
+      nats: env.nats,
+      subjectPrefix: env.subjectPrefix,
+    });
+    try {
+      progress(`(d) HTTP commands, ${HTTP_CONCURRENCY} in flight, then p99 at half load…`);
+      const http = await measureHttpCommands(stack, store, {
+        concurrency: HTTP_CONCURRENCY,
+        durationMs: ms(3000),
+        warmupMs: ms(1000),
+        rounds: 2,
+        latencyMs: ms(5000),
+      });
+      figures.push(...http.figures);
+      const command = http.figures.find((f) => f.name.startsWith('(d) HTTP'))!;
+      const vsBare = ratioFigure('    HTTP POST /releases vs bare fastify', command.value, 'req/s', bare.rate, 0);
+      figures.push({ ...vsBare, target: null });
+
+      progress(`(e) command → read model visible at ${Math.round(http.halfRate)} commands/s…`);
+      figures.push(
+        ...(await measureVisibility(stack, store, env.nats, env.subjectPrefix, {
+          rate: http.halfRate,
+          durationMs: ms(6000),
+          warmupMs: ms(1000),
+        })),
+      );
+    } finally {
+      await stack.close();
+    }
+
+    progress('(f) seeding release events, then rebuilding the release list…');
+    const rawBatched = writes.baselines[1]!.value;
+    const rebuild = await measureRebuild({
+      store,
+      databaseUrl: env.databaseUrl,
+      rawBatchedRowsPerSecond: rawBatched,
+      minEvents: 20_000,
+      rounds: 2,
+    });
+    figures.push(...rebuild.figures);
+  } finally {
+    await store.close().catch(() => {});
+    await env.cleanup().catch((err: unknown) => progress(`cleanup failed: ${String(err)}`));
+  }
+
+  console.log(formatTable(figures));
+  const judged = figures.filter((f) => f.target !== null);
+  const missed = judged.filter((f) => verdict(f) !== 'pass');
+  console.log(
+    `\n${judged.length - missed.length}/${judged.length} targets met` +
+      (missed.length ? `; missed: ${missed.map((f) => f.name.trim()).join('; ')}` : '') +
+      ` (${((performance.now() - started) / 1000).toFixed(0)} s${scale < 1 ? ', BENCH_QUICK' : ''})`,
+  );
+  await writeResults(RESULTS_FILE, figures);
+  console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error('bench failed:', err);
+  process.exitCode = 1;
+});
