@@ -3,7 +3,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
 /** The planning service's read-model schema, in order. Migrations run inside schema `planning`. */
 export const planningMigrations: Record<string, Migration> = {
   '0001_release_list': {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('release_list')
         .addColumn('release_id', 'uuid', (c) => c.primaryKey())

@@ -1,6 +1,5 @@
 import { createPostgresEventStore, type PostgresEventStore, type RecordedEvent } from '@railyard/eventstore';
 import { createTestDatabase, type TestDatabase, tamperAsSuperuser } from '@railyard/testing';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEvent, appendAndRead, runCli } from './test-support/cli-harness.js';
 
