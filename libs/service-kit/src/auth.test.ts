@@ -55,6 +55,18 @@ describe('bearer JWT (HS256)', () => {
     expect(res.json().code).toBe(ErrorCodes.TOKEN_INVALID);
   });
 
+  it('never lets a verified token vouch for another: the cache is keyed by the whole signed token', async () => {
+    const good = await bearer(['developer'], 'alice');
+    expect((await whoami(app, { authorization: good })).statusCode).toBe(200);
+    expect((await whoami(app, { authorization: good })).statusCode).toBe(200);
+    // Same header and claims but sub changed, old signature kept: a forgery the cache must not serve.
+    const [h, p, sig] = good.slice('Bearer '.length).split('.');
+    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'mallory', roles: ['admin'] })).toString('base64url')}.${sig}`;
+    const res = await whoami(app, { authorization: `Bearer ${forged}` });
+    expect(res.statusCode).toBe(401);
+  });
+
   it('401 for garbage and for a token without sub', async () => {
     expect((await whoami(app, { authorization: 'Bearer not.a.jwt' })).statusCode).toBe(401);
     expect((await whoami(app, { authorization: 'Basic dXNlcjpwYXNz' })).json().code).toBe(ErrorCodes.TOKEN_INVALID);

@@ -20,12 +20,32 @@ const SECRET_KEYS = [
   'clientSecret',
 ];
 
-/** The redaction paths the kit's loggers use (exported for services that build their own pino). */
-export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => {
-  const k = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
-  const dot = k.startsWith('[') ? k : `.${k}`;
-  return [k, `*${dot}`, `*.*${dot}`, `*.*.*${dot}`];
-});
+const SECRETS = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
+const CENSOR = '[REDACTED]';
+const MAX_DEPTH = 4;
+
+/**
+ * Replaces secret-named fields (any case) in the first levels of a log object. Copy-on-write: the caller's
+ * object is never changed, and an object without secrets is returned as it is. One walk with a set lookup per
+ * key costs a fraction of path-based redaction with wildcards, which showed up at ~4% of a command's CPU.
+ */
+export function redactSecrets<T>(value: T, depth = 0): T {
+  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH || value instanceof Error) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const redacted = redactSecrets(item, depth + 1);
+      if (redacted !== item) (copy ??= [...value])[i] = redacted;
+    });
+    return (copy ?? value) as T;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    const redacted = SECRETS.has(key.toLowerCase()) ? CENSOR : redactSecrets(item, depth + 1);
+    if (redacted !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = redacted;
+  }
+  return (copy ?? value) as T;
+}
 
 /** Adds the active span's trace_id and span_id to every log line, so logs and traces join. */
 export function traceMixin(): Record<string, string> {
@@ -38,10 +58,9 @@ export function traceMixin(): Record<string, string> {
 export function createLogger(options: { level?: string; name?: string; destination?: DestinationStream } = {}): Logger {
   const config: LoggerOptions = {
     level: options.level ?? 'info',
-    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     mixin: traceMixin,
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: { level: (label) => ({ level: label }), log: (object) => redactSecrets(object) },
     ...(options.name ? { name: options.name } : {}),
   };
   return options.destination ? pino(config, options.destination) : pino(config);

@@ -22,6 +22,8 @@ export interface PostgresEventStoreOptions {
   /** How often a subscription polls when idle; appends through this instance wake it at once. */
   pollIntervalMs?: number;
   poolSize?: number;
+  /** Least time between two queries of a caught-up subscription, so a burst of appends is read as one batch. */
+  coalesceMs?: number;
 }
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]*$/;
@@ -126,6 +128,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   // the pool replaces it on next use.
   if (ownsPool) pool.on('error', () => {});
   const pollIntervalMs = options.pollIntervalMs ?? 50;
+  const coalesceMs = options.coalesceMs ?? 3;
   const ready = applySchema(pool, schema);
   // Avoid an unhandled rejection before the first call awaits it; the error surfaces on that call.
   ready.catch(() => {});
@@ -218,14 +221,21 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       let after = subOptions.after ?? 0n;
       while (!closed && !signal?.aborted) {
         const seqBefore = appendSeq;
+        const queriedAt = performance.now();
         const batch = await readAll({ after, limit: batchSize, filter: subOptions.filter });
         for (const event of batch) {
           if (signal?.aborted || closed) return;
           yield event;
           after = event.position;
         }
+        if (batch.length < batchSize) {
+          // Caught up. Under load every append would wake us for one event (or none yet visible, while an older
+          // append is still in flight): keep a small gap between queries so wake-ups coalesce into batches.
+          const sinceQuery = performance.now() - queriedAt;
+          if (sinceQuery < coalesceMs) await delay(coalesceMs - sinceQuery);
+        }
         if (batch.length < batchSize && seqBefore === appendSeq) {
-          // Caught up: wait for a local append, the poll interval, or the end of the subscription.
+          // Still nothing new locally: wait for a local append, the poll interval, or the end of the subscription.
           await new Promise<void>((resolve) => {
             const done = () => {
               clearTimeout(timer);
