@@ -35,14 +35,18 @@ export function redactSecrets<T>(value: T, depth = 0): T {
     let copy: unknown[] | undefined;
     value.forEach((item, i) => {
       const redacted = redactSecrets(item, depth + 1);
-      if (redacted !== item) (copy ??= [...value])[i] = redacted;
+      if (redacted === item) return;
+      copy ??= [...value];
+      copy[i] = redacted;
     });
     return (copy ?? value) as T;
   }
   let copy: Record<string, unknown> | undefined;
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     const redacted = SECRETS.has(key.toLowerCase()) ? CENSOR : redactSecrets(item, depth + 1);
-    if (redacted !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = redacted;
+    if (redacted === item) continue;
+    copy ??= { ...(value as Record<string, unknown>) };
+    copy[key] = redacted;
   }
   return (copy ?? value) as T;
 }
