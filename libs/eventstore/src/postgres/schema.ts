@@ -112,8 +112,12 @@ BEGIN
   IF v_n = 0 OR v_n > 10000 THEN
     RAISE EXCEPTION 'an append carries 1 to 10000 events, not %', v_n USING ERRCODE = 'RY002';
   END IF;
-  SELECT e.stream_revision, e.hash INTO v_last, v_hash
-    FROM ${s}.events e WHERE e.stream_id = p_stream ORDER BY e.stream_revision DESC LIMIT 1;
+  -- A new stream needs no look-up: revision 0 has no predecessor, and if the stream exists after all, the
+  -- unique (stream_id, stream_revision) key refuses the insert, which the adapter reports as the same conflict.
+  IF p_expected <> -1 THEN
+    SELECT e.stream_revision, e.hash INTO v_last, v_hash
+      FROM ${s}.events e WHERE e.stream_id = p_stream ORDER BY e.stream_revision DESC LIMIT 1;
+  END IF;
   IF (p_expected = -1 AND v_last IS NOT NULL)
      OR (p_expected = -3 AND v_last IS NULL)
      OR (p_expected >= 0 AND v_last IS DISTINCT FROM p_expected) THEN
