@@ -10,6 +10,10 @@ export type ServiceName = (typeof SERVICES)[number];
 export const CATEGORY_OWNERS = {
   release: 'planning',
   releaseTrain: 'planning',
+  riskPolicy: 'planning',
+  artifact: 'artifact',
+  bundle: 'artifact',
+  signingKey: 'artifact',
 } as const satisfies Record<string, ServiceName>;
 export type Category = keyof typeof CATEGORY_OWNERS;
 

@@ -7,8 +7,9 @@ import { type App, type AuthConfig, type Logger, observedGauge, type ReadinessCh
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { planningMigrations } from '../migrations/index.js';
-import { buildPlanningApp } from './app.js';
-import { type ReleaseListDb, releaseListProjection } from './releases/release-list/projection.js';
+import { buildPlanningApp, type PlanningDb } from './app.js';
+import { releaseBoardsProjection } from './releases/release-boards/projection.js';
+import { releaseListProjection } from './releases/release-list/projection.js';
 
 export interface PlanningRuntimeOptions {
   store: EventStore;
@@ -28,8 +29,9 @@ export interface PlanningRuntimeOptions {
 
 export interface PlanningRuntime {
   app: App;
-  db: Kysely<ReleaseListDb>;
+  db: Kysely<PlanningDb>;
   releaseList: ProjectionRunner;
+  boards: ProjectionRunner;
   relay?: Relay;
   /** Stops what start opened, in reverse order (the app first). Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
@@ -50,7 +52,7 @@ export async function startPlanningRuntime(options: PlanningRuntimeOptions): Pro
   };
   try {
     // The db shares the caller's pool; it is never destroyed here, since destroying it would end that pool.
-    const db = createDb<ReleaseListDb>(pool);
+    const db = createDb<PlanningDb>(pool);
     await migrateSchema(db, { schema: 'planning', migrations: planningMigrations });
 
     let relay: Relay | undefined;
@@ -75,6 +77,14 @@ export async function startPlanningRuntime(options: PlanningRuntimeOptions): Pro
     observedGauge('railyard_projection_lag_events', 'Events the release-list projection has still to apply', () =>
       releaseList.lag(),
     );
+    const boards = createProjectionRunner({ ...releaseBoardsProjection, store, db, logger });
+    await boards.start();
+    stops.push({ name: 'release-boards projection', stop: () => boards.stop() });
+    observedGauge(
+      'railyard_release_boards_lag_events',
+      'Events the release-boards projection (exceptions, dependencies, compliance) has still to apply',
+      () => boards.lag(),
+    );
 
     if (store.kind === 'postgres') {
       const pgStore = store as PostgresEventStore;
@@ -96,13 +106,14 @@ export async function startPlanningRuntime(options: PlanningRuntimeOptions): Pro
       store,
       db,
       releaseList,
+      boards,
       auth: options.auth,
       logger,
       now: options.now,
       readiness: { store: () => store.ping(), ...options.readiness },
     });
     stops.push({ name: 'http server', stop: () => app.close() });
-    return { app, db, releaseList, relay, close };
+    return { app, db, releaseList, boards, relay, close };
   } catch (error) {
     await close();
     throw error;

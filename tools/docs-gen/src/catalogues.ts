@@ -1,4 +1,14 @@
-import { type Category, type EventCatalogue, releaseEvents, type ServiceName } from '@railyard/contracts';
+import {
+  artifactEvents,
+  bundleEvents,
+  type Category,
+  type EventCatalogue,
+  releaseEvents,
+  releaseTrainEvents,
+  riskPolicyEvents,
+  type ServiceName,
+  signingKeyEvents,
+} from '@railyard/contracts';
 
 /** One aggregate's events as the catalogue documents them: the owning service, the stream category, its events. */
 export interface CatalogueEntry {
@@ -13,4 +23,9 @@ export interface CatalogueEntry {
  */
 export const CATALOGUES: readonly CatalogueEntry[] = [
   { service: 'planning', category: 'release', catalogue: releaseEvents },
+  { service: 'planning', category: 'releaseTrain', catalogue: releaseTrainEvents },
+  { service: 'planning', category: 'riskPolicy', catalogue: riskPolicyEvents },
+  { service: 'artifact', category: 'artifact', catalogue: artifactEvents },
+  { service: 'artifact', category: 'bundle', catalogue: bundleEvents },
+  { service: 'artifact', category: 'signingKey', catalogue: signingKeyEvents },
 ];

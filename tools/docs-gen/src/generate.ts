@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { artifactOpenApi } from './artifact-openapi.js';
 import { biomeFormat } from './biome-format.js';
 import { CATALOGUES } from './catalogues.js';
 import { renderEventCatalogue } from './event-catalogue.js';
@@ -19,6 +20,7 @@ export interface GeneratedDoc {
 /** The services whose OpenAPI document is generated, each with a function that builds it from the app. */
 const API_DOCS: readonly { service: string; build: () => Promise<Record<string, unknown>> }[] = [
   { service: 'planning', build: planningOpenApi },
+  { service: 'artifact', build: artifactOpenApi },
 ];
 
 /** Every generated document, rendered in memory. */

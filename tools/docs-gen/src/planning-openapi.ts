@@ -30,6 +30,7 @@ export async function planningOpenApi(): Promise<Record<string, unknown>> {
     store: createMemoryEventStore(),
     db,
     releaseList: idleRunner,
+    boards: idleRunner,
     auth: {},
     logger: createLogger({ name: 'planning', level: 'silent' }),
   });

@@ -80,28 +80,35 @@ describe('release events on the bus', () => {
       payload: { name: 'On the bus', targetDate: '2026-12-20' },
     });
     const id = planned.json().id as string;
-    await f.app.inject({
+    const scoped = await f.app.inject({
       method: 'POST',
       url: `/releases/${id}/scope-items`,
       headers: manager,
       payload: { title: 'Bus test', team: 'platform', kind: 'chore' },
     });
+    const owner = await f.auth('po-cy', ['product-owner']);
+    await f.app.inject({
+      method: 'POST',
+      url: `/releases/${id}/scope-items/${scoped.json().itemId}/accept`,
+      headers: owner,
+    });
     await f.app.inject({ method: 'POST', url: `/releases/${id}/freeze`, headers: manager });
     const stored = await f.store.readStream(`release-${id}`);
-    expect(stored).toHaveLength(3);
+    expect(stored).toHaveLength(4);
 
-    const rows = await until('three deliveries', async () => {
+    const rows = await until('four deliveries', async () => {
       const { rows } = await pool.query<{ event_id: string; subject: string; type: string; trace_id: string }>(
         'SELECT * FROM received WHERE event_id = ANY($1::uuid[]) ORDER BY subject',
         [stored.map((e) => e.id)],
       );
-      return rows.length >= 3 ? rows : undefined;
+      return rows.length >= 4 ? rows : undefined;
     });
-    expect(rows).toHaveLength(3);
-    expect(new Set(rows.map((r) => r.event_id)).size).toBe(3);
+    expect(rows).toHaveLength(4);
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(4);
     expect(rows.map((r) => r.subject).sort()).toEqual([
       `${prefix}.planning.release.ReleaseFrozen`,
       `${prefix}.planning.release.ReleasePlanned`,
+      `${prefix}.planning.release.ScopeItemAccepted`,
       `${prefix}.planning.release.ScopeItemAdded`,
     ]);
     // Each event's consumer span continues the trace of the HTTP request that caused it.
@@ -114,6 +121,6 @@ describe('release events on the bus', () => {
     }
     // And exactly once on the stream itself (the relay's Nats-Msg-Id deduplicates re-publishes).
     const info = await (await jetstreamManager(nc)).streams.info(streamName);
-    expect(info.state.messages).toBe(3);
+    expect(info.state.messages).toBe(4);
   });
 });

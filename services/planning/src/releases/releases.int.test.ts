@@ -8,11 +8,13 @@ describe('releases over HTTP', () => {
   let f: PlanningFixture;
   let manager: { authorization: string };
   let developer: { authorization: string };
+  let owner: { authorization: string };
 
   beforeAll(async () => {
     f = await startPlanning('releasesHttp');
     manager = await f.auth('rm-ana', ['release-manager']);
     developer = await f.auth('dev-bo', ['developer']);
+    owner = await f.auth('po-cy', ['product-owner']);
   });
   afterAll(async () => {
     await f?.close();
@@ -58,27 +60,39 @@ describe('releases over HTTP', () => {
     });
     expect(scoped.statusCode).toBe(201);
     expect(scoped.json().release).toMatchObject({
+      status: 'draft',
+      scopeItems: [{ title: 'Refund API', author: 'dev-bo', state: 'proposed' }],
+    });
+    // The product owner's acceptance is what puts the item in scope.
+    const accepted = await f.app.inject({
+      method: 'POST',
+      url: `/releases/${release.id}/scope-items/${scoped.json().itemId}/accept`,
+      headers: { ...owner, 'if-match': scoped.headers.etag as string },
+    });
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json()).toMatchObject({
       status: 'scoped',
-      scopeItems: [{ title: 'Refund API', author: 'dev-bo' }],
+      scopeItems: [{ state: 'accepted', decidedBy: 'po-cy' }],
     });
 
     const frozen = await f.app.inject({
       method: 'POST',
       url: `/releases/${release.id}/freeze`,
-      headers: { ...manager, 'if-match': scoped.headers.etag as string },
+      headers: { ...manager, 'if-match': accepted.headers.etag as string },
     });
     expect(frozen.statusCode).toBe(200);
-    expect(frozen.headers.etag).toBe('"2"');
+    expect(frozen.headers.etag).toBe('"3"');
     expect(frozen.json()).toMatchObject({ status: 'frozen' });
 
     const got = await f.app.inject({ method: 'GET', url: `/releases/${release.id}`, headers: developer });
-    expect(got.json()).toMatchObject({ status: 'frozen', revision: 2 });
-    expect(got.headers.etag).toBe('"2"');
+    expect(got.json()).toMatchObject({ status: 'frozen', revision: 3 });
+    expect(got.headers.etag).toBe('"3"');
 
     const events = await f.store.readStream(`release-${release.id}`);
     expect(events.map((e) => [e.type, e.metadata.actor.id])).toEqual([
       ['ReleasePlanned', 'rm-ana'],
       ['ScopeItemAdded', 'dev-bo'],
+      ['ScopeItemAccepted', 'po-cy'],
       ['ReleaseFrozen', 'rm-ana'],
     ]);
   });
@@ -91,7 +105,12 @@ describe('releases over HTTP', () => {
       headers: manager,
       payload: { title: 'Fix login', team: 'identity', kind: 'fix' },
     });
-    const etag = scoped.headers.etag as string;
+    const accepted = await f.app.inject({
+      method: 'POST',
+      url: `/releases/${id}/scope-items/${scoped.json().itemId}/accept`,
+      headers: owner,
+    });
+    const etag = accepted.headers.etag as string;
     const responses = await Promise.all(
       Array.from({ length: 30 }, () =>
         f.app.inject({ method: 'POST', url: `/releases/${id}/freeze`, headers: { ...manager, 'if-match': etag } }),
@@ -105,6 +124,28 @@ describe('releases over HTTP', () => {
     expect(refused.json().code).toBe('RAILYARD_PRECONDITION_FAILED');
     const stream = await f.store.readStream(`release-${id}`);
     expect(stream.filter((e) => e.type === 'ReleaseFrozen')).toHaveLength(1);
+  });
+
+  it('honours If-Match on every release command: a stale revision gets 412 and appends nothing', async () => {
+    const { id } = await plan('Stale');
+    const added = await f.app.inject({
+      method: 'POST',
+      url: `/releases/${id}/dependencies`,
+      headers: { ...developer, 'if-match': '"0"' },
+      payload: { from: { team: 'web' }, to: { team: 'api' }, kind: 'backend', owner: 'lead' },
+    });
+    expect(added.statusCode).toBe(201);
+    expect(added.headers.etag).toBe('"1"');
+    const before = await countEvents();
+    const stale = await f.app.inject({
+      method: 'POST',
+      url: `/releases/${id}/compliance-requirements`,
+      headers: { ...manager, 'if-match': '"0"' },
+      payload: { control: 'audit-trail', name: 'Trail', mandatory: true },
+    });
+    expect(stale.statusCode).toBe(412);
+    expect(stale.json().code).toBe('RAILYARD_PRECONDITION_FAILED');
+    expect(await countEvents()).toBe(before);
   });
 
   it('replays a retried create with the same Idempotency-Key: same release, nothing appended', async () => {
@@ -124,6 +165,24 @@ describe('releases over HTTP', () => {
     });
     expect(reused.statusCode).toBe(422);
     expect(reused.json().code).toBe('RAILYARD_IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('replays a retried freeze-exception request with the same Idempotency-Key: same exception id', async () => {
+    const { id } = await plan('Idempotent exception');
+    const headers = { ...developer, 'idempotency-key': 'exception-1' };
+    const payload = {
+      change: { action: 'add-scope-item', title: 'Late fix', team: 'web', kind: 'fix' },
+      justification: 'customer escalation',
+    };
+    const url = `/releases/${id}/freeze-exceptions`;
+    const first = await f.app.inject({ method: 'POST', url, headers, payload });
+    expect(first.statusCode).toBe(201);
+    const before = await countEvents();
+    const second = await f.app.inject({ method: 'POST', url, headers, payload });
+    expect(second.statusCode).toBe(201);
+    expect(second.json().id).toBe(first.json().id);
+    expect(second.headers.location).toBe(first.headers.location);
+    expect(await countEvents()).toBe(before);
   });
 
   describe('bad requests get problem+json 4xx and append nothing', () => {

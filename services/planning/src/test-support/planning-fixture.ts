@@ -5,7 +5,7 @@ import { type App, createLogger, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase, type TestDatabase } from '@railyard/testing';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import type { ReleaseListDb } from '../releases/release-list/projection.js';
+import type { PlanningDb } from '../app.js';
 import { type PlanningRuntime, startPlanningRuntime } from '../runtime.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
@@ -14,8 +14,9 @@ export interface PlanningFixture {
   app: App;
   store: PostgresEventStore;
   pool: pg.Pool;
-  db: Kysely<ReleaseListDb>;
+  db: Kysely<PlanningDb>;
   releaseList: ProjectionRunner;
+  boards: ProjectionRunner;
   runtime: PlanningRuntime;
   database: TestDatabase;
   /** A bearer header for a user with these roles. */
@@ -51,6 +52,7 @@ export async function startPlanning(
     pool,
     db: runtime.db,
     releaseList: runtime.releaseList,
+    boards: runtime.boards,
     runtime,
     database,
     async auth(sub, roles) {

@@ -1,7 +1,9 @@
-import { ScopeItemKind } from '@railyard/contracts';
-import { newAggregateId } from '@railyard/eventstore';
+import { Criticality, type EventCatalogue, releaseEvents, ScopeItemKind } from '@railyard/contracts';
+import { loadAggregate, newAggregateId } from '@railyard/eventstore';
 import { commandContext, etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
+import { loadTrain } from '../../trains/train-commands.js';
+import { releaseDecider } from '../domain/release.decide.js';
 import { type ReleaseRouteDeps, releaseStream } from '../release-commands.js';
 import { ReleaseIdParams, ReleaseView, releaseView } from '../release-view.js';
 
@@ -16,12 +18,25 @@ const Body = z.strictObject({
     .max(200)
     .optional()
     .describe('Required for features: the roadmap item delivered.'),
+  service: z.string().trim().min(1).max(100).optional().describe('The service the item touches.'),
+  criticality: Criticality.optional().describe('How critical that service is (a CAB risk factor).'),
 });
 
 const Created = z.object({ itemId: z.uuid(), release: ReleaseView });
 
-/** POST /releases/:id/scope-items — propose a scope item (P1); honours If-Match. */
-export const addScopeItemRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async (app, { commands, now }) => {
+/** POST /releases/:id/scope-items — propose a scope item (P1); after the freeze, only with an approved exception. */
+/**
+ * The member teams of the train the release rides, if any. Read before the command: a release changes trains only
+ * before its freeze and rarely, and the decider re-checks nothing else from the train, so a stale read is benign.
+ */
+async function trainTeamsOf(store: ReleaseRouteDeps['store'], releaseId: string): Promise<string[] | undefined> {
+  const catalogue = releaseEvents as unknown as EventCatalogue;
+  const { state } = await loadAggregate(store, releaseDecider, catalogue, releaseStream(releaseId));
+  if (!state.exists || !state.trainId) return undefined;
+  return (await loadTrain(store, state.trainId)).train.teams;
+}
+
+export const addScopeItemRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async (app, { commands, store, now }) => {
   app.post(
     '/releases/:id/scope-items',
     {
@@ -37,9 +52,10 @@ export const addScopeItemRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async 
     async (request, reply) => {
       const ctx = commandContext(request, { now: now() });
       const itemId = newAggregateId(ctx, 'scope-item');
+      const trainTeams = await trainTeamsOf(store, request.params.id);
       const result = await commands.handle(
         releaseStream(request.params.id),
-        { type: 'AddScopeItem', actor: ctx.actor, at: ctx.now, itemId, ...request.body },
+        { type: 'AddScopeItem', actor: ctx.actor, at: ctx.now, itemId, ...request.body, trainTeams },
         ctx,
       );
       // On an idempotent replay the item id is the one the first execution recorded.

@@ -2,6 +2,7 @@ import { CalendarDate } from '@railyard/contracts';
 import { newAggregateId } from '@railyard/eventstore';
 import { commandContext, etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
+import { loadTrain } from '../../trains/train-commands.js';
 import { type ReleaseRouteDeps, releaseStream } from '../release-commands.js';
 import { ReleaseView, releaseView } from '../release-view.js';
 
@@ -12,7 +13,7 @@ const Body = z.strictObject({
 });
 
 /** POST /releases — plan a release (P1). */
-export const planReleaseRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async (app, { commands, now }) => {
+export const planReleaseRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async (app, { commands, store, now }) => {
   app.post(
     '/releases',
     {
@@ -26,6 +27,8 @@ export const planReleaseRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async (
     },
     async (request, reply) => {
       const ctx = commandContext(request, { now: now() });
+      // A release names only a train that exists (404 otherwise).
+      if (request.body.trainId) await loadTrain(store, request.body.trainId);
       const releaseId = newAggregateId(ctx, 'release');
       const result = await commands.handle(
         releaseStream(releaseId),

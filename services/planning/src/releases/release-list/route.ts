@@ -3,10 +3,11 @@ import { type ProjectionRunner, projectionLagHeaders } from '@railyard/readmodel
 import { type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
+import { ReleaseStatusSchema } from '../release-view.js';
 import type { ReleaseListDb } from './projection.js';
 
 const Query = z.strictObject({
-  status: z.enum(['draft', 'scoped', 'frozen']).optional(),
+  status: ReleaseStatusSchema.optional(),
   trainId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional().describe('The nextCursor of the previous page.'),

@@ -1,6 +1,6 @@
-import { type Actor, ErrorCodes, type ReleaseEvent } from '@railyard/contracts';
+import { type Actor, ErrorCodes, PlanningErrorCodes, type ReleaseEvent } from '@railyard/contracts';
 import { spec } from '@railyard/testing';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ReleaseCommand, releaseDecider } from './release.decide.js';
 
 const manager: Actor = { id: 'rm-ana', kind: 'user', roles: ['release-manager'] };
@@ -17,6 +17,10 @@ const planned: ReleaseEvent = {
 const added = (itemId: string, title: string): ReleaseEvent => ({
   type: 'ScopeItemAdded',
   data: { releaseId, itemId, title, team: 'payments', kind: 'fix', author: dev.id },
+});
+const accepted = (itemId: string): ReleaseEvent => ({
+  type: 'ScopeItemAccepted',
+  data: { releaseId, itemId, acceptedBy: 'po-cy' },
 });
 const frozen: ReleaseEvent = {
   type: 'ReleaseFrozen',
@@ -111,9 +115,15 @@ describe('release decider', () => {
         .when(cmd({ type: 'RemoveScopeItem', actor: manager, itemId: itemB }))
         .thenThrows(ErrorCodes.PLANNING_SCOPE_ITEM_NOT_FOUND);
     });
-    it('freezes with the scope it has at that moment', () => {
+    it('refuses to freeze while a proposal awaits its product owner', () => {
       release
-        .given([...history, added(itemB, 'Faster search')])
+        .given(history)
+        .when(cmd({ type: 'FreezeRelease', actor: manager }))
+        .thenThrows(PlanningErrorCodes.SCOPE_UNDECIDED);
+    });
+    it('freezes with the accepted scope it has at that moment', () => {
+      release
+        .given([...history, accepted(itemA), added(itemB, 'Faster search'), accepted(itemB)])
         .when(cmd({ type: 'FreezeRelease', actor: manager }))
         .then([
           { type: 'ReleaseFrozen', data: { releaseId, frozenAt: at.toISOString(), scopeItemIds: [itemA, itemB] } },
@@ -128,7 +138,7 @@ describe('release decider', () => {
   });
 
   describe('when frozen', () => {
-    const history = [planned, added(itemA, 'Fix refunds'), frozen];
+    const history = [planned, added(itemA, 'Fix refunds'), accepted(itemA), frozen];
     it('refuses new scope', () => {
       release
         .given(history)
@@ -146,6 +156,80 @@ describe('release decider', () => {
         .given(history)
         .when(cmd({ type: 'FreezeRelease', actor: manager }))
         .thenThrows(ErrorCodes.PLANNING_ALREADY_FROZEN);
+    });
+  });
+
+  describe('negotiating scope (P1)', () => {
+    const history = [planned, added(itemA, 'Fix refunds')];
+    const po: Actor = { id: 'po-cy', kind: 'user', roles: ['product-owner'] };
+    it('accepts a proposal, which makes the release scoped', () => {
+      const spec = release.given(history).when(cmd({ type: 'AcceptScopeItem', actor: po, itemId: itemA }));
+      spec.then([accepted(itemA)]);
+    });
+    it('defers a proposal with its reason', () => {
+      release
+        .given(history)
+        .when(cmd({ type: 'DeferScopeItem', actor: po, itemId: itemA, reason: 'next train' }))
+        .then([
+          { type: 'ScopeItemDeferred', data: { releaseId, itemId: itemA, reason: 'next train', deferredBy: 'po-cy' } },
+        ]);
+    });
+    it('decides each proposal once', () => {
+      release
+        .given([...history, accepted(itemA)])
+        .when(cmd({ type: 'DeferScopeItem', actor: po, itemId: itemA, reason: 'x' }))
+        .thenThrows(PlanningErrorCodes.SCOPE_ITEM_NOT_PROPOSED);
+    });
+    it('closes the negotiation at the freeze', () => {
+      release
+        .given([...history, accepted(itemA), added(itemB, 'Late'), frozen])
+        .when(cmd({ type: 'AcceptScopeItem', actor: po, itemId: itemB }))
+        .thenThrows(ErrorCodes.PLANNING_FREEZE_ACTIVE);
+    });
+    it('answers not found for an unknown item', () => {
+      release
+        .given(history)
+        .when(cmd({ type: 'AcceptScopeItem', actor: po, itemId: itemB }))
+        .thenThrows(ErrorCodes.PLANNING_SCOPE_ITEM_NOT_FOUND);
+    });
+  });
+
+  describe('on a train', () => {
+    it('takes scope only from the train’s member teams', () => {
+      const propose = (team: string) =>
+        cmd({
+          type: 'AddScopeItem',
+          actor: dev,
+          itemId: itemA,
+          title: 'T',
+          team,
+          kind: 'fix',
+          trainTeams: ['Payments'],
+        });
+      const onTrain: ReleaseEvent = {
+        type: 'ReleasePlanned',
+        data: { releaseId, name: 'x', targetDate: '2026-12-10', trainId: itemB, owner: manager.id },
+      };
+      release.given([onTrain]).when(propose('search')).thenThrows(PlanningErrorCodes.TRAIN_TEAM_NOT_MEMBER);
+      release
+        .given([onTrain])
+        .when(propose('payments'))
+        .then([
+          {
+            type: 'ScopeItemAdded',
+            data: { releaseId, itemId: itemA, title: 'T', team: 'payments', kind: 'fix', author: dev.id },
+          },
+        ]);
+    });
+  });
+
+  describe('a stream from before scope negotiation', () => {
+    it('counts the items its freeze fixed as accepted', () => {
+      const state = [planned, added(itemA, 'Fix refunds'), frozen].reduce(
+        releaseDecider.evolve,
+        releaseDecider.initialState,
+      );
+      expect(state.exists && state.scope.map((i) => i.state)).toEqual(['accepted']);
     });
   });
 });

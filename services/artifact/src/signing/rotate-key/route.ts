@@ -1,0 +1,43 @@
+import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { v7 as uuidv7 } from 'uuid';
+import { type ArtifactRouteDeps, signingKeyStream } from '../../artifacts/artifact-commands.js';
+import { SigningKeyView, signingKeyView } from '../signing-key-view.js';
+
+/**
+ * POST /signing-keys — rotation (A6): a new key becomes the active one; the previous one is retired and kept, so
+ * the signatures it made still verify. Recorded as SigningKeyCreated (and SigningKeyRetired) events.
+ */
+export const rotateKeyRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, { commands, vault, now }) => {
+  app.post(
+    '/signing-keys',
+    {
+      config: { roles: ['admin'] },
+      schema: { summary: 'Rotate the signing key', tags: ['signing'], response: { 201: SigningKeyView } },
+    },
+    async (request, reply) => {
+      const ctx = commandContext(request, { now: now() });
+      const { created, retired } = await vault.rotate(uuidv7(), ctx.now);
+      const issued = { actor: ctx.actor, at: ctx.now };
+      await commands.keys.handle(
+        signingKeyStream(created.keyId),
+        {
+          type: 'RecordKeyCreated',
+          ...issued,
+          keyId: created.keyId,
+          algorithm: created.algorithm,
+          publicKeyPem: created.publicKeyPem,
+          fingerprint: created.fingerprint,
+        },
+        ctx,
+      );
+      if (retired) {
+        await commands.keys.handle(
+          signingKeyStream(retired.keyId),
+          { type: 'RecordKeyRetired', ...issued, replacedBy: created.keyId },
+          ctx,
+        );
+      }
+      return reply.code(201).header('location', `/signing-keys/${created.keyId}.pem`).send(signingKeyView(created));
+    },
+  );
+};

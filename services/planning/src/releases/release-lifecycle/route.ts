@@ -1,0 +1,57 @@
+import type { Role } from '@railyard/contracts';
+import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { z } from 'zod';
+import type { LifecycleCommand } from '../domain/release.decide.js';
+import { handleReleaseCommand, type ReleaseRouteDeps, sendRelease } from '../release-commands.js';
+import { ReleaseIdParams, ReleaseView } from '../release-view.js';
+
+const Reason = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
+
+/** The lifecycle after CAB approval (P1): start deploying, released, rolled back; and cancel before deploying. */
+const TRANSITIONS: {
+  path: string;
+  type: LifecycleCommand['type'];
+  summary: string;
+  roles: Role[];
+  body?: typeof Reason;
+}[] = [
+  { path: 'deployment', type: 'StartDeployment', summary: 'Start deploying', roles: ['release-manager', 'deployer'] },
+  { path: 'released', type: 'MarkReleased', summary: 'Mark released', roles: ['release-manager', 'deployer'] },
+  {
+    path: 'rollback',
+    type: 'RollBackRelease',
+    summary: 'Record a rollback',
+    roles: ['release-manager', 'deployer', 'sre'],
+    body: Reason,
+  },
+  { path: 'cancel', type: 'CancelRelease', summary: 'Cancel a release', roles: ['release-manager'], body: Reason },
+];
+
+/** POST /releases/:id/{deployment,released,rollback,cancel}; honour If-Match. */
+export const releaseLifecycleRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async (app, deps) => {
+  for (const t of TRANSITIONS) {
+    app.post(
+      `/releases/:id/${t.path}`,
+      {
+        config: { roles: t.roles },
+        schema: {
+          summary: t.summary,
+          tags: ['releases'],
+          params: ReleaseIdParams,
+          ...(t.body ? { body: t.body } : {}),
+          response: { 200: ReleaseView },
+        },
+      },
+      async (request, reply) => {
+        const body = (request.body ?? {}) as { reason?: string };
+        const handled = await handleReleaseCommand(
+          deps,
+          request,
+          request.params.id,
+          (ctx) => ({ type: t.type, actor: ctx.actor, at: ctx.now, reason: body.reason ?? '' }) as LifecycleCommand,
+        );
+        return sendRelease(reply, handled);
+      },
+    );
+  }
+};
