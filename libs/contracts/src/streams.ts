@@ -14,6 +14,10 @@ export const CATEGORY_OWNERS = {
   artifact: 'artifact',
   bundle: 'artifact',
   signingKey: 'artifact',
+  pipelineDefinition: 'pipeline',
+  pipelineRun: 'pipeline',
+  securityPolicy: 'pipeline',
+  performanceBaseline: 'pipeline',
 } as const satisfies Record<string, ServiceName>;
 export type Category = keyof typeof CATEGORY_OWNERS;
 

@@ -3,10 +3,14 @@ import {
   bundleEvents,
   type Category,
   type EventCatalogue,
+  performanceBaselineEvents,
+  pipelineDefinitionEvents,
+  pipelineRunEvents,
   releaseEvents,
   releaseTrainEvents,
   riskPolicyEvents,
   type ServiceName,
+  securityPolicyEvents,
   signingKeyEvents,
 } from '@railyard/contracts';
 
@@ -28,4 +32,8 @@ export const CATALOGUES: readonly CatalogueEntry[] = [
   { service: 'artifact', category: 'artifact', catalogue: artifactEvents },
   { service: 'artifact', category: 'bundle', catalogue: bundleEvents },
   { service: 'artifact', category: 'signingKey', catalogue: signingKeyEvents },
+  { service: 'pipeline', category: 'pipelineDefinition', catalogue: pipelineDefinitionEvents },
+  { service: 'pipeline', category: 'pipelineRun', catalogue: pipelineRunEvents },
+  { service: 'pipeline', category: 'securityPolicy', catalogue: securityPolicyEvents },
+  { service: 'pipeline', category: 'performanceBaseline', catalogue: performanceBaselineEvents },
 ];

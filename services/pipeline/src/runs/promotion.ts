@@ -1,0 +1,46 @@
+import type { GateResult, SecurityFinding } from '@railyard/contracts';
+import { artifactGatesOf } from '../artifact-gates/artifact-gates.js';
+import { evaluateArtifactGate } from '../gates/domain/artifact-gate.js';
+import { evaluatePerformanceGate } from '../gates/domain/performance-gate.js';
+import { evaluateSecurityGate } from '../gates/domain/security-gate.js';
+import { loadBaseline, loadPolicy, type PipelineRouteDeps } from '../pipeline-commands.js';
+import type { PromotionInputs } from './domain/run.decide.js';
+import type { ActiveRun } from './domain/run.js';
+
+/**
+ * Everything a promotion into `environment` is decided on, gathered at `at`: the security gate over the run's
+ * latest SAST and DAST findings (the policy's current version and the exceptions active at `at`), the performance
+ * gate against the service's baseline where configured, the artifact gate (critical vulnerabilities, and the
+ * signature where required) from the gate read model, the
+ * strategy the run recorded and the rollback target (the last accepted release).
+ */
+export async function promotionInputs(
+  deps: Pick<PipelineRouteDeps, 'store' | 'db' | 'policies'>,
+  run: ActiveRun,
+  environment: string,
+  at: Date,
+): Promise<PromotionInputs> {
+  const gates: GateResult[] = [];
+  const policy = await loadPolicy(deps.store, run.securityPolicy);
+  const findings = [
+    ...(run.scans.sast ?? []).map((f: SecurityFinding) => ({ ...f, kind: 'sast' as const })),
+    ...(run.scans.dast ?? []).map((f: SecurityFinding) => ({ ...f, kind: 'dast' as const })),
+  ];
+  gates.push(
+    policy.exists
+      ? evaluateSecurityGate(policy.current, findings, policy.exceptions, environment, at)
+      : { gate: 'security', passed: false, rule: 'policy.exists', detail: `No security policy ${run.securityPolicy}.` },
+  );
+  const baseline = await loadBaseline(deps.store, run.service);
+  const last = baseline.accepted.at(-1);
+  if (deps.policies.performance.environments.includes(environment)) {
+    gates.push(evaluatePerformanceGate(run.loadTest?.metrics, last?.metrics, deps.policies.performance.thresholds));
+  }
+  const known = await artifactGatesOf(deps.db, run.artifact.name, run.artifact.version);
+  gates.push(evaluateArtifactGate(known, run.artifact.sha256, deps.policies.signatureRequiredIn.includes(environment)));
+  const strategy = run.strategies.find((s) => s.environment === environment)?.strategy ?? {
+    type: 'rolling',
+    batchPercent: 25,
+  };
+  return { gates, strategy, rollbackTarget: last?.artifact ?? null };
+}

@@ -1,0 +1,71 @@
+import { PipelineErrorCodes, ruleViolated, ServiceNameSchema } from '@railyard/contracts';
+import { newAggregateId } from '@railyard/eventstore';
+import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { z } from 'zod';
+import { artifactGatesOf } from '../../artifact-gates/artifact-gates.js';
+import { loadDefinition, type PipelineRouteDeps } from '../../pipeline-commands.js';
+import { strategiesFor } from '../../strategy/domain/strategy.js';
+import { handleRunCommand } from '../run-glue.js';
+import { Reason, RunView } from '../run-view.js';
+
+const Body = z.strictObject({
+  service: ServiceNameSchema,
+  artifact: z.strictObject({ name: z.string().min(1).max(200), version: z.string().min(1).max(256) }),
+  changeAuthor: z.string().min(1).max(200).describe('Who authored the change: barred from approving the run.'),
+  reason: Reason,
+});
+
+/** POST /runs — start a run of the service's current definition for an artifact version (L2). */
+export const startRunRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, deps) => {
+  app.post(
+    '/runs',
+    {
+      config: { roles: ['developer', 'deployer', 'release-manager'] },
+      schema: {
+        summary: 'Start a pipeline run for an artifact version',
+        tags: ['runs'],
+        body: Body,
+        response: { 201: RunView },
+      },
+    },
+    async (request, reply) => {
+      const ctx = commandContext(request, { now: deps.now() });
+      const body = request.body;
+      const { definition } = await loadDefinition(deps.store, body.service);
+      const pinned = definition.versions.at(-1)!;
+      // The digest comes from the artifact service's events as this service's read model holds them.
+      const known = await artifactGatesOf(deps.db, body.artifact.name, body.artifact.version);
+      if (!known) {
+        throw ruleViolated(
+          PipelineErrorCodes.ARTIFACT_UNKNOWN,
+          `No artifact ${body.artifact.name}@${body.artifact.version} is known from the artifact service's events.`,
+        );
+      }
+      const runId = newAggregateId(ctx, 'pipelineRun');
+      reply.header('location', `/runs/${runId}`);
+      await handleRunCommand(
+        deps,
+        reply,
+        runId,
+        {
+          type: 'StartRun',
+          actor: ctx.actor,
+          at: ctx.now,
+          reason: body.reason,
+          runId,
+          service: body.service,
+          definitionVersion: pinned.version,
+          stages: pinned.stages,
+          tier: pinned.tier,
+          securityPolicy: pinned.securityPolicy,
+          strategies: strategiesFor(deps.policies.strategies, pinned.tier, pinned.stages),
+          artifact: { name: known.name, version: known.version, sha256: known.sha256 },
+          changeAuthor: body.changeAuthor,
+        },
+        ctx,
+        201,
+      );
+      return reply;
+    },
+  );
+};
