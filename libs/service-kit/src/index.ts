@@ -3,6 +3,7 @@ export * from './auth.js';
 export * from './command-context.js';
 export * from './config.js';
 export * from './health.js';
+export * from './infrastructure.js';
 export * from './logging.js';
 export * from './metrics.js';
 export * from './problem.js';

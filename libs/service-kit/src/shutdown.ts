@@ -88,3 +88,20 @@ export async function runService(options: RunServiceOptions): Promise<() => Prom
   }
   return () => stop('requested');
 }
+
+/** A stack of named close functions: `close()` runs them newest first and logs each. */
+export function createClosers(logger: Pick<Logger, 'info'>) {
+  const stack: { name: string; close: () => Promise<unknown> | unknown }[] = [];
+  return {
+    add(name: string, close: () => Promise<unknown> | unknown): void {
+      stack.push({ name, close });
+    },
+    async close(): Promise<void> {
+      while (stack.length > 0) {
+        const { name, close } = stack.pop()!;
+        await close();
+        logger.info({ resource: name }, 'closed');
+      }
+    },
+  };
+}

@@ -1,9 +1,16 @@
 import path from 'node:path';
-import { authConfigFromEnv, createLogger, loadConfigOrExit, runService, startTelemetry } from '@railyard/service-kit';
+import {
+  authConfigFromEnv,
+  createLogger,
+  loadConfigOrExit,
+  openServiceInfrastructure,
+  runService,
+  startTelemetry,
+} from '@railyard/service-kit';
 import { artifactConfigSchema, masterKeyOf, namingConventions } from './config.js';
 
 // Composition root: config → telemetry → infrastructure → runtime → listen. Telemetry starts before anything
-// loads `pg`, so its instrumentation sees the driver (hence the dynamic imports below).
+// loads `pg`, so its instrumentation sees the driver (hence the runtime's dynamic import).
 const config = loadConfigOrExit(artifactConfigSchema);
 startTelemetry({ serviceName: 'artifact', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
 const logger = createLogger({ name: 'artifact', level: config.LOG_LEVEL });
@@ -20,31 +27,12 @@ await runService({
   logger,
   async start(onShutdown) {
     if (master.warning) logger.warn(`WARNING: ${master.warning}`);
-    const [{ default: pg }, eventstore, readmodels, messaging, nats, { jetstreamManager }, { startArtifactRuntime }] =
-      await Promise.all([
-        import('pg'),
-        import('@railyard/eventstore'),
-        import('@railyard/readmodels'),
-        import('@railyard/messaging'),
-        import('@nats-io/transport-node'),
-        import('@nats-io/jetstream'),
-        import('./runtime.js'),
-      ]);
-
-    await readmodels.ensureDatabase(config.DATABASE_URL);
-    const store = await eventstore.openEventStore(config.EVENTSTORE_URL, config.DATABASE_URL);
-    onShutdown('event store', () => store.close());
-    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10, application_name: 'railyard-artifact' });
-    pool.on('error', (err) => logger.warn({ err }, 'idle Postgres connection failed'));
-    onShutdown('postgres pool', () => pool.end());
-    const nc = await nats.connect({ servers: config.NATS_URL, name: 'railyard-artifact' });
-    onShutdown('nats', () => nc.drain());
-    await messaging.ensureBusStreams(await jetstreamManager(nc), { prefix: config.SUBJECT_PREFIX });
-
+    const infra = await openServiceInfrastructure('artifact', config, logger, onShutdown);
+    const { startArtifactRuntime } = await import('./runtime.js');
     const runtime = await startArtifactRuntime({
-      store,
-      pool,
-      nats: nc,
+      store: infra.store,
+      pool: infra.pool,
+      nats: infra.nats,
       subjectPrefix: config.SUBJECT_PREFIX,
       auth: authConfigFromEnv(config),
       logger,
@@ -59,15 +47,7 @@ await runService({
         retention: config.ARTIFACT_RETENTION,
         maxUploadBytes: config.ARTIFACT_MAX_UPLOAD_BYTES,
       },
-      readiness: {
-        postgres: async () => {
-          await pool.query('SELECT 1');
-        },
-        nats: async () => {
-          if (nc.isClosed()) throw new Error('NATS connection closed');
-          await nc.flush();
-        },
-      },
+      readiness: infra.readiness,
     });
     onShutdown('artifact runtime', () => runtime.close());
     await runtime.app.listen({ host: config.HOST, port: config.PORT });

@@ -3,7 +3,14 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type EventStore, type PostgresEventStore, startSealer } from '@railyard/eventstore';
 import { createRelay, ensureMessagingSchema, type Relay } from '@railyard/messaging';
 import { createDb, createProjectionRunner, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
-import { type App, type AuthConfig, type Logger, observedGauge, type ReadinessCheck } from '@railyard/service-kit';
+import {
+  type App,
+  type AuthConfig,
+  createClosers,
+  type Logger,
+  observedGauge,
+  type ReadinessCheck,
+} from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { artifactMigrations } from '../migrations/index.js';
@@ -54,13 +61,8 @@ export interface ArtifactRuntime {
  */
 export async function startArtifactRuntime(options: ArtifactRuntimeOptions): Promise<ArtifactRuntime> {
   const { store, pool, logger } = options;
-  const stops: { name: string; stop: () => Promise<unknown> }[] = [];
-  const close = async () => {
-    for (const { name, stop } of stops.reverse()) {
-      await stop();
-      logger.info({ resource: name }, 'closed');
-    }
-  };
+  const closers = createClosers(logger);
+  const close = () => closers.close();
   try {
     // The db shares the caller's pool; it is never destroyed here, since destroying it would end that pool.
     const db = createDb<ArtifactCatalogDb>(pool);
@@ -81,13 +83,13 @@ export async function startArtifactRuntime(options: ArtifactRuntimeOptions): Pro
         logger,
       });
       await relay.start();
-      stops.push({ name: 'relay', stop: () => relay!.stop() });
+      closers.add('relay', () => relay!.stop());
       observedGauge('railyard_relay_lag_events', 'Events in the store not yet published to NATS', () => relay!.lag());
     }
 
     const catalog = createProjectionRunner({ ...artifactCatalogProjection, store, db, logger });
     await catalog.start();
-    stops.push({ name: 'artifact-catalog projection', stop: () => catalog.stop() });
+    closers.add('artifact-catalog projection', () => catalog.stop());
     observedGauge('railyard_projection_lag_events', 'Events the artifact-catalog projection has still to apply', () =>
       catalog.lag(),
     );
@@ -99,7 +101,7 @@ export async function startArtifactRuntime(options: ArtifactRuntimeOptions): Pro
           intervalMs: options.sealIntervalMs ?? 5000,
           onError: (err) => logger.warn({ err }, 'sealing the log failed'),
         });
-        stops.push({ name: 'sealer', stop: () => sealer.stop() });
+        closers.add('sealer', () => sealer.stop());
       }
       observedGauge(
         'railyard_eventstore_held_back_events',
@@ -118,7 +120,7 @@ export async function startArtifactRuntime(options: ArtifactRuntimeOptions): Pro
         },
         { intervalMs: options.sweepIntervalMs, logger, now: options.now ?? (() => new Date()) },
       );
-      stops.push({ name: 'retention sweeper', stop: () => sweeper.stop() });
+      closers.add('retention sweeper', () => sweeper.stop());
     }
 
     const app = await buildArtifactApp({
@@ -133,7 +135,7 @@ export async function startArtifactRuntime(options: ArtifactRuntimeOptions): Pro
       now: options.now,
       readiness: { store: () => store.ping(), ...options.readiness },
     });
-    stops.push({ name: 'http server', stop: () => app.close() });
+    closers.add('http server', () => app.close());
     return { app, db, catalog, content, vault, relay, close };
   } catch (error) {
     await close();

@@ -3,7 +3,14 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type EventStore, type PostgresEventStore, startSealer } from '@railyard/eventstore';
 import { createRelay, type DurableConsumer, ensureMessagingSchema, type Relay } from '@railyard/messaging';
 import { createDb, createProjectionRunner, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
-import { type App, type AuthConfig, type Logger, observedGauge, type ReadinessCheck } from '@railyard/service-kit';
+import {
+  type App,
+  type AuthConfig,
+  createClosers,
+  type Logger,
+  observedGauge,
+  type ReadinessCheck,
+} from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { pipelineMigrations } from '../migrations/index.js';
@@ -47,13 +54,8 @@ export interface PipelineRuntime {
  */
 export async function startPipelineRuntime(options: PipelineRuntimeOptions): Promise<PipelineRuntime> {
   const { store, pool, logger } = options;
-  const stops: { name: string; stop: () => Promise<unknown> }[] = [];
-  const close = async () => {
-    for (const { name, stop } of stops.reverse()) {
-      await stop();
-      logger.info({ resource: name }, 'closed');
-    }
-  };
+  const closers = createClosers(logger);
+  const close = () => closers.close();
   try {
     // The db shares the caller's pool; it is never destroyed here, since destroying it would end that pool.
     const db = createDb<PipelineDb>(pool);
@@ -66,7 +68,7 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
       const js = jetstream(options.nats);
       relay = createRelay({ store, js, pool, service: 'pipeline', subjectPrefix: options.subjectPrefix, logger });
       await relay.start();
-      stops.push({ name: 'relay', stop: () => relay!.stop() });
+      closers.add('relay', () => relay!.stop());
       observedGauge('railyard_relay_lag_events', 'Events in the store not yet published to NATS', () => relay!.lag());
 
       artifactGates = createArtifactGatesConsumer({
@@ -78,7 +80,7 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
         logger,
       });
       await artifactGates.start();
-      stops.push({ name: 'artifact-gates consumer', stop: () => artifactGates!.stop() });
+      closers.add('artifact-gates consumer', () => artifactGates!.stop());
       observedGauge('railyard_consumer_lag_messages', 'Artifact events not yet applied to the gate read model', () =>
         artifactGates!.lag(),
       );
@@ -86,7 +88,7 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
 
     const runList = createProjectionRunner({ ...runListProjection, store, db, logger });
     await runList.start();
-    stops.push({ name: 'run-list projection', stop: () => runList.stop() });
+    closers.add('run-list projection', () => runList.stop());
     observedGauge('railyard_projection_lag_events', 'Events the run-list projection has still to apply', () =>
       runList.lag(),
     );
@@ -96,7 +98,7 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
         intervalMs: options.sealIntervalMs ?? 5000,
         onError: (err) => logger.warn({ err }, 'sealing the log failed'),
       });
-      stops.push({ name: 'sealer', stop: () => sealer.stop() });
+      closers.add('sealer', () => sealer.stop());
     }
 
     const app = await buildPipelineApp({
@@ -109,7 +111,7 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
       now: options.now,
       readiness: { store: () => store.ping(), ...options.readiness },
     });
-    stops.push({ name: 'http server', stop: () => app.close() });
+    closers.add('http server', () => app.close());
     return { app, db, runList, relay, artifactGates, close };
   } catch (error) {
     await close();

@@ -3,7 +3,14 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type EventStore, type PostgresEventStore, startSealer } from '@railyard/eventstore';
 import { createRelay, ensureMessagingSchema, type Relay } from '@railyard/messaging';
 import { createDb, createProjectionRunner, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
-import { type App, type AuthConfig, type Logger, observedGauge, type ReadinessCheck } from '@railyard/service-kit';
+import {
+  type App,
+  type AuthConfig,
+  createClosers,
+  type Logger,
+  observedGauge,
+  type ReadinessCheck,
+} from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { planningMigrations } from '../migrations/index.js';
@@ -43,13 +50,8 @@ export interface PlanningRuntime {
  */
 export async function startPlanningRuntime(options: PlanningRuntimeOptions): Promise<PlanningRuntime> {
   const { store, pool, logger } = options;
-  const stops: { name: string; stop: () => Promise<unknown> }[] = [];
-  const close = async () => {
-    for (const { name, stop } of stops.reverse()) {
-      await stop();
-      logger.info({ resource: name }, 'closed');
-    }
-  };
+  const closers = createClosers(logger);
+  const close = () => closers.close();
   try {
     // The db shares the caller's pool; it is never destroyed here, since destroying it would end that pool.
     const db = createDb<PlanningDb>(pool);
@@ -67,19 +69,19 @@ export async function startPlanningRuntime(options: PlanningRuntimeOptions): Pro
         logger,
       });
       await relay.start();
-      stops.push({ name: 'relay', stop: () => relay!.stop() });
+      closers.add('relay', () => relay!.stop());
       observedGauge('railyard_relay_lag_events', 'Events in the store not yet published to NATS', () => relay!.lag());
     }
 
     const releaseList = createProjectionRunner({ ...releaseListProjection, store, db, logger });
     await releaseList.start();
-    stops.push({ name: 'release-list projection', stop: () => releaseList.stop() });
+    closers.add('release-list projection', () => releaseList.stop());
     observedGauge('railyard_projection_lag_events', 'Events the release-list projection has still to apply', () =>
       releaseList.lag(),
     );
     const boards = createProjectionRunner({ ...releaseBoardsProjection, store, db, logger });
     await boards.start();
-    stops.push({ name: 'release-boards projection', stop: () => boards.stop() });
+    closers.add('release-boards projection', () => boards.stop());
     observedGauge(
       'railyard_release_boards_lag_events',
       'Events the release-boards projection (exceptions, dependencies, compliance) has still to apply',
@@ -93,7 +95,7 @@ export async function startPlanningRuntime(options: PlanningRuntimeOptions): Pro
           intervalMs: options.sealIntervalMs ?? 5000,
           onError: (err) => logger.warn({ err }, 'sealing the log failed'),
         });
-        stops.push({ name: 'sealer', stop: () => sealer.stop() });
+        closers.add('sealer', () => sealer.stop());
       }
       observedGauge(
         'railyard_eventstore_held_back_events',
@@ -112,7 +114,7 @@ export async function startPlanningRuntime(options: PlanningRuntimeOptions): Pro
       now: options.now,
       readiness: { store: () => store.ping(), ...options.readiness },
     });
-    stops.push({ name: 'http server', stop: () => app.close() });
+    closers.add('http server', () => app.close());
     return { app, db, releaseList, boards, relay, close };
   } catch (error) {
     await close();

@@ -1,0 +1,71 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ServiceName } from '@railyard/contracts';
+import type { EventStore } from '@railyard/eventstore';
+import type { BusStreamNames } from '@railyard/messaging';
+import type pg from 'pg';
+import type { BaseConfig } from './config.js';
+import type { ReadinessCheck } from './health.js';
+import type { Logger } from './logging.js';
+import type { OnShutdown } from './shutdown.js';
+
+/** What every service runs on: the event store, its own database pool, the bus, and their readiness checks. */
+export interface ServiceInfrastructure {
+  store: EventStore;
+  /** The service's database (read models, relay checkpoint, inbox), created if missing. */
+  pool: pg.Pool;
+  nats: NatsConnection;
+  /** The JetStream streams capturing `<SUBJECT_PREFIX>.>` and its dead letters. */
+  bus: BusStreamNames;
+  /** Postgres and NATS checks for /health/ready (the runtime adds the store's). */
+  readiness: Record<string, ReadinessCheck>;
+}
+
+/**
+ * Opens a service's infrastructure from its configuration, registering each close with `onShutdown` so they
+ * close in reverse. Imports `pg`, NATS and the store lazily: main() starts telemetry first, and the pg
+ * instrumentation only sees a driver loaded after it.
+ */
+export async function openServiceInfrastructure(
+  service: ServiceName,
+  config: BaseConfig,
+  logger: Logger,
+  onShutdown: OnShutdown,
+): Promise<ServiceInfrastructure> {
+  const [{ default: pgDriver }, eventstore, readmodels, messaging, natsClient, { jetstreamManager }] =
+    await Promise.all([
+      import('pg'),
+      import('@railyard/eventstore'),
+      import('@railyard/readmodels'),
+      import('@railyard/messaging'),
+      import('@nats-io/transport-node'),
+      import('@nats-io/jetstream'),
+    ]);
+  await readmodels.ensureDatabase(config.DATABASE_URL);
+  const store = await eventstore.openEventStore(config.EVENTSTORE_URL, config.DATABASE_URL);
+  onShutdown('event store', () => store.close());
+  const pool = new pgDriver.Pool({
+    connectionString: config.DATABASE_URL,
+    max: 10,
+    application_name: `railyard-${service}`,
+  });
+  pool.on('error', (err) => logger.warn({ err }, 'idle Postgres connection failed'));
+  onShutdown('postgres pool', () => pool.end());
+  const nats = await natsClient.connect({ servers: config.NATS_URL, name: `railyard-${service}` });
+  onShutdown('nats', () => nats.drain());
+  const bus = await messaging.ensureBusStreams(await jetstreamManager(nats), { prefix: config.SUBJECT_PREFIX });
+  return {
+    store,
+    pool,
+    nats,
+    bus,
+    readiness: {
+      postgres: async () => {
+        await pool.query('SELECT 1');
+      },
+      nats: async () => {
+        if (nats.isClosed()) throw new Error('NATS connection closed');
+        await nats.flush();
+      },
+    },
+  };
+}
