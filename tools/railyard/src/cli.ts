@@ -1,7 +1,10 @@
 import { AUDIT_USAGE, auditCommand } from './audit.js';
 import { isEntryPoint } from './entry-point.js';
 import { EVENTS_USAGE, eventsCommand } from './events.js';
+import { EXPORT_USAGE, exportCommand } from './export.js';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
+import { REBUILD_USAGE, rebuildCommand } from './rebuild.js';
+import { STATE_USAGE, stateCommand } from './state.js';
 import { STREAM_USAGE, streamCommand } from './stream.js';
 import { TOKEN_USAGE, tokenCommand } from './token.js';
 
@@ -12,6 +15,9 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   stream: streamCommand,
   events: eventsCommand,
   audit: auditCommand,
+  state: stateCommand,
+  export: exportCommand,
+  rebuild: rebuildCommand,
 };
 
 export const USAGE = `railyard — forensics for the Railyard event log (DESIGN §9 F1)
@@ -21,13 +27,17 @@ usage:
   ${STREAM_USAGE}
   ${EVENTS_USAGE}
   ${AUDIT_USAGE}
+  ${STATE_USAGE}
+  ${EXPORT_USAGE}
+  ${REBUILD_USAGE}
 
 environment:
   DATABASE_URL          Postgres of the services (default postgres://postgres@127.0.0.1:5432/railyard)
   EVENTSTORE_URL        the event store when it is not DATABASE_URL (postgres://, kurrentdb://, esdb://)
   RAILYARD_AUTH_SECRET  HS256 secret for \`railyard token\` (at least 32 characters)
 
-exit codes: 0 ok, 1 not found or the audit found a break, 2 wrong usage or configuration`;
+exit codes: 0 ok, 1 not found, the audit found a break or the projection is running elsewhere,
+            2 wrong usage or configuration (unknown stream category, KurrentDB for export)`;
 
 /** Node's parseArgs reports bad options with these codes; they are the user's mistake, not a crash. */
 const isParseArgsError = (error: unknown): error is Error => {

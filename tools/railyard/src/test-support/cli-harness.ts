@@ -10,8 +10,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv) {
   return { code, out, err, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
-/** A valid event to append, acted by `actorId`. */
-export function anEvent(type: string, data: Record<string, unknown>, actorId = 'user-1'): EventToAppend {
+/** A valid event to append, acted by `actorId`, in the change `correlationId` (a fresh one by default). */
+export function anEvent(
+  type: string,
+  data: Record<string, unknown>,
+  actorId = 'user-1',
+  correlationId: string = randomUUID(),
+): EventToAppend {
   return {
     id: randomUUID(),
     type,
@@ -19,7 +24,7 @@ export function anEvent(type: string, data: Record<string, unknown>, actorId = '
     metadata: {
       occurredAt: new Date().toISOString(),
       actor: { id: actorId, kind: 'user', roles: ['release-manager'] },
-      correlationId: randomUUID(),
+      correlationId,
       causationId: randomUUID(),
       schemaVersion: 1,
     },
