@@ -81,3 +81,44 @@ export function observedGauge(
     },
   });
 }
+
+const labeledReaders = new Map<string, Map<string, () => Promise<number>>>();
+
+/**
+ * One series of a labelled gauge read at scrape time, e.g. `railyard_projection_lag_events{projection="…"}`:
+ * each caller adds its own label value; a value added again replaces the earlier reader.
+ */
+export function observedGaugeSeries(
+  name: string,
+  help: string,
+  label: string,
+  value: string,
+  read: () => Promise<number>,
+  registry = metricsRegistry,
+): void {
+  const key = `${name}\u0000${label}`;
+  let readers = labeledReaders.get(key);
+  if (!readers || !registry.getSingleMetric(name)) {
+    readers = new Map();
+    labeledReaders.set(key, readers);
+    const series = readers;
+    if (registry.getSingleMetric(name)) registry.removeSingleMetric(name);
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [labelValue, readOne] of series) {
+          try {
+            this.set({ [label]: labelValue }, await readOne());
+          } catch {
+            // A failing read leaves its series out of this scrape.
+          }
+        }
+      },
+    });
+  }
+  readers.set(value, read);
+}

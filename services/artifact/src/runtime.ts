@@ -1,16 +1,9 @@
-import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type EventStore, type PostgresEventStore, startSealer } from '@railyard/eventstore';
-import { createRelay, ensureMessagingSchema, type Relay } from '@railyard/messaging';
-import { createDb, createProjectionRunner, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
-import {
-  type App,
-  type AuthConfig,
-  createClosers,
-  type Logger,
-  observedGauge,
-  type ReadinessCheck,
-} from '@railyard/service-kit';
+import type { EventStore } from '@railyard/eventstore';
+import type { Relay } from '@railyard/messaging';
+import { createDb, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
+import { type App, type AuthConfig, createClosers, type Logger, type ReadinessCheck } from '@railyard/service-kit';
+import { startServiceProjection, startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { artifactMigrations } from '../migrations/index.js';
@@ -71,44 +64,15 @@ export async function startArtifactRuntime(options: ArtifactRuntimeOptions): Pro
     await content.init();
     const vault = createLocalKeyring(db as unknown as Kysely<KeyringDb>, options.masterKey);
 
-    let relay: Relay | undefined;
-    if (options.nats) {
-      await ensureMessagingSchema(pool);
-      relay = createRelay({
-        store,
-        js: jetstream(options.nats),
-        pool,
-        service: 'artifact',
-        subjectPrefix: options.subjectPrefix,
-        logger,
-      });
-      await relay.start();
-      closers.add('relay', () => relay!.stop());
-      observedGauge('railyard_relay_lag_events', 'Events in the store not yet published to NATS', () => relay!.lag());
-    }
-
-    const catalog = createProjectionRunner({ ...artifactCatalogProjection, store, db, logger });
-    await catalog.start();
-    closers.add('artifact-catalog projection', () => catalog.stop());
-    observedGauge('railyard_projection_lag_events', 'Events the artifact-catalog projection has still to apply', () =>
-      catalog.lag(),
-    );
-
-    if (store.kind === 'postgres') {
-      const pgStore = store as PostgresEventStore;
-      if (options.sealIntervalMs !== false) {
-        const sealer = startSealer(pgStore.pool, {
-          intervalMs: options.sealIntervalMs ?? 5000,
-          onError: (err) => logger.warn({ err }, 'sealing the log failed'),
-        });
-        closers.add('sealer', () => sealer.stop());
-      }
-      observedGauge(
-        'railyard_eventstore_held_back_events',
-        'Committed events readers cannot see yet because an older transaction is still open on the server',
-        () => pgStore.heldBack(),
-      );
-    }
+    const relay = options.nats
+      ? await startServiceRelay(
+          { store, pool, nats: options.nats, service: 'artifact', subjectPrefix: options.subjectPrefix },
+          logger,
+          closers,
+        )
+      : undefined;
+    const catalog = await startServiceProjection({ ...artifactCatalogProjection, store, db }, logger, closers);
+    startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
 
     if (options.sweepIntervalMs) {
       const sweeper = startSweeper(

@@ -1,16 +1,17 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type EventStore, type PostgresEventStore, startSealer } from '@railyard/eventstore';
-import { createRelay, type DurableConsumer, ensureMessagingSchema, type Relay } from '@railyard/messaging';
-import { createDb, createProjectionRunner, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
+import type { EventStore } from '@railyard/eventstore';
+import type { DurableConsumer, Relay } from '@railyard/messaging';
+import { createDb, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
 import {
   type App,
   type AuthConfig,
   createClosers,
   type Logger,
-  observedGauge,
+  observedGaugeSeries,
   type ReadinessCheck,
 } from '@railyard/service-kit';
+import { startServiceProjection, startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { pipelineMigrations } from '../migrations/index.js';
@@ -64,15 +65,13 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
     let relay: Relay | undefined;
     let artifactGates: DurableConsumer | undefined;
     if (options.nats) {
-      await ensureMessagingSchema(pool);
-      const js = jetstream(options.nats);
-      relay = createRelay({ store, js, pool, service: 'pipeline', subjectPrefix: options.subjectPrefix, logger });
-      await relay.start();
-      closers.add('relay', () => relay!.stop());
-      observedGauge('railyard_relay_lag_events', 'Events in the store not yet published to NATS', () => relay!.lag());
-
+      relay = await startServiceRelay(
+        { store, pool, nats: options.nats, service: 'pipeline', subjectPrefix: options.subjectPrefix },
+        logger,
+        closers,
+      );
       artifactGates = createArtifactGatesConsumer({
-        js,
+        js: jetstream(options.nats),
         jsm: await jetstreamManager(options.nats),
         pool,
         stream: options.busStream ?? 'RAILYARD',
@@ -81,25 +80,16 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
       });
       await artifactGates.start();
       closers.add('artifact-gates consumer', () => artifactGates!.stop());
-      observedGauge('railyard_consumer_lag_messages', 'Artifact events not yet applied to the gate read model', () =>
-        artifactGates!.lag(),
+      observedGaugeSeries(
+        'railyard_consumer_lag_messages',
+        'Messages a durable consumer has not yet handled',
+        'consumer',
+        'pipeline--artifact-gates',
+        () => artifactGates!.lag(),
       );
     }
-
-    const runList = createProjectionRunner({ ...runListProjection, store, db, logger });
-    await runList.start();
-    closers.add('run-list projection', () => runList.stop());
-    observedGauge('railyard_projection_lag_events', 'Events the run-list projection has still to apply', () =>
-      runList.lag(),
-    );
-
-    if (store.kind === 'postgres' && options.sealIntervalMs !== false) {
-      const sealer = startSealer((store as PostgresEventStore).pool, {
-        intervalMs: options.sealIntervalMs ?? 5000,
-        onError: (err) => logger.warn({ err }, 'sealing the log failed'),
-      });
-      closers.add('sealer', () => sealer.stop());
-    }
+    const runList = await startServiceProjection({ ...runListProjection, store, db }, logger, closers);
+    startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
 
     const app = await buildPipelineApp({
       store,

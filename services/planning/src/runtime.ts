@@ -1,16 +1,9 @@
-import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type EventStore, type PostgresEventStore, startSealer } from '@railyard/eventstore';
-import { createRelay, ensureMessagingSchema, type Relay } from '@railyard/messaging';
-import { createDb, createProjectionRunner, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
-import {
-  type App,
-  type AuthConfig,
-  createClosers,
-  type Logger,
-  observedGauge,
-  type ReadinessCheck,
-} from '@railyard/service-kit';
+import type { EventStore } from '@railyard/eventstore';
+import type { Relay } from '@railyard/messaging';
+import { createDb, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
+import { type App, type AuthConfig, createClosers, type Logger, type ReadinessCheck } from '@railyard/service-kit';
+import { startServiceProjection, startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { planningMigrations } from '../migrations/index.js';
@@ -57,52 +50,16 @@ export async function startPlanningRuntime(options: PlanningRuntimeOptions): Pro
     const db = createDb<PlanningDb>(pool);
     await migrateSchema(db, { schema: 'planning', migrations: planningMigrations });
 
-    let relay: Relay | undefined;
-    if (options.nats) {
-      await ensureMessagingSchema(pool);
-      relay = createRelay({
-        store,
-        js: jetstream(options.nats),
-        pool,
-        service: 'planning',
-        subjectPrefix: options.subjectPrefix,
-        logger,
-      });
-      await relay.start();
-      closers.add('relay', () => relay!.stop());
-      observedGauge('railyard_relay_lag_events', 'Events in the store not yet published to NATS', () => relay!.lag());
-    }
-
-    const releaseList = createProjectionRunner({ ...releaseListProjection, store, db, logger });
-    await releaseList.start();
-    closers.add('release-list projection', () => releaseList.stop());
-    observedGauge('railyard_projection_lag_events', 'Events the release-list projection has still to apply', () =>
-      releaseList.lag(),
-    );
-    const boards = createProjectionRunner({ ...releaseBoardsProjection, store, db, logger });
-    await boards.start();
-    closers.add('release-boards projection', () => boards.stop());
-    observedGauge(
-      'railyard_release_boards_lag_events',
-      'Events the release-boards projection (exceptions, dependencies, compliance) has still to apply',
-      () => boards.lag(),
-    );
-
-    if (store.kind === 'postgres') {
-      const pgStore = store as PostgresEventStore;
-      if (options.sealIntervalMs !== false) {
-        const sealer = startSealer(pgStore.pool, {
-          intervalMs: options.sealIntervalMs ?? 5000,
-          onError: (err) => logger.warn({ err }, 'sealing the log failed'),
-        });
-        closers.add('sealer', () => sealer.stop());
-      }
-      observedGauge(
-        'railyard_eventstore_held_back_events',
-        'Committed events readers cannot see yet because an older transaction is still open on the server',
-        () => pgStore.heldBack(),
-      );
-    }
+    const relay = options.nats
+      ? await startServiceRelay(
+          { store, pool, nats: options.nats, service: 'planning', subjectPrefix: options.subjectPrefix },
+          logger,
+          closers,
+        )
+      : undefined;
+    const releaseList = await startServiceProjection({ ...releaseListProjection, store, db }, logger, closers);
+    const boards = await startServiceProjection({ ...releaseBoardsProjection, store, db }, logger, closers);
+    startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
 
     const app = await buildPlanningApp({
       store,
