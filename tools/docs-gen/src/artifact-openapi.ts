@@ -1,38 +1,18 @@
 import { type ArtifactDeps, buildArtifactApp } from '@railyard/artifact/app';
 import { createMemoryEventStore } from '@railyard/eventstore';
-import { createDb, type ProjectionRunner } from '@railyard/readmodels';
 import { createLogger } from '@railyard/service-kit';
-
-/** Any call means the docs build touched the runtime: it only reads route schemas. */
-const unused = (what: string) => () => {
-  throw new Error(`docs generation does not run the artifact service (${what} was called)`);
-};
-
-/** Stands in for a dependency the app only keeps for its handlers: every property access is a call that throws. */
-const untouched = <T>(what: string): T =>
-  new Proxy({}, { get: (_target, key) => unused(`${what}.${String(key)}`) }) as T;
-
-const idleRunner: ProjectionRunner = {
-  name: 'artifact-catalog',
-  start: unused('start'),
-  stop: unused('stop'),
-  isActive: () => false,
-  status: () => ({ state: 'stopped' }),
-  position: unused('position'),
-  lag: unused('lag'),
-  waitFor: unused('waitFor'),
-};
+import { idleRunner, neverConnectedDb, openApiOf, untouched } from './idle-deps.js';
 
 /**
  * The artifact service's OpenAPI document, from the app itself: an in-memory store, a Kysely over a pool that never
  * connects, an idle projection runner, and content store / key vault that must not be touched.
  */
 export async function artifactOpenApi(): Promise<Record<string, unknown>> {
-  const db: ArtifactDeps['db'] = createDb('postgres://docs-gen.invalid:5432/never-connected', { maxConnections: 1 });
+  const db: ArtifactDeps['db'] = neverConnectedDb();
   const app = await buildArtifactApp({
     store: createMemoryEventStore(),
     db,
-    catalog: idleRunner,
+    catalog: idleRunner('artifact-catalog'),
     content: untouched('content'),
     vault: untouched('vault'),
     policies: {
@@ -45,11 +25,5 @@ export async function artifactOpenApi(): Promise<Record<string, unknown>> {
     auth: {},
     logger: createLogger({ name: 'artifact', level: 'silent' }),
   });
-  try {
-    await app.ready();
-    return app.swagger() as unknown as Record<string, unknown>;
-  } finally {
-    await app.close();
-    await db.destroy();
-  }
+  return openApiOf(app, db);
 }
