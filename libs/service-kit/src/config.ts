@@ -122,3 +122,27 @@ export function loadConfigOrExit<S extends z.ZodObject>(
     process.exit(1);
   }
 }
+
+/**
+ * A variable holding JSON that must match `schema` (policies, tables): a malformed value stops start-up with the
+ * variable's name and each path that is wrong.
+ */
+export const jsonVariable = <S extends z.ZodType>(schema: S) =>
+  z.string().transform((raw, ctx): z.infer<S> => {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+      return z.NEVER;
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      ctx.addIssue({
+        code: 'custom',
+        message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { baseConfigSchema, ConfigError, portSchema } from '@railyard/service-kit';
+import { baseConfigSchema, ConfigError, jsonVariable, portSchema } from '@railyard/service-kit';
 import { z } from 'zod';
 import type { StagePolicy } from './artifacts/domain/gates.js';
 import type { RetentionPolicy } from './retention/domain/retention.js';
@@ -50,26 +50,6 @@ export const DEFAULT_LICENSE_POLICY = {
   deny: ['GPL-2.0-only', 'GPL-2.0-or-later', 'GPL-3.0-only', 'GPL-3.0-or-later', 'AGPL-3.0-only', 'AGPL-3.0-or-later'],
 };
 
-const jsonOf = <S extends z.ZodType>(schema: S) =>
-  z.string().transform((raw, ctx): z.infer<S> => {
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-      return z.NEVER;
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      ctx.addIssue({
-        code: 'custom',
-        message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      });
-      return z.NEVER;
-    }
-    return parsed.data;
-  });
-
 const Limits = z.strictObject({ maxCritical: z.number().int().min(0), maxHigh: z.number().int().min(0) });
 const StagePolicySchema = z.strictObject({
   staticAnalysis: Limits.optional(),
@@ -100,17 +80,17 @@ export const artifactConfigSchema = baseConfigSchema.extend({
     .default(2 * 1024 * 1024 * 1024),
   ARTIFACT_MASTER_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** JSON `{ "<kind>": "<regex>" }`: the naming convention per artifact kind. */
-  ARTIFACT_NAMING: jsonOf(z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), Pattern)).default(DEFAULT_NAMING),
+  ARTIFACT_NAMING: jsonVariable(z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), Pattern)).default(DEFAULT_NAMING),
   /** JSON `{ "<stage>": { staticAnalysis?, vulnerabilities?, licenses?, signature? } }`. */
-  ARTIFACT_STAGE_POLICIES: jsonOf(z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), StagePolicySchema)).default(
+  ARTIFACT_STAGE_POLICIES: jsonVariable(z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), StagePolicySchema)).default(
     DEFAULT_STAGE_POLICIES,
   ),
   /** JSON `{ "allow": [SPDX ids], "deny": [SPDX ids] }`. */
-  ARTIFACT_LICENSE_POLICY: jsonOf(z.strictObject({ allow: z.array(z.string()), deny: z.array(z.string()) })).default(
-    DEFAULT_LICENSE_POLICY,
-  ),
+  ARTIFACT_LICENSE_POLICY: jsonVariable(
+    z.strictObject({ allow: z.array(z.string()), deny: z.array(z.string()) }),
+  ).default(DEFAULT_LICENSE_POLICY),
   /** JSON: days kept by rule (A5): `{ snapshotDays, releaseDays, promotedToProdDays, regulatedDays, prodStage }`. */
-  ARTIFACT_RETENTION: jsonOf(
+  ARTIFACT_RETENTION: jsonVariable(
     z.strictObject({
       snapshotDays: z.number().int().min(0),
       releaseDays: z.number().int().min(0),

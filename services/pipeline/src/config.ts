@@ -1,5 +1,5 @@
 import { RolloutStrategy } from '@railyard/contracts';
-import { baseConfigSchema, portSchema } from '@railyard/service-kit';
+import { baseConfigSchema, jsonVariable, portSchema } from '@railyard/service-kit';
 import { z } from 'zod';
 import type { PerformanceThresholds } from './gates/domain/performance-gate.js';
 import { DEFAULT_STRATEGY_POLICY } from './strategy/domain/strategy.js';
@@ -11,25 +11,6 @@ export const DEFAULT_PERFORMANCE_THRESHOLDS: PerformanceThresholds = {
   errorRateIncrease: 0.005,
 };
 
-const jsonOf = <S extends z.ZodType>(schema: S) =>
-  z.string().transform((raw, ctx): z.infer<S> => {
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-      return z.NEVER;
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      ctx.addIssue({
-        code: 'custom',
-        message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      });
-      return z.NEVER;
-    }
-    return parsed.data;
-  });
 const environments = z
   .string()
   .transform((raw) =>
@@ -46,13 +27,13 @@ export const pipelineConfigSchema = baseConfigSchema.extend({
   PORT: portSchema(4103),
   SEAL_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   /** JSON `{ "critical"|"standard"|"low": { "<environment>"|"*": strategy } }` (L5). */
-  PIPELINE_STRATEGY_POLICY: jsonOf(
+  PIPELINE_STRATEGY_POLICY: jsonVariable(
     z.strictObject({ critical: byEnvironment, standard: byEnvironment, low: byEnvironment }),
   ).default(DEFAULT_STRATEGY_POLICY),
   /** Comma-separated environments whose promotion compares load tests with the baseline (L6). */
   PIPELINE_PERFORMANCE_ENVIRONMENTS: environments.default(['prod']),
   /** JSON `{ latencyRegression, throughputDrop, errorRateIncrease }` as fractions. */
-  PIPELINE_PERFORMANCE_THRESHOLDS: jsonOf(
+  PIPELINE_PERFORMANCE_THRESHOLDS: jsonVariable(
     z.strictObject({
       latencyRegression: z.number().min(0),
       throughputDrop: z.number().min(0).max(1),
