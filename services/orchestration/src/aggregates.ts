@@ -1,9 +1,22 @@
-import { bookingCalendarEvents, datasetEvents, environmentEvents, type EventCatalogue } from '@railyard/contracts';
+import {
+  bookingCalendarEvents,
+  datasetEvents,
+  deploymentCalendarEvents,
+  type EventCatalogue,
+  environmentEvents,
+  quotaEvents,
+  windowOverrideEvents,
+} from '@railyard/contracts';
 import { bookingListProjection } from './bookings/booking-list/projection.js';
 import { bookingCalendarDecider } from './bookings/domain/booking-calendar.decide.js';
 import { datasetDecider } from './data-policy/domain/dataset.decide.js';
 import { environmentDecider } from './environments/domain/environment.decide.js';
 import { environmentListProjection } from './environments/environment-list/projection.js';
+import { quotaDecider } from './quotas/domain/quota.decide.js';
+import { quotaUseProjection } from './quotas/quota-use/projection.js';
+import { calendarDecider } from './windows/domain/calendar.decide.js';
+import { overrideDecider } from './windows/domain/override.decide.js';
+import { windowCalendarProjection } from './windows/window-calendar/projection.js';
 
 /**
  * What tools outside the service (the railyard CLI) need to replay orchestration's history: per stream category,
@@ -28,7 +41,30 @@ export const orchestrationAggregates = [
     evolve: datasetDecider.evolve,
     catalogue: datasetEvents as unknown as EventCatalogue,
   },
+  {
+    category: 'quota',
+    initialState: quotaDecider.initialState,
+    evolve: quotaDecider.evolve,
+    catalogue: quotaEvents as unknown as EventCatalogue,
+  },
+  {
+    category: 'deploymentCalendar',
+    initialState: calendarDecider.initialState,
+    evolve: calendarDecider.evolve,
+    catalogue: deploymentCalendarEvents as unknown as EventCatalogue,
+  },
+  {
+    category: 'windowOverride',
+    initialState: overrideDecider.initialState,
+    evolve: overrideDecider.evolve,
+    catalogue: windowOverrideEvents as unknown as EventCatalogue,
+  },
 ] as const;
 
 /** Orchestration's projections, each with the name, schema, filter, fold and reset a rebuild needs. */
-export const orchestrationProjections = [environmentListProjection, bookingListProjection] as const;
+export const orchestrationProjections = [
+  environmentListProjection,
+  bookingListProjection,
+  quotaUseProjection,
+  windowCalendarProjection,
+] as const;

@@ -3,24 +3,33 @@ import type { ProjectionRunner } from '@railyard/readmodels';
 import { type App, type AppDeps, buildApp } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import type { BookingListDb } from './bookings/booking-list/projection.js';
-import { createBookingCommands } from './bookings/booking-store.js';
+import { createBookingCommands, loadBookingCalendar } from './bookings/booking-store.js';
 import { registerBookingRoutes } from './bookings/routes.js';
 import { loadDatasetViews } from './data-policy/dataset-store.js';
 import { registerDataPolicyRoutes } from './data-policy/routes.js';
+import { checkDeploymentRoute } from './deployments/check-deployment/route.js';
 import type { EnvironmentListDb } from './environments/environment-list/projection.js';
 import { loadEnvironment } from './environments/environment-store.js';
 import { registerEnvironmentRoutes } from './environments/routes.js';
+import { loadQuota } from './quotas/quota-store.js';
+import type { QuotaUseDb } from './quotas/quota-use/projection.js';
+import { registerQuotaRoutes } from './quotas/routes.js';
+import { registerWindowRoutes } from './windows/routes.js';
+import type { WindowCalendarDb } from './windows/window-calendar/projection.js';
+import { windowInputsReader } from './windows/window-calendar/read-windows.js';
 
 export const SERVICE_NAME = 'orchestration';
 export const SERVICE_VERSION = '0.1.0';
 
 /** The orchestration schema's read-model tables. */
-export type OrchestrationDb = EnvironmentListDb & BookingListDb;
+export type OrchestrationDb = EnvironmentListDb & BookingListDb & QuotaUseDb & WindowCalendarDb;
 
 /** The projection runners the list and report routes read through (and report the lag of). */
 export interface OrchestrationRunners {
   environments: ProjectionRunner;
   bookings: ProjectionRunner;
+  quotas: ProjectionRunner;
+  windows: ProjectionRunner;
 }
 
 export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'version'> {
@@ -55,6 +64,24 @@ export async function buildOrchestrationApp(deps: OrchestrationDeps): Promise<Ap
     now,
     loadEnvironment,
     loadDatasets: loadDatasetViews,
+  });
+  await registerQuotaRoutes(app, { store, db: db as unknown as Kysely<QuotaUseDb>, runner: runners.quotas, now });
+  const readWindows = windowInputsReader(db as unknown as Kysely<WindowCalendarDb>);
+  await registerWindowRoutes(app, {
+    store,
+    runner: runners.windows,
+    now,
+    readWindows,
+    environmentFacts: async (s, name) => (await loadEnvironment(s, name)).environment,
+  });
+  await app.register(checkDeploymentRoute, {
+    store,
+    now,
+    readWindows,
+    loadEnvironment,
+    loadBookings: loadBookingCalendar,
+    loadDatasets: loadDatasetViews,
+    loadQuota,
   });
   return app;
 }

@@ -13,6 +13,8 @@ import { createBookingCommands } from './bookings/booking-store.js';
 import { environmentListProjection } from './environments/environment-list/projection.js';
 import { createEnvironmentCommands } from './environments/environment-store.js';
 import { createLifecycleScheduler, type LifecycleScheduler } from './lifecycle/scheduler.js';
+import { quotaUseProjection } from './quotas/quota-use/projection.js';
+import { windowCalendarProjection } from './windows/window-calendar/projection.js';
 
 export interface OrchestrationRuntimeOptions {
   store: EventStore;
@@ -65,6 +67,8 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
     const runners: OrchestrationRunners = {
       environments: await startServiceProjection({ ...environmentListProjection, store, db }, logger, closers),
       bookings: await startServiceProjection({ ...bookingListProjection, store, db }, logger, closers),
+      quotas: await startServiceProjection({ ...quotaUseProjection, store, db }, logger, closers),
+      windows: await startServiceProjection({ ...windowCalendarProjection, store, db }, logger, closers),
     };
     startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
     const now = options.now ?? (() => new Date());
@@ -72,7 +76,7 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
     if (options.schedulerIntervalMs !== false) {
       scheduler = createLifecycleScheduler({
         store,
-        db,
+        db: db as unknown as Parameters<typeof createLifecycleScheduler>[0]['db'],
         environments: createEnvironmentCommands(store),
         bookings: createBookingCommands(store),
         now,

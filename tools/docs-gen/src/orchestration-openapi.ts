@@ -15,6 +15,8 @@ export async function orchestrationOpenApi(): Promise<Record<string, unknown>> {
     runners: {
       environments: idleRunner('environment-list'),
       bookings: idleRunner('booking-list'),
+      quotas: idleRunner('quota-use'),
+      windows: idleRunner('window-calendar'),
     },
     auth: {},
     logger: createLogger({ name: 'orchestration', level: 'silent' }),
