@@ -5,6 +5,7 @@ import { ensureBusStreams } from '@railyard/messaging';
 import { type App, createLogger, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
 import pg from 'pg';
+import { orchestrationProjections } from '../aggregates.js';
 import { type OrchestrationRuntime, startOrchestrationRuntime } from '../runtime.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
@@ -86,8 +87,13 @@ export async function startOrchestration(
     },
     head: () => store.headPosition(),
     async settle() {
-      const head = await store.headPosition();
-      await Promise.all(Object.values(runtime.runners).map((r) => r.waitFor(head, 10_000)));
+      // A runner's checkpoint only moves over the events its filter selects: wait for the head of those.
+      await Promise.all(
+        orchestrationProjections.map(async (p) => {
+          const runner = Object.values(runtime.runners).find((r) => r.name === p.name)!;
+          await runner.waitFor(await store.headPosition(p.filter), 10_000);
+        }),
+      );
     },
     async close() {
       await runtime.close();

@@ -97,7 +97,7 @@ describe('booking calendar decider', () => {
         .when(book(request(2, { from: '2026-12-04T00:00:00.000Z', until: '2026-12-06T00:00:00.000Z' })))
         .thenThrows('ORCHESTRATION_BOOKING_CONFLICT');
       expect(err.message).toContain(ID(1));
-      expect((err.details?.conflictsWith as { bookingId: string }[])[0]!.bookingId).toBe(ID(1));
+      expect(err.details).toMatchObject({ conflictsWith: [{ bookingId: ID(1), releaseId: 'rel-1' }] });
     });
     it('confirms a booking that starts exactly when the other ends (half-open ranges)', () => {
       const r = request(2, { from: '2026-12-05T00:00:00.000Z', until: '2026-12-06T00:00:00.000Z' });
