@@ -21,6 +21,8 @@ export interface OrchestrationFixture {
   /** The clock the app and the scheduler read; tests move it instead of sleeping. */
   clock: { now: Date };
   auth(sub: string, roles: string[]): Promise<{ authorization: string }>;
+  /** Requests as a user with these roles: `(await f.as('sre-sam', ['sre'])).post('/environments', body)`. */
+  as(sub: string, roles: string[]): Promise<HttpClient>;
   /** The events of a stream as `[type, data]`, for exact assertions. */
   events(stream: string): Promise<Pick<RecordedEvent, 'type' | 'data'>[]>;
   /** The store's head position: unchanged after a refused request proves it appended nothing. */
@@ -30,6 +32,14 @@ export interface OrchestrationFixture {
   /** Polls until `probe` returns a value (deadline, no sleeps beyond the poll interval). */
   until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
+}
+
+type Reply = Awaited<ReturnType<App['inject']>>;
+export interface HttpClient {
+  get(url: string): Promise<Reply>;
+  post(url: string, payload?: object): Promise<Reply>;
+  put(url: string, payload?: object): Promise<Reply>;
+  del(url: string): Promise<Reply>;
 }
 
 /** The orchestration service wired by the same runtime main() uses, on a fresh database and its own bus prefix. */
@@ -81,6 +91,16 @@ export async function startOrchestration(
     until,
     async auth(sub, roles) {
       return { authorization: `Bearer ${await signDevToken({ sub, roles, secret: TEST_SECRET })}` };
+    },
+    async as(sub, roles) {
+      const headers = { authorization: `Bearer ${await signDevToken({ sub, roles, secret: TEST_SECRET })}` };
+      const app = runtime.app;
+      return {
+        get: (url) => app.inject({ method: 'GET', url, headers }),
+        post: (url, payload) => app.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) }),
+        put: (url, payload) => app.inject({ method: 'PUT', url, headers, ...(payload ? { payload } : {}) }),
+        del: (url) => app.inject({ method: 'DELETE', url, headers }),
+      };
     },
     async events(stream) {
       return (await store.readStream(stream)).map((e) => ({ type: e.type, data: e.data }));
