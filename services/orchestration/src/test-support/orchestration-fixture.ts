@@ -25,8 +25,8 @@ export interface OrchestrationFixture {
   as(sub: string, roles: string[]): Promise<HttpClient>;
   /** The events of a stream as `[type, data]`, for exact assertions. */
   events(stream: string): Promise<Pick<RecordedEvent, 'type' | 'data'>[]>;
-  /** The store's head position: unchanged after a refused request proves it appended nothing. */
-  head(): Promise<bigint>;
+  /** How many events the store holds: unchanged after a refused request proves it appended nothing. */
+  head(): Promise<number>;
   /** Waits until every projection has applied everything the store holds now. */
   settle(): Promise<void>;
   /** Polls until `probe` returns a value (deadline, no sleeps beyond the poll interval). */
@@ -105,7 +105,14 @@ export async function startOrchestration(
     async events(stream) {
       return (await store.readStream(stream)).map((e) => ({ type: e.type, data: e.data }));
     },
-    head: () => store.headPosition(),
+    async head() {
+      // The store's readers see an event only once no older transaction is open on the (shared) server; wait until
+      // none of ours is held back, so the count is every committed event, not just the visible ones.
+      await until('the store to show every committed event', async () =>
+        (await store.heldBack()) === 0 ? true : undefined,
+      );
+      return store.countAfter(0n, undefined, 1_000_000);
+    },
     async settle() {
       // A runner's checkpoint only moves over the events its filter selects: wait for the head of those.
       await Promise.all(

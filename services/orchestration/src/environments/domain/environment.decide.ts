@@ -10,7 +10,7 @@ import {
 } from '@railyard/contracts';
 import type { Decider } from '@railyard/eventstore';
 import { assertCron, assertTimeZone, lastStartAtOrBefore } from '../../windows/domain/schedule.js';
-import { diffJson } from './json-diff.js';
+import { diffJson, equalJson } from './json-diff.js';
 
 export type DriftStatus = 'unknown' | 'in-sync' | 'drifted';
 
@@ -96,8 +96,9 @@ function report(c: Extract<EnvironmentCommand, { type: 'ReportActualConfig' }>, 
   ];
   const differences = diffJson(s.iac.parameters, c.config, s.driftIgnore);
   if (differences.length > 0) {
-    // Recorded again only when the drift itself changed: repeated identical reports are not news.
-    const same = s.drift.status === 'drifted' && JSON.stringify(s.drift.differences) === JSON.stringify(differences);
+    // Recorded again only when the drift itself changed: repeated identical reports are not news. Compared as JSON
+    // values, not strings: the stored differences come back from jsonb with their keys in another order.
+    const same = s.drift.status === 'drifted' && equalJson(s.drift.differences, differences);
     if (!same)
       events.push({ type: 'DriftDetected', data: { name: s.name, configSha256: c.configSha256, differences } });
   } else if (s.drift.status === 'drifted') {
