@@ -30,7 +30,7 @@ export interface OrchestrationRuntimeOptions {
   readiness?: Record<string, ReadinessCheck>;
   /** The clock every command and the scheduler read: tests move it instead of sleeping. */
   now?: () => Date;
-  /** How often the lifecycle scheduler runs (default 30 s); false: no scheduler in this process. */
+  /** How often the lifecycle scheduler runs (default 30 s); false: only when `scheduler.tick()` is called. */
   schedulerIntervalMs?: number | false;
 }
 
@@ -39,7 +39,7 @@ export interface OrchestrationRuntime {
   db: Kysely<OrchestrationDb>;
   runners: OrchestrationRunners;
   relay?: Relay;
-  scheduler?: LifecycleScheduler;
+  scheduler: LifecycleScheduler;
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
@@ -72,20 +72,18 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
     };
     startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
     const now = options.now ?? (() => new Date());
-    let scheduler: LifecycleScheduler | undefined;
-    if (options.schedulerIntervalMs !== false) {
-      scheduler = createLifecycleScheduler({
-        store,
-        db: db as unknown as Parameters<typeof createLifecycleScheduler>[0]['db'],
-        environments: createEnvironmentCommands(store),
-        bookings: createBookingCommands(store),
-        now,
-        intervalMs: options.schedulerIntervalMs ?? 30_000,
-        logger,
-      });
-      scheduler.start();
-      closers.add('lifecycle scheduler', () => scheduler!.stop());
-    }
+    const scheduler = createLifecycleScheduler({
+      store,
+      db: db as unknown as Parameters<typeof createLifecycleScheduler>[0]['db'],
+      environments: createEnvironmentCommands(store),
+      bookings: createBookingCommands(store),
+      now,
+      intervalMs: options.schedulerIntervalMs || 30_000,
+      logger,
+    });
+    // Without an interval the scheduler only runs when tick() is called (tests move the clock, then tick).
+    if (options.schedulerIntervalMs !== false) scheduler.start();
+    closers.add('lifecycle scheduler', () => scheduler.stop());
     const app = await buildOrchestrationApp({
       store,
       db,

@@ -232,7 +232,7 @@ describe('orchestration part 1, done means', () => {
     expect(created.json().expiresAt).toBe('2026-12-01T10:30:00.000Z');
     await f.settle();
     f.clock.now = new Date('2026-12-01T10:29:00Z');
-    expect(await f.runtime.scheduler!.tick()).toBe(0);
+    expect(await f.runtime.scheduler.tick()).toBe(0);
     f.clock.now = new Date('2026-12-01T10:31:00Z');
     const torn = await f.until('the scheduler to tear pr-1234 down', async () => {
       const res = await get('/environments/pr-1234');
