@@ -80,6 +80,10 @@ export async function startOrchestration(
       await new Promise((r) => setTimeout(r, 25));
     }
   };
+  // The store's readers see an event only once no older transaction is open on the (shared) server: wait until none
+  // of ours is held back, so heads and counts cover every committed event, not just the visible ones.
+  const allVisible = () =>
+    until('the store to show every committed event', async () => ((await store.heldBack()) === 0 ? true : undefined));
   return {
     app: runtime.app,
     store,
@@ -114,7 +118,9 @@ export async function startOrchestration(
       return store.countAfter(0n, undefined, 1_000_000);
     },
     async settle() {
-      // A runner's checkpoint only moves over the events its filter selects: wait for the head of those.
+      // Events held back by an older transaction elsewhere on the shared server are not in the head yet: wait for
+      // them first. A runner's checkpoint only moves over the events its filter selects: wait for the head of those.
+      await allVisible();
       await Promise.all(
         orchestrationProjections.map(async (p) => {
           const runner = Object.values(runtime.runners).find((r) => r.name === p.name)!;
