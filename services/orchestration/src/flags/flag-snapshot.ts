@@ -29,8 +29,8 @@ export type Evaluation =
       ok: true;
       key: string;
       reason: 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DEFAULT' | 'DISABLED';
-      variant?: string;
-      value?: JsonValue;
+      variant: string;
+      value: JsonValue;
       metadata: Record<string, string | number | boolean>;
     }
   | {
@@ -172,7 +172,7 @@ export class FlagSnapshot {
       // OFREP 0.3 lets a disabled flag omit `value` (the caller keeps its code default), but the registry's OFREP
       // provider (0.1.3) treats a success without `value` as malformed: serve the default variant, reason DISABLED.
       const variant = flag.definition.defaultVariant;
-      return { ok: true, key, reason: 'DISABLED', variant, value: flag.definition.variants[variant], metadata };
+      return { ok: true, key, reason: 'DISABLED', variant, value: flag.definition.variants[variant] ?? null, metadata };
     }
     const targeting = flag.killed ? undefined : flag.definition.targeting;
     const targetingKey = context.targetingKey;
@@ -203,7 +203,7 @@ export class FlagSnapshot {
       ok: true,
       key,
       reason: reason as 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DEFAULT',
-      variant: result.variant,
+      variant: result.variant ?? flag.definition.defaultVariant,
       value: result.value as JsonValue,
       metadata,
     };

@@ -18,7 +18,7 @@ const EvaluationRequest = z.object({
 const Success = z.object({
   key: z.string(),
   reason: z.enum(['STATIC', 'TARGETING_MATCH', 'SPLIT', 'DEFAULT', 'DISABLED']),
-  variant: z.string().optional(),
+  variant: z.string(),
   value: z.json().describe('A disabled flag serves its default variant, with reason DISABLED.'),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
 });
