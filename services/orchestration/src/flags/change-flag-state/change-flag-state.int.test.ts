@@ -29,7 +29,7 @@ describe('PUT /flags/:key/state', () => {
       type: 'FlagStateChanged',
       data: { key: 'exports', state: 'DISABLED', reason: 'maintenance', changedBy: 'dev-ines' },
     });
-    await f.settled();
+    await f.settled('flag-exports');
     const ofrep = await f.app.inject({
       method: 'POST',
       url: '/ofrep/v1/evaluate/flags/exports',

@@ -37,7 +37,7 @@ beforeAll(async () => {
     reason: 'r',
   };
   expect((await f.app.inject({ method: 'POST', url: '/flags', headers: dev, payload })).statusCode).toBe(201);
-  await f.settled();
+  await f.settled('flag-new-pricing');
 });
 afterAll(() => f?.close());
 
@@ -58,7 +58,7 @@ describe('POST /flags/:key/kill and /restore', () => {
       type: 'FlagKilled',
       data: { key: 'new-pricing', offVariant: 'off', reason: 'checkout errors', killedBy: 'sre-oli' },
     });
-    await f.settled();
+    await f.settled('flag-new-pricing');
     expect(await variants()).toEqual(keys.map(() => 'off'));
 
     const again = await f.app.inject({
@@ -76,7 +76,7 @@ describe('POST /flags/:key/kill and /restore', () => {
       payload: { reason: 'fixed' },
     });
     expect(restore.statusCode).toBe(200);
-    await f.settled();
+    await f.settled('flag-new-pricing');
     expect(await variants()).toEqual(before);
     const twice = await f.app.inject({
       method: 'POST',

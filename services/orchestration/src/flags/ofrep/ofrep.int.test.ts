@@ -51,7 +51,7 @@ beforeAll(async () => {
     targeting: { if: [{ sem_ver: [{ var: 'appVersion' }, '>=', '2.0.0'] }, 'fresh', null] },
   });
   await define('legacy-export', { state: 'DISABLED', variants: { on: true, off: false }, defaultVariant: 'on' });
-  await f.settled();
+  await f.settled(...['dark-mode', 'greeting', 'max-items', 'theme', 'legacy-export'].map((k) => `flag-${k}`));
   const provider = new OFREPProvider({ baseUrl, headers: [['X-API-Key', TEST_API_KEY]] });
   await OpenFeature.setProviderAndWait('railyard', provider);
   client = OpenFeature.getClient('railyard');
@@ -162,7 +162,7 @@ describe('OFREP over HTTP', () => {
       payload: { reason: 'incident' },
     });
     expect(kill.statusCode).toBe(200);
-    await f.settled();
+    await f.settled('flag-dark-mode');
     const changed = await post('/ofrep/v1/evaluate/flags', { context }, { 'if-none-match': etag });
     expect(changed.statusCode).toBe(200);
     expect(changed.headers.etag).not.toBe(etag);

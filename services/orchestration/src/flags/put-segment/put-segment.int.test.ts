@@ -42,7 +42,7 @@ describe('PUT /segments/:name', () => {
         201,
       );
     }
-    await f.settled();
+    await f.settled('flag-new-nav', 'flag-dark-mode');
     expect(await evaluate('new-nav', { targetingKey: 'u', email: 'a@contractor.example' })).toMatchObject({
       value: false,
     });
@@ -61,7 +61,7 @@ describe('PUT /segments/:name', () => {
         affectedFlags: ['dark-mode', 'new-nav'],
       },
     });
-    await f.settled();
+    await f.settled('flagSegment-staff');
     expect(await evaluate('new-nav', { targetingKey: 'u', email: 'a@contractor.example' })).toMatchObject({
       value: true,
     });
