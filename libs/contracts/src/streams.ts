@@ -18,6 +18,14 @@ export const CATEGORY_OWNERS = {
   pipelineRun: 'pipeline',
   securityPolicy: 'pipeline',
   performanceBaseline: 'pipeline',
+  environment: 'orchestration',
+  bookingCalendar: 'orchestration',
+  dataset: 'orchestration',
+  quota: 'orchestration',
+  deploymentCalendar: 'orchestration',
+  windowOverride: 'orchestration',
+  flag: 'orchestration',
+  flagSegment: 'orchestration',
 } as const satisfies Record<string, ServiceName>;
 export type Category = keyof typeof CATEGORY_OWNERS;
 

@@ -1,17 +1,23 @@
 import {
   artifactEvents,
+  bookingCalendarEvents,
   bundleEvents,
   type Category,
+  datasetEvents,
+  deploymentCalendarEvents,
   type EventCatalogue,
+  environmentEvents,
   performanceBaselineEvents,
   pipelineDefinitionEvents,
   pipelineRunEvents,
+  quotaEvents,
   releaseEvents,
   releaseTrainEvents,
   riskPolicyEvents,
   type ServiceName,
   securityPolicyEvents,
   signingKeyEvents,
+  windowOverrideEvents,
 } from '@railyard/contracts';
 
 /** One aggregate's events as the catalogue documents them: the owning service, the stream category, its events. */
@@ -36,4 +42,10 @@ export const CATALOGUES: readonly CatalogueEntry[] = [
   { service: 'pipeline', category: 'pipelineRun', catalogue: pipelineRunEvents },
   { service: 'pipeline', category: 'securityPolicy', catalogue: securityPolicyEvents },
   { service: 'pipeline', category: 'performanceBaseline', catalogue: performanceBaselineEvents },
+  { service: 'orchestration', category: 'environment', catalogue: environmentEvents },
+  { service: 'orchestration', category: 'bookingCalendar', catalogue: bookingCalendarEvents },
+  { service: 'orchestration', category: 'dataset', catalogue: datasetEvents },
+  { service: 'orchestration', category: 'quota', catalogue: quotaEvents },
+  { service: 'orchestration', category: 'deploymentCalendar', catalogue: deploymentCalendarEvents },
+  { service: 'orchestration', category: 'windowOverride', catalogue: windowOverrideEvents },
 ];

@@ -2,8 +2,8 @@ import { createPostgresEventStore, type PostgresEventStore } from '@railyard/eve
 import { type App, buildApp, createLogger, hashApiKey, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase, type TestDatabase } from '@railyard/testing';
 import { vi } from 'vitest';
-import { flagCapability } from '../flag-capability.js';
 import { FlagSnapshot } from '../flag-snapshot.js';
+import { registerFlagRoutes } from '../routes.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 /** A system's API key, accepted as `X-API-Key` (OFREP clients of services use these). */
@@ -36,7 +36,7 @@ export async function startFlags(label: string): Promise<FlagFixture> {
     auth: { secret: TEST_SECRET, apiKeys: [{ id: 'storefront', roles: [], sha256: hashApiKey(TEST_API_KEY) }] },
     readiness: { flags: snapshot.readiness },
   });
-  await app.register(flagCapability, { store, snapshot, now: () => new Date() });
+  await registerFlagRoutes(app, { store, snapshot, now: () => new Date() });
   await app.ready();
   return {
     app,

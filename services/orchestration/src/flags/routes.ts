@@ -1,6 +1,6 @@
 import { type EventCatalogue, flagEvents, flagSegmentEvents } from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
-import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
+import type { App } from '@railyard/service-kit';
 import { changeFlagStateRoute } from './change-flag-state/route.js';
 import { changeFlagTargetingRoute } from './change-flag-targeting/route.js';
 import { changeFlagVariantsRoute } from './change-flag-variants/route.js';
@@ -25,10 +25,10 @@ export interface FlagCapabilityDeps {
 }
 
 /**
- * The feature-flag capability (O4), hosted by orchestration: definitions and segments as event-sourced
- * aggregates, OFREP evaluation from an in-memory snapshot. Each slice gets only what it uses.
+ * The feature-flag capability (O4): definitions and segments as event-sourced aggregates, OFREP evaluation from an
+ * in-memory snapshot. Each slice gets only what it uses.
  */
-export const flagCapability: FastifyPluginAsyncZod<FlagCapabilityDeps> = async (app, { store, snapshot, now }) => {
+export async function registerFlagRoutes(app: App, { store, snapshot, now }: FlagCapabilityDeps) {
   const commandDeps = { commands: createFlagCommands(store), store, now };
   for (const route of [
     defineFlagRoute,
@@ -46,7 +46,7 @@ export const flagCapability: FastifyPluginAsyncZod<FlagCapabilityDeps> = async (
   await app.register(putSegmentRoute, { commands: createSegmentCommands(store), snapshot, now });
   await app.register(segmentListRoute, { snapshot });
   await app.register(ofrepRoutes, { snapshot });
-};
+}
 
 /** For the railyard CLI (`state flag-<key> --at T`): the fold and catalogue of each flag category. */
 export const flagAggregates = [

@@ -1,0 +1,65 @@
+import type { EventStore } from '@railyard/eventstore';
+import type { ProjectionRunner } from '@railyard/readmodels';
+import { type App, type AppDeps, buildApp } from '@railyard/service-kit';
+import type { Kysely } from 'kysely';
+import type { BookingListDb } from './bookings/booking-list/projection.js';
+import { createBookingCommands } from './bookings/booking-store.js';
+import { registerBookingRoutes } from './bookings/routes.js';
+import { loadDatasetViews } from './data-policy/dataset-store.js';
+import { registerDataPolicyRoutes } from './data-policy/routes.js';
+import type { EnvironmentListDb } from './environments/environment-list/projection.js';
+import { loadEnvironment } from './environments/environment-store.js';
+import { registerEnvironmentRoutes } from './environments/routes.js';
+import type { FlagSnapshot } from './flags/flag-snapshot.js';
+import { registerFlagRoutes } from './flags/routes.js';
+
+export const SERVICE_NAME = 'orchestration';
+export const SERVICE_VERSION = '0.1.0';
+
+/** The orchestration schema's read-model tables. */
+export type OrchestrationDb = EnvironmentListDb & BookingListDb;
+
+/** The projection runners the list and report routes read through (and report the lag of). */
+export interface OrchestrationRunners {
+  environments: ProjectionRunner;
+  bookings: ProjectionRunner;
+}
+
+export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'version'> {
+  store: EventStore;
+  db: Kysely<OrchestrationDb>;
+  runners: OrchestrationRunners;
+  /** The in-memory flag set OFREP evaluates against (kept current by the runtime). */
+  flags: FlagSnapshot;
+  now?: () => Date;
+}
+
+/**
+ * The orchestration service's HTTP API. Never listens: main() does, tests inject. Each capability registers its
+ * own routes with the narrow dependencies they use; there is no service-wide command hub. Where one capability
+ * needs another's answer (a booking needs the environment's tier and the datasets' policy view), the function is
+ * handed over here, so the slice imports no other capability.
+ */
+export async function buildOrchestrationApp(deps: OrchestrationDeps): Promise<App> {
+  const { store, db, runners, flags, now = () => new Date(), ...kit } = deps;
+  const app = await buildApp({ ...kit, serviceName: SERVICE_NAME, version: SERVICE_VERSION });
+  // Kysely's database type is invariant: each capability sees the schema through its own tables.
+  await registerEnvironmentRoutes(app, {
+    store,
+    db: db as unknown as Kysely<EnvironmentListDb>,
+    runner: runners.environments,
+    now,
+  });
+  await registerDataPolicyRoutes(app, { store, now });
+  await registerFlagRoutes(app, { store, snapshot: flags, now });
+  await registerBookingRoutes(app, {
+    store,
+    commands: createBookingCommands(store),
+    db: db as unknown as Kysely<BookingListDb>,
+    runner: runners.bookings,
+    now,
+    loadEnvironment,
+    loadDatasets: loadDatasetViews,
+  });
+  return app;
+}

@@ -1,0 +1,106 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventStore } from '@railyard/eventstore';
+import type { Relay } from '@railyard/messaging';
+import { createDb, migrateSchema } from '@railyard/readmodels';
+import { type App, type AuthConfig, createClosers, type Logger, type ReadinessCheck } from '@railyard/service-kit';
+import { startServiceProjection, startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import { orchestrationMigrations } from '../migrations/index.js';
+import { buildOrchestrationApp, type OrchestrationDb, type OrchestrationRunners } from './app.js';
+import { bookingListProjection } from './bookings/booking-list/projection.js';
+import { createBookingCommands } from './bookings/booking-store.js';
+import { environmentListProjection } from './environments/environment-list/projection.js';
+import { createEnvironmentCommands } from './environments/environment-store.js';
+import { FlagSnapshot } from './flags/flag-snapshot.js';
+import { createLifecycleScheduler, type LifecycleScheduler } from './lifecycle/scheduler.js';
+
+export interface OrchestrationRuntimeOptions {
+  store: EventStore;
+  /** The service's database: read models, relay checkpoint. Owned by the caller. */
+  pool: pg.Pool;
+  auth: AuthConfig;
+  logger: Logger;
+  /** The bus; without it no relay runs (tests of the HTTP slices alone). */
+  nats?: NatsConnection;
+  subjectPrefix?: string;
+  /** How often the Postgres log is sealed; false: no sealer in this process. */
+  sealIntervalMs?: number | false;
+  readiness?: Record<string, ReadinessCheck>;
+  /** The clock every command and the scheduler read: tests move it instead of sleeping. */
+  now?: () => Date;
+  /** How often the lifecycle scheduler runs (default 30 s); false: no scheduler in this process. */
+  schedulerIntervalMs?: number | false;
+}
+
+export interface OrchestrationRuntime {
+  app: App;
+  db: Kysely<OrchestrationDb>;
+  runners: OrchestrationRunners;
+  relay?: Relay;
+  scheduler?: LifecycleScheduler;
+  /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
+  close(): Promise<void>;
+}
+
+/**
+ * The orchestration service's moving parts, wired once for main() and the integration tests: migrations, the
+ * relay to NATS, the projections, the lifecycle scheduler (E4), the sealer and the HTTP app.
+ */
+export async function startOrchestrationRuntime(options: OrchestrationRuntimeOptions): Promise<OrchestrationRuntime> {
+  const { store, pool, logger } = options;
+  const closers = createClosers(logger);
+  const close = () => closers.close();
+  try {
+    // The db shares the caller's pool; it is never destroyed here, since destroying it would end that pool.
+    const db = createDb<OrchestrationDb>(pool);
+    await migrateSchema(db, { schema: 'orchestration', migrations: orchestrationMigrations });
+    let relay: Relay | undefined;
+    if (options.nats) {
+      relay = await startServiceRelay(
+        { store, pool, nats: options.nats, service: 'orchestration', subjectPrefix: options.subjectPrefix },
+        logger,
+        closers,
+      );
+    }
+    const runners: OrchestrationRunners = {
+      environments: await startServiceProjection({ ...environmentListProjection, store, db }, logger, closers),
+      bookings: await startServiceProjection({ ...bookingListProjection, store, db }, logger, closers),
+    };
+    startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
+    // Every replica keeps its own flag snapshot (no lease): OFREP answers from memory wherever it lands.
+    const flags = new FlagSnapshot(store, logger);
+    flags.start();
+    closers.add('flag snapshot', () => flags.stop());
+    const now = options.now ?? (() => new Date());
+    let scheduler: LifecycleScheduler | undefined;
+    if (options.schedulerIntervalMs !== false) {
+      scheduler = createLifecycleScheduler({
+        store,
+        db,
+        environments: createEnvironmentCommands(store),
+        bookings: createBookingCommands(store),
+        now,
+        intervalMs: options.schedulerIntervalMs ?? 30_000,
+        logger,
+      });
+      scheduler.start();
+      closers.add('lifecycle scheduler', () => scheduler!.stop());
+    }
+    const app = await buildOrchestrationApp({
+      store,
+      db,
+      runners,
+      flags,
+      auth: options.auth,
+      logger,
+      now,
+      readiness: { store: () => store.ping(), flags: flags.readiness, ...options.readiness },
+    });
+    closers.add('http server', () => app.close());
+    return { app, db, runners, relay, scheduler, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
