@@ -39,6 +39,8 @@ export interface OrchestrationRuntime {
   runners: OrchestrationRunners;
   relay?: Relay;
   scheduler?: LifecycleScheduler;
+  /** The in-memory flag set OFREP answers from. */
+  flags: FlagSnapshot;
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
@@ -98,7 +100,7 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
       readiness: { store: () => store.ping(), flags: flags.readiness, ...options.readiness },
     });
     closers.add('http server', () => app.close());
-    return { app, db, runners, relay, scheduler, close };
+    return { app, db, runners, relay, scheduler, flags, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,5 +1,6 @@
 import { createMemoryEventStore } from '@railyard/eventstore';
 import { buildOrchestrationApp, type OrchestrationDeps } from '@railyard/orchestration/app';
+import { FlagSnapshot } from '@railyard/orchestration/flag-snapshot';
 import { createLogger } from '@railyard/service-kit';
 import { idleRunner, neverConnectedDb, openApiOf } from './idle-deps.js';
 
@@ -9,15 +10,18 @@ import { idleRunner, neverConnectedDb, openApiOf } from './idle-deps.js';
  */
 export async function orchestrationOpenApi(): Promise<Record<string, unknown>> {
   const db: OrchestrationDeps['db'] = neverConnectedDb();
+  const store = createMemoryEventStore();
+  const logger = createLogger({ name: 'orchestration', level: 'silent' });
   const app = await buildOrchestrationApp({
-    store: createMemoryEventStore(),
+    store,
     db,
     runners: {
       environments: idleRunner('environment-list'),
       bookings: idleRunner('booking-list'),
     },
+    flags: new FlagSnapshot(store, logger),
     auth: {},
-    logger: createLogger({ name: 'orchestration', level: 'silent' }),
+    logger,
   });
   return openApiOf(app, db);
 }

@@ -54,6 +54,8 @@ export class FlagSnapshot {
   private readonly segments = new Map<string, TargetingRule>();
   private compiled: MemoryStorage | undefined;
   private compiledSegments: Record<string, TargetingRule> = {};
+  private readonly keyed = new Map<string, boolean>();
+  private readonly split = new Map<string, boolean>();
   private caughtUp = false;
   private failure: unknown;
   private abort = new AbortController();
@@ -152,6 +154,14 @@ export class FlagSnapshot {
       // Not strict: every definition was validated when it was decided; a later schema change must not take the
       // whole flag set down.
       this.compiled = loadFlagd(flagdConfiguration(this.flags, this.compiledSegments), false);
+      // What each request would otherwise work out by walking the targeting: once per change instead.
+      this.keyed.clear();
+      this.split.clear();
+      for (const [key, flag] of this.flags) {
+        const targeting = flag.killed ? undefined : flag.definition.targeting;
+        this.keyed.set(key, bucketsByTargetingKey(targeting, this.compiledSegments));
+        this.split.set(key, isSplit(targeting));
+      }
     }
     return this.compiled;
   }
@@ -176,10 +186,7 @@ export class FlagSnapshot {
     }
     const targeting = flag.killed ? undefined : flag.definition.targeting;
     const targetingKey = context.targetingKey;
-    if (
-      (typeof targetingKey !== 'string' || targetingKey === '') &&
-      bucketsByTargetingKey(targeting, this.compiledSegments)
-    ) {
+    if ((typeof targetingKey !== 'string' || targetingKey === '') && this.keyed.get(key)) {
       return {
         ok: false,
         status: 400,
@@ -198,7 +205,7 @@ export class FlagSnapshot {
         errorDetails: result.errorMessage ?? 'the evaluation failed',
       };
     }
-    const reason = result.reason === 'TARGETING_MATCH' && isSplit(targeting) ? 'SPLIT' : result.reason;
+    const reason = result.reason === 'TARGETING_MATCH' && this.split.get(key) ? 'SPLIT' : result.reason;
     return {
       ok: true,
       key,
