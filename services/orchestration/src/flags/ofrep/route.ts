@@ -92,7 +92,7 @@ export const ofrepRoutes: FastifyPluginAsyncZod<FlagReadDeps> = async (app, { sn
       if (!result.ok) return sendOfrepError(request, reply, result.status, result.errorCode, result.errorDetails);
       // The hot path: the body is built here from the snapshot, so it is serialised as is, skipping the response
       // schema's zod pass (documented above, and asserted by the tests) — DESIGN §10 wants ≥ 0.8× bare fastify.
-      return reply.serializer(JSON.stringify).send(success(result));
+      return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(success(result));
     },
   );
   app.post(
