@@ -136,6 +136,7 @@ describe('OFREP over HTTP', () => {
   it('answers one flag with key, value, variant, reason and metadata', async () => {
     const res = await post('/ofrep/v1/evaluate/flags/dark-mode', { context: { targetingKey: 'u' } });
     expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.json()).toEqual({
       key: 'dark-mode',
       value: false,
