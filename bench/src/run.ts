@@ -5,6 +5,7 @@ import { createPostgresEventStore } from '@railyard/eventstore';
 import { measureBareFastify } from './bare-fastify.js';
 import { createBenchEnv } from './bench-env.js';
 import { measureHttpCommands } from './http-figures.js';
+import { measureOfrep } from './ofrep-figure.js';
 import { startPlanningStack } from './planning-stack.js';
 import { measureRebuild } from './rebuild-figure.js';
 import { type Figure, formatTable, ratioFigure, verdict, writeResults } from './report.js';
@@ -82,6 +83,18 @@ async function main(): Promise<void> {
     } finally {
       await stack.close();
     }
+
+    progress(`(g) OFREP flag evaluation vs bare fastify, ${HTTP_CONCURRENCY} in flight…`);
+    figures.push(
+      ...(await measureOfrep({
+        store,
+        databaseUrl: env.databaseUrl,
+        concurrency: HTTP_CONCURRENCY,
+        durationMs: ms(3000),
+        warmupMs: ms(1000),
+        rounds: 2,
+      })),
+    );
 
     progress('(f) seeding release events, then rebuilding the release list…');
     const rawBatched = writes.baselines[1]!.value;

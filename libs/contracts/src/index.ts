@@ -8,6 +8,7 @@ export * from './orchestration/booking-events.js';
 export * from './orchestration/dataset-events.js';
 export * from './orchestration/environment-events.js';
 export * from './orchestration/errors.js';
+export * from './orchestration/flag-events.js';
 export * from './orchestration/names.js';
 export * from './orchestration/quota-events.js';
 export * from './orchestration/window-events.js';

@@ -24,6 +24,8 @@ export const CATEGORY_OWNERS = {
   quota: 'orchestration',
   deploymentCalendar: 'orchestration',
   windowOverride: 'orchestration',
+  flag: 'orchestration',
+  flagSegment: 'orchestration',
 } as const satisfies Record<string, ServiceName>;
 export type Category = keyof typeof CATEGORY_OWNERS;
 

@@ -17,6 +17,7 @@ import { quotaUseProjection } from './quotas/quota-use/projection.js';
 import { calendarDecider } from './windows/domain/calendar.decide.js';
 import { overrideDecider } from './windows/domain/override.decide.js';
 import { windowCalendarProjection } from './windows/window-calendar/projection.js';
+import { flagAggregates } from './flags/routes.js';
 
 /**
  * What tools outside the service (the railyard CLI) need to replay orchestration's history: per stream category,
@@ -59,6 +60,7 @@ export const orchestrationAggregates = [
     evolve: overrideDecider.evolve,
     catalogue: windowOverrideEvents as unknown as EventCatalogue,
   },
+  ...flagAggregates,
 ] as const;
 
 /** Orchestration's projections, each with the name, schema, filter, fold and reset a rebuild needs. */

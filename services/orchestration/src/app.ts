@@ -17,6 +17,8 @@ import { registerQuotaRoutes } from './quotas/routes.js';
 import { registerWindowRoutes } from './windows/routes.js';
 import type { WindowCalendarDb } from './windows/window-calendar/projection.js';
 import { windowInputsReader } from './windows/window-calendar/read-windows.js';
+import type { FlagSnapshot } from './flags/flag-snapshot.js';
+import { registerFlagRoutes } from './flags/routes.js';
 
 export const SERVICE_NAME = 'orchestration';
 export const SERVICE_VERSION = '0.1.0';
@@ -36,6 +38,8 @@ export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'versio
   store: EventStore;
   db: Kysely<OrchestrationDb>;
   runners: OrchestrationRunners;
+  /** The in-memory flag set OFREP evaluates against (kept current by the runtime). */
+  flags: FlagSnapshot;
   now?: () => Date;
 }
 
@@ -46,7 +50,7 @@ export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'versio
  * handed over here, so the slice imports no other capability.
  */
 export async function buildOrchestrationApp(deps: OrchestrationDeps): Promise<App> {
-  const { store, db, runners, now = () => new Date(), ...kit } = deps;
+  const { store, db, runners, flags, now = () => new Date(), ...kit } = deps;
   const app = await buildApp({ ...kit, serviceName: SERVICE_NAME, version: SERVICE_VERSION });
   // Kysely's database type is invariant: each capability sees the schema through its own tables.
   await registerEnvironmentRoutes(app, {
@@ -56,6 +60,7 @@ export async function buildOrchestrationApp(deps: OrchestrationDeps): Promise<Ap
     now,
   });
   await registerDataPolicyRoutes(app, { store, now });
+  await registerFlagRoutes(app, { store, snapshot: flags, now });
   await registerBookingRoutes(app, {
     store,
     commands: createBookingCommands(store),

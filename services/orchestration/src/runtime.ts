@@ -12,6 +12,7 @@ import { bookingListProjection } from './bookings/booking-list/projection.js';
 import { createBookingCommands } from './bookings/booking-store.js';
 import { environmentListProjection } from './environments/environment-list/projection.js';
 import { createEnvironmentCommands } from './environments/environment-store.js';
+import { FlagSnapshot } from './flags/flag-snapshot.js';
 import { createLifecycleScheduler, type LifecycleScheduler } from './lifecycle/scheduler.js';
 import { quotaUseProjection } from './quotas/quota-use/projection.js';
 import { windowCalendarProjection } from './windows/window-calendar/projection.js';
@@ -40,6 +41,8 @@ export interface OrchestrationRuntime {
   runners: OrchestrationRunners;
   relay?: Relay;
   scheduler: LifecycleScheduler;
+  /** The in-memory flag set OFREP answers from. */
+  flags: FlagSnapshot;
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
@@ -71,6 +74,10 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
       windows: await startServiceProjection({ ...windowCalendarProjection, store, db }, logger, closers),
     };
     startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
+    // Every replica keeps its own flag snapshot (no lease): OFREP answers from memory wherever it lands.
+    const flags = new FlagSnapshot(store, logger);
+    flags.start();
+    closers.add('flag snapshot', () => flags.stop());
     const now = options.now ?? (() => new Date());
     const scheduler = createLifecycleScheduler({
       store,
@@ -88,13 +95,14 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
       store,
       db,
       runners,
+      flags,
       auth: options.auth,
       logger,
       now,
-      readiness: { store: () => store.ping(), ...options.readiness },
+      readiness: { store: () => store.ping(), flags: flags.readiness, ...options.readiness },
     });
     closers.add('http server', () => app.close());
-    return { app, db, runners, relay, scheduler, close };
+    return { app, db, runners, relay, scheduler, flags, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,5 +1,6 @@
 import { createMemoryEventStore } from '@railyard/eventstore';
 import { buildOrchestrationApp, type OrchestrationDeps } from '@railyard/orchestration/app';
+import { FlagSnapshot } from '@railyard/orchestration/flag-snapshot';
 import { createLogger } from '@railyard/service-kit';
 import { idleRunner, neverConnectedDb, openApiOf } from './idle-deps.js';
 
@@ -9,8 +10,10 @@ import { idleRunner, neverConnectedDb, openApiOf } from './idle-deps.js';
  */
 export async function orchestrationOpenApi(): Promise<Record<string, unknown>> {
   const db: OrchestrationDeps['db'] = neverConnectedDb();
+  const store = createMemoryEventStore();
+  const logger = createLogger({ name: 'orchestration', level: 'silent' });
   const app = await buildOrchestrationApp({
-    store: createMemoryEventStore(),
+    store,
     db,
     runners: {
       environments: idleRunner('environment-list'),
@@ -18,8 +21,9 @@ export async function orchestrationOpenApi(): Promise<Record<string, unknown>> {
       quotas: idleRunner('quota-use'),
       windows: idleRunner('window-calendar'),
     },
+    flags: new FlagSnapshot(store, logger),
     auth: {},
-    logger: createLogger({ name: 'orchestration', level: 'silent' }),
+    logger,
   });
   return openApiOf(app, db);
 }
