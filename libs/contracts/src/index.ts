@@ -4,6 +4,7 @@ export * from './artifact/errors.js';
 export * from './artifact/signing-key-events.js';
 export * from './envelope.js';
 export * from './errors.js';
+export * from './monitoring/canary-events.js';
 export * from './pipeline/definition-events.js';
 export * from './pipeline/errors.js';
 export * from './pipeline/gate-events.js';

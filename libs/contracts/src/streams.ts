@@ -18,6 +18,7 @@ export const CATEGORY_OWNERS = {
   pipelineRun: 'pipeline',
   securityPolicy: 'pipeline',
   performanceBaseline: 'pipeline',
+  canaryJudgement: 'monitoring',
 } as const satisfies Record<string, ServiceName>;
 export type Category = keyof typeof CATEGORY_OWNERS;
 
