@@ -2,6 +2,7 @@ import {
   artifactEvents,
   bundleEvents,
   type Category,
+  canaryJudgementEvents,
   type EventCatalogue,
   performanceBaselineEvents,
   pipelineDefinitionEvents,
@@ -36,4 +37,5 @@ export const CATALOGUES: readonly CatalogueEntry[] = [
   { service: 'pipeline', category: 'pipelineRun', catalogue: pipelineRunEvents },
   { service: 'pipeline', category: 'securityPolicy', catalogue: securityPolicyEvents },
   { service: 'pipeline', category: 'performanceBaseline', catalogue: performanceBaselineEvents },
+  { service: 'monitoring', category: 'canaryJudgement', catalogue: canaryJudgementEvents },
 ];

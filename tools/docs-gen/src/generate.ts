@@ -5,6 +5,7 @@ import { artifactOpenApi } from './artifact-openapi.js';
 import { biomeFormat } from './biome-format.js';
 import { CATALOGUES } from './catalogues.js';
 import { renderEventCatalogue } from './event-catalogue.js';
+import { monitoringOpenApi } from './monitoring-openapi.js';
 import { pipelineOpenApi } from './pipeline-openapi.js';
 import { planningOpenApi } from './planning-openapi.js';
 import { stableJson } from './stable-json.js';
@@ -23,6 +24,7 @@ const API_DOCS: readonly { service: string; build: () => Promise<Record<string, 
   { service: 'planning', build: planningOpenApi },
   { service: 'artifact', build: artifactOpenApi },
   { service: 'pipeline', build: pipelineOpenApi },
+  { service: 'monitoring', build: monitoringOpenApi },
 ];
 
 /** Every generated document, rendered in memory. */

@@ -1,6 +1,7 @@
 import { artifactAggregates, artifactProjections } from '@railyard/artifact/aggregates';
 import type { EventCatalogue } from '@railyard/contracts';
 import type { DomainEvent } from '@railyard/eventstore';
+import { monitoringAggregates, monitoringProjections } from '@railyard/monitoring/aggregates';
 import { pipelineAggregates, pipelineProjections } from '@railyard/pipeline/aggregates';
 import { planningAggregates, planningProjections } from '@railyard/planning/aggregates';
 import type { AnyTransaction, ProjectionOptions } from '@railyard/readmodels';
@@ -24,15 +25,24 @@ export type ProjectionDefinition = Pick<
 
 /** The folds of every aggregate, keyed by stream category. */
 export const AGGREGATES: ReadonlyMap<string, AggregateFold> = new Map(
-  ([...planningAggregates, ...artifactAggregates, ...pipelineAggregates] as readonly AggregateFold[]).map((a) => [
-    a.category,
-    a,
-  ]),
+  (
+    [
+      ...planningAggregates,
+      ...artifactAggregates,
+      ...pipelineAggregates,
+      ...monitoringAggregates,
+    ] as readonly AggregateFold[]
+  ).map((a) => [a.category, a]),
 );
 
 /** Every projection a rebuild can replay, keyed by its name. */
 export const PROJECTIONS: ReadonlyMap<string, ProjectionDefinition> = new Map(
-  ([...planningProjections, ...artifactProjections, ...pipelineProjections] as readonly ProjectionDefinition[]).map(
-    (p) => [p.name, p],
-  ),
+  (
+    [
+      ...planningProjections,
+      ...artifactProjections,
+      ...pipelineProjections,
+      ...monitoringProjections,
+    ] as readonly ProjectionDefinition[]
+  ).map((p) => [p.name, p]),
 );

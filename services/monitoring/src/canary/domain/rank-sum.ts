@@ -13,9 +13,9 @@ import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
  *   f(d)  = (dz − sign(dz)·0.5) / σ − zq                                   (continuity correction)
  * f is non-increasing in d. The interval's bounds are its roots for zq = ±qnorm(α/2) over
  * [min x − max y, max x − min y] (an end when there is no sign change), the estimate its root for zq = 0.
- * Kayenta stops its solver at an absolute 1e-4, which is coarse for metrics measured in small units; we stop at a
- * relative tolerance instead, and where f is zero on a whole interval (even nx·ny, zq = 0) we return that
- * interval's midpoint: the median of the pairwise differences, which is the Hodges–Lehmann estimate itself.
+ * Kayenta stops its solver at an absolute 1e-4, which is coarse for metrics measured in small units. f only changes
+ * at the pair differences x_i − y_j, so we find the exact difference where it crosses instead (see `edge`); the
+ * estimate is where dz itself crosses 0, the median of the pair differences (Hodges–Lehmann).
  */
 
 export interface RankSumResult {
@@ -81,48 +81,60 @@ function corrected({ dz, sigma }: Statistic): number {
   return (dz - Math.sign(dz) * 0.5) / sigma;
 }
 
-/**
- * A root of a non-increasing function on [lo, hi] with f(lo) > 0 > f(hi): bisection to a relative tolerance
- * (f is a step function, so interpolating methods gain little over halving, and halving is exact to reason about).
- * When f is exactly zero somewhere, returns the midpoint of the zero plateau.
- */
-function root(f: (d: number) => number, lo: number, hi: number): number {
-  const tolerance = 1e-12 * Math.max(1, Math.abs(lo), Math.abs(hi));
-  let a = lo;
-  let b = hi;
-  while (b - a > tolerance) {
-    const mid = a + (b - a) / 2;
-    if (mid <= a || mid >= b) break;
-    const value = f(mid);
-    if (value > 0) a = mid;
-    else if (value < 0) b = mid;
-    else {
-      // Find both edges of the plateau: the last d with f > 0 below it, the first with f < 0 above it.
-      const left = edge(f, a, mid, tolerance, (v) => v > 0);
-      const right = edge(f, mid, b, tolerance, (v) => v >= 0);
-      return left + (right - left) / 2;
-    }
+/** The pair differences x_i − y_j that lie in [a, b], ascending: two windows sliding up the sorted samples. */
+function differencesBetween(xs: Float64Array, ys: Float64Array, a: number, b: number): number[] {
+  const found: number[] = [];
+  let first = 0; // first y with x − y ≤ b, i.e. y ≥ x − b
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    while (first < ys.length && x - ys[first]! > b) first++;
+    for (let j = first; j < ys.length && x - ys[j]! >= a; j++) found.push(x - ys[j]!);
   }
-  return a + (b - a) / 2;
+  return found.sort((p, q) => p - q);
 }
 
-/** The boundary between where `before` holds (at lo) and where it does not (at hi), by halving. */
+/**
+ * Where the non-increasing step function f first satisfies `past` (f ≤ 0, or f < 0) on [lo, hi], given that it
+ * does not at lo and does at hi. f only changes at pair differences x_i − y_j, so the answer is one of them: halve
+ * the bracket while it holds more than a few differences (U counts them), then list those few and search them.
+ * Exact, unlike a solver stopped at a tolerance.
+ */
 function edge(
-  f: (d: number) => number,
+  xs: Float64Array,
+  ys: Float64Array,
+  f: (d: number) => { value: number; u: number },
   lo: number,
   hi: number,
-  tolerance: number,
-  before: (v: number) => boolean,
+  past: (value: number) => boolean,
 ): number {
   let a = lo;
   let b = hi;
-  while (b - a > tolerance) {
+  let ua = f(a).u;
+  let ub = f(b).u;
+  while (ua - ub > 48) {
     const mid = a + (b - a) / 2;
     if (mid <= a || mid >= b) break;
-    if (before(f(mid))) a = mid;
-    else b = mid;
+    const at = f(mid);
+    if (past(at.value)) {
+      b = mid;
+      ub = at.u;
+    } else {
+      a = mid;
+      ua = at.u;
+    }
   }
-  return a + (b - a) / 2;
+  // The breakpoints in the bracket, with its ends; f is constant between neighbours, so test at midpoints.
+  const points = [a, ...differencesBetween(xs, ys, a, b).filter((d) => d > a && d < b), b];
+  const distinct = points.filter((p, i) => i === 0 || p !== points[i - 1]);
+  // The first interval (distinct[k], distinct[k+1]) where f is past; f becomes past at its left end. None: at b.
+  let first = 0;
+  let none = distinct.length - 1;
+  while (first < none) {
+    const k = (first + none) >> 1;
+    if (past(f(distinct[k]! + (distinct[k + 1]! - distinct[k]!) / 2).value)) none = k;
+    else first = k + 1;
+  }
+  return distinct[first]!;
 }
 
 function sorted(values: readonly number[]): Float64Array {
@@ -146,15 +158,28 @@ export function rankSumTest(x: readonly number[], y: readonly number[], confiden
   const alpha = 1 - confidence;
   const lo = xs[0]! - ys[ys.length - 1]!;
   const hi = xs[xs.length - 1]! - ys[0]!;
+  const half = (xs.length * ys.length) / 2;
   const boundFor = (zq: number) => {
-    const f = (d: number) => corrected(statisticAt(xs, ys, d)) - zq;
-    if (f(lo) <= 0) return lo;
-    if (f(hi) >= 0) return hi;
-    return root(f, lo, hi);
+    const f = (d: number) => {
+      const statistic = statisticAt(xs, ys, d);
+      return { value: corrected(statistic) - zq, u: statistic.dz + half };
+    };
+    if (f(lo).value <= 0) return lo;
+    if (f(hi).value >= 0) return hi;
+    return edge(xs, ys, f, lo, hi, (v) => v <= 0);
   };
+  // The estimate: where dz crosses 0. With the continuity correction f is zero on a whole stretch around it (any
+  // point of which R's solver may return); the crossing of dz itself is the median of the pair differences, the
+  // Hodges–Lehmann estimate: one breakpoint, or the midpoint of the two middle ones.
+  const dz = (d: number) => {
+    const { dz: value } = statisticAt(xs, ys, d);
+    return { value, u: value + half };
+  };
+  const first = edge(xs, ys, dz, lo, hi, (v) => v <= 0);
+  const last = edge(xs, ys, dz, first, hi, (v) => v < 0);
+  const estimate = first + (last - first) / 2;
   const zUpper = normalQuantile(1 - alpha / 2, 0, 1);
   const lower = boundFor(zUpper);
   const upper = boundFor(-zUpper);
-  const estimate = boundFor(0);
   return { u, pValue, estimate, interval: [lower, upper], confidence };
 }
