@@ -53,7 +53,7 @@ function statisticAt(xs: Float64Array, ys: Float64Array, d: number): Statistic {
     // The smallest remaining value, then every value of either sample equal to it: one tie group.
     const vx = i < nx ? xs[i]! - d : Number.POSITIVE_INFINITY;
     const vy = j < ny ? ys[j]! : Number.POSITIVE_INFINITY;
-    const v = vx < vy ? vx : vy;
+    const v = Math.min(vx, vy);
     let cx = 0;
     while (i < nx && xs[i]! - d === v) {
       cx++;
