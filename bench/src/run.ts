@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createPostgresEventStore } from '@railyard/eventstore';
 import { measureBareFastify } from './bare-fastify.js';
 import { createBenchEnv } from './bench-env.js';
+import { measureCanaryJudge } from './canary-figure.js';
 import { measureHttpCommands } from './http-figures.js';
 import { measureOfrep } from './ofrep-figure.js';
 import { startPlanningStack } from './planning-stack.js';
@@ -106,6 +107,9 @@ async function main(): Promise<void> {
       rounds: 2,
     });
     figures.push(...rebuild.figures);
+
+    progress('(h) canary judgement of 10 metrics × 1,000 samples…');
+    figures.push(measureCanaryJudge({ runs: Math.max(5, Math.round(21 * scale)) }));
   } finally {
     await store.close().catch(() => {});
     await env.cleanup().catch((err: unknown) => progress(`cleanup failed: ${String(err)}`));

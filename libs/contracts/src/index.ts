@@ -4,6 +4,7 @@ export * from './artifact/errors.js';
 export * from './artifact/signing-key-events.js';
 export * from './envelope.js';
 export * from './errors.js';
+export * from './monitoring/canary-events.js';
 export * from './orchestration/booking-events.js';
 export * from './orchestration/dataset-events.js';
 export * from './orchestration/environment-events.js';

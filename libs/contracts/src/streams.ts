@@ -26,6 +26,7 @@ export const CATEGORY_OWNERS = {
   windowOverride: 'orchestration',
   flag: 'orchestration',
   flagSegment: 'orchestration',
+  canaryJudgement: 'monitoring',
 } as const satisfies Record<string, ServiceName>;
 export type Category = keyof typeof CATEGORY_OWNERS;
 

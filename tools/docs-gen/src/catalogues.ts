@@ -3,6 +3,7 @@ import {
   bookingCalendarEvents,
   bundleEvents,
   type Category,
+  canaryJudgementEvents,
   datasetEvents,
   deploymentCalendarEvents,
   type EventCatalogue,
@@ -48,4 +49,5 @@ export const CATALOGUES: readonly CatalogueEntry[] = [
   { service: 'orchestration', category: 'quota', catalogue: quotaEvents },
   { service: 'orchestration', category: 'deploymentCalendar', catalogue: deploymentCalendarEvents },
   { service: 'orchestration', category: 'windowOverride', catalogue: windowOverrideEvents },
+  { service: 'monitoring', category: 'canaryJudgement', catalogue: canaryJudgementEvents },
 ];

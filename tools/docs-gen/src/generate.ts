@@ -5,6 +5,7 @@ import { artifactOpenApi } from './artifact-openapi.js';
 import { biomeFormat } from './biome-format.js';
 import { CATALOGUES } from './catalogues.js';
 import { renderEventCatalogue } from './event-catalogue.js';
+import { monitoringOpenApi } from './monitoring-openapi.js';
 import { orchestrationOpenApi } from './orchestration-openapi.js';
 import { pipelineOpenApi } from './pipeline-openapi.js';
 import { planningOpenApi } from './planning-openapi.js';
@@ -25,6 +26,7 @@ const API_DOCS: readonly { service: string; build: () => Promise<Record<string, 
   { service: 'artifact', build: artifactOpenApi },
   { service: 'pipeline', build: pipelineOpenApi },
   { service: 'orchestration', build: orchestrationOpenApi },
+  { service: 'monitoring', build: monitoringOpenApi },
 ];
 
 /** Every generated document, rendered in memory. */

@@ -1,6 +1,7 @@
 import { artifactAggregates, artifactProjections } from '@railyard/artifact/aggregates';
 import type { EventCatalogue } from '@railyard/contracts';
 import type { DomainEvent } from '@railyard/eventstore';
+import { monitoringAggregates, monitoringProjections } from '@railyard/monitoring/aggregates';
 import { orchestrationAggregates, orchestrationProjections } from '@railyard/orchestration/aggregates';
 import { pipelineAggregates, pipelineProjections } from '@railyard/pipeline/aggregates';
 import { planningAggregates, planningProjections } from '@railyard/planning/aggregates';
@@ -31,6 +32,7 @@ export const AGGREGATES: ReadonlyMap<string, AggregateFold> = new Map(
       ...artifactAggregates,
       ...pipelineAggregates,
       ...orchestrationAggregates,
+      ...monitoringAggregates,
     ] as readonly AggregateFold[]
   ).map((a) => [a.category, a]),
 );
@@ -43,6 +45,7 @@ export const PROJECTIONS: ReadonlyMap<string, ProjectionDefinition> = new Map(
       ...artifactProjections,
       ...pipelineProjections,
       ...orchestrationProjections,
+      ...monitoringProjections,
     ] as readonly ProjectionDefinition[]
   ).map((p) => [p.name, p]),
 );

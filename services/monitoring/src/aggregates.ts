@@ -1,0 +1,15 @@
+import { canaryJudgementEvents, type EventCatalogue } from '@railyard/contracts';
+import { canaryJudgementDecider } from './canary/domain/canary-judgement.js';
+
+/** What the railyard CLI needs to replay monitoring's history: per stream category, the fold and the catalogue. */
+export const monitoringAggregates = [
+  {
+    category: 'canaryJudgement',
+    initialState: canaryJudgementDecider.initialState,
+    evolve: canaryJudgementDecider.evolve,
+    catalogue: canaryJudgementEvents as unknown as EventCatalogue,
+  },
+] as const;
+
+/** Monitoring's projections a rebuild can replay (none yet: judgements are read from their streams). */
+export const monitoringProjections = [] as const;

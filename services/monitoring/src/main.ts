@@ -1,0 +1,36 @@
+import {
+  authConfigFromEnv,
+  createLogger,
+  loadConfigOrExit,
+  openServiceInfrastructure,
+  runService,
+  startTelemetry,
+} from '@railyard/service-kit';
+import { monitoringConfigSchema } from './config.js';
+
+// Composition root: config → telemetry → infrastructure → runtime → listen. Telemetry starts before anything
+// loads `pg`, so its instrumentation sees the driver (hence the runtime's dynamic import).
+const config = loadConfigOrExit(monitoringConfigSchema);
+startTelemetry({ serviceName: 'monitoring', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+const logger = createLogger({ name: 'monitoring', level: config.LOG_LEVEL });
+
+await runService({
+  name: 'monitoring',
+  logger,
+  async start(onShutdown) {
+    const infra = await openServiceInfrastructure('monitoring', config, logger, onShutdown);
+    const { startMonitoringRuntime } = await import('./runtime.js');
+    const runtime = await startMonitoringRuntime({
+      store: infra.store,
+      pool: infra.pool,
+      nats: infra.nats,
+      subjectPrefix: config.SUBJECT_PREFIX,
+      auth: authConfigFromEnv(config),
+      logger,
+      sealIntervalMs: config.SEAL_INTERVAL_MS,
+      readiness: infra.readiness,
+    });
+    onShutdown('monitoring runtime', () => runtime.close());
+    await runtime.app.listen({ host: config.HOST, port: config.PORT });
+  },
+});
