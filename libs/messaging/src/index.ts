@@ -1,4 +1,3 @@
-export { acquireAdvisoryLock, releaseAdvisoryLock } from './advisory-lock.js';
 export { type BusEvent, BusHeaders, DeadLetterHeaders, decodeBusEvent, encodeBusEvent } from './bus-event.js';
 export { type BusStreamNames, type EnsureStreamOptions, ensureBusStreams, ensureStream } from './bus-streams.js';
 export {
