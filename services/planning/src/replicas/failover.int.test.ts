@@ -104,7 +104,7 @@ async function busContents(): Promise<{ messages: number; ids: Set<string> }> {
 }
 
 describe('two planning replicas', () => {
-  it('both serve HTTP; kill -9 of the lease holder hands relay and projections to the other within 10 s', async () => {
+  it('both serve HTTP; kill -9 or terminated lease sessions of the holder hand its work to another within 10 s', async () => {
     const authorization = `Bearer ${await signDevToken({ sub: 'rm-1', roles: ['release-manager'], secret: SECRET })}`;
     const a = replica('a');
     const baseA = await a.url;
@@ -174,5 +174,74 @@ describe('two planning replicas', () => {
     const list = await fetch(`${baseB}/releases?limit=200`, { headers: { authorization } });
     expect(list.status).toBe(200);
     expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(all.length);
-  }, 120_000);
+
+    // Second fault: the holder's lease sessions are terminated by Postgres (pg_terminate_backend, as a database
+    // failover or an operator does). The holder must live on, a standby must take over, and the old holder must
+    // reconnect and compete again: killing the new holder hands everything back to it.
+    const c = replica('c');
+    const baseC = await c.url;
+    await waitFor('replica c ready', async () => (await fetch(`${baseC}/health/ready`)).status === 200, {
+      timeoutMs: 30_000,
+    });
+    const terminatedAt = Date.now();
+    const { rows: terminated } = await pool.query<{ pid: number }>(
+      `SELECT pg_terminate_backend(pid), pid FROM pg_locks
+        WHERE locktype = 'advisory' AND granted AND objsubid = 1
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    expect(terminated.length).toBeGreaterThanOrEqual(3); // the relay's and both projections' leases
+    // Each piece of work is active again, on c (the standby, which usually wins: b first waits out its retry delay)
+    // or on b (reconnected); the failover time is when the last of them restarted.
+    const resumedAt = await waitFor(
+      'relay and projections active again',
+      () => {
+        const times = ACTIVE.map(([msg, match]) => {
+          const onB = b.loggedAt(msg, match, terminatedAt);
+          const onC = c.loggedAt(msg, match, terminatedAt);
+          return onB === undefined ? onC : onC === undefined ? onB : Math.min(onB, onC);
+        });
+        return times.every((t) => t !== undefined) ? Math.max(...(times as number[])) : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    console.info(
+      `[replicas] failover after pg_terminate_backend of the holder's leases: ${resumedAt - terminatedAt} ms`,
+    );
+    expect(resumedAt - terminatedAt).toBeLessThan(10_000);
+    expect(b.child.exitCode).toBeNull();
+    expect((await fetch(`${baseB}/health/live`)).status).toBe(200);
+    const afterTerminate = await planReleases(baseB, authorization, ['e-1', 'e-2', 'e-3']);
+
+    // b reconnected and competes again: once c is gone, b runs everything.
+    const cKilledAt = Date.now();
+    c.child.kill('SIGKILL');
+    await c.exited;
+    const bBackAt = await waitFor('replica b runs everything again', () => activeAt(b, terminatedAt), {
+      timeoutMs: 15_000,
+    });
+    expect(bBackAt - cKilledAt).toBeLessThan(10_000);
+    const last = await planReleases(baseB, authorization, ['f-1', 'f-2']);
+
+    const everything = [...all, ...afterTerminate, ...last];
+    const finalIds = await stored();
+    expect(finalIds.length).toBe(everything.length);
+    const finalBus = await waitFor(
+      'every event on the bus after both faults',
+      async () => {
+        const contents = await busContents();
+        return contents.messages >= finalIds.length ? contents : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect(finalBus.messages).toBe(finalIds.length);
+    expect(finalBus.ids).toEqual(new Set(finalIds));
+    await waitFor('release list complete after both faults', async () => {
+      const { rows: n } = await pool.query('SELECT count(*)::int AS n FROM planning.release_list');
+      return n[0].n === everything.length;
+    });
+    const { rows: finalRows } = await pool.query<{ release_id: string }>(
+      'SELECT release_id FROM planning.release_list',
+    );
+    expect(finalRows.map((r) => r.release_id).sort()).toEqual([...everything].sort());
+  }, 180_000);
 });
