@@ -1,12 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import {
+  type ConsumerMessages,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import { type Context, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { subjectForStream } from '@railyard/contracts';
 import { acquireLease, type RecordedEvent } from '@railyard/eventstore';
 import type pg from 'pg';
 import { type BusEvent, decodeBusEvent, encodeBusEvent } from './bus-event.js';
-import { busHeadersFor, type ConsumerCatchUp, catchUpIfNeeded, storeFilterForSubject } from './consumer-catch-up.js';
+import {
+  busHeadersFor,
+  type ConsumerCatchUp,
+  catchUpIfNeeded,
+  readCatchUpPosition,
+  storeFilterForSubject,
+} from './consumer-catch-up.js';
 import { ensureDurableConsumer } from './consumer-setup.js';
 import { type DeadLetterSource, publishDeadLetter } from './dead-letter.js';
 import { describeError, isPoison } from './errors.js';
@@ -411,8 +424,16 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
     },
     status: () => ({ ...status }),
     async lag() {
-      const info = await options.jsm.consumers.info(options.stream, name);
-      return info.num_pending;
+      try {
+        const info = await options.jsm.consumers.info(options.stream, name);
+        return info.num_pending;
+      } catch (err) {
+        // A new consumer catching up has no durable yet: its lag is what the store still holds for it.
+        if (!(options.catchUp && err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound)) {
+          throw err;
+        }
+        return options.catchUp.store.countAfter(await readCatchUpPosition(options.pool, name), catchUpFilter);
+      }
     },
   };
 }

@@ -72,6 +72,7 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
         closers,
       );
       artifactGates = createArtifactGatesConsumer({
+        store,
         js: jetstream(options.nats),
         jsm: await jetstreamManager(options.nats),
         pool,
