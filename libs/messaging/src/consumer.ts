@@ -74,7 +74,7 @@ export interface ConsumerOptions {
 }
 
 export interface ConsumerStatus {
-  /** catching-up: handling history from the event store before joining the bus. */
+  /** catching-up: checking for, or handling, history from the event store before joining the bus (catchUp only). */
   state: 'idle' | 'catching-up' | 'running' | 'stopped';
   handled: number;
   /** Of `handled` and `duplicates`, the events read from the event store by catch-ups. */
