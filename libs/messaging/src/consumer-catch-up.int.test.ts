@@ -183,6 +183,28 @@ describe('consumer catch-up from the event store', () => {
     }
   });
 
+  it('runs the catch-up once when replicas start together; each live event is handled once across them', async () => {
+    const type = 'ReleaseReplicated';
+    const history = await append('release', type, 40);
+    await relayed();
+    await f.jsm.streams.purge(f.streams.stream);
+    const replicas = [0, 1, 2].map(() => consumerOf('catch-up-replicas', 'release', type, { start: 'beginning' }));
+    await Promise.all(replicas.map((r) => r.start()));
+    try {
+      await waitFor('all replicas running', () => replicas.every((r) => r.status().state === 'running'));
+      const live = await append('release', type, 30);
+      await waitFor('live events handled', async () => (await effectsOf(replicas[0]!)).length >= 70);
+      await settled(replicas[0]!);
+      const effects = await effectsOf(replicas[0]!);
+      expect(effects.map((e) => e.event_id).sort()).toEqual([...history, ...live].sort());
+      // One replica read the history under the consumer's lease; the others found the durable ready.
+      expect(replicas.map((r) => r.status().fromStore).sort((a, b) => a - b)).toEqual([0, 0, 40]);
+      expect(replicas.reduce((n, r) => n + r.status().handled, 0)).toBe(70);
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
+    }
+  });
+
   it('catches up a durable whose unacknowledged messages aged out of the bus', async () => {
     // A bus of its own whose messages live one second, so "older than the bus holds" happens for real.
     const prefix = `${f.prefix}_age`;

@@ -111,8 +111,8 @@ export interface CatchUpRun {
 }
 
 /**
- * Decides whether the consumer must catch up and, if so, does it and hands over to the bus; otherwise leaves the
- * durable as it is (creating it with `create` when missing). Returns the events read from the store.
+ * Decides whether the consumer must catch up and, if so, does it and hands over to the bus; otherwise calls `create`
+ * (create the durable or update its settings, as without catch-up). Returns the events read from the store.
  *
  * The hand-over, and why it loses nothing: before each store page is read, the bus stream's last sequence S is
  * noted. Everything the bus had stored by then was published by a relay, and a relay only publishes what readers
@@ -131,7 +131,8 @@ export async function catchUpIfNeeded(run: CatchUpRun, create: () => Promise<voi
   const fresh = info === null && (run.catchUp.start ?? 'bus') === 'beginning';
   run.onDecision(agedOut || fresh);
   if (!agedOut && !fresh) {
-    if (!info) await create();
+    // Nothing to catch up: create the durable, or update the settings that may change between deploys.
+    await create();
     return 0;
   }
 
