@@ -8,7 +8,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/transport-node';
-import { type Context, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Context, context, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { subjectForStream } from '@railyard/contracts';
 import { acquireLease, type RecordedEvent } from '@railyard/eventstore';
 import type pg from 'pg';
@@ -20,12 +20,12 @@ import {
   readCatchUpPosition,
   storeFilterForSubject,
 } from './consumer-catch-up.js';
+import { type Delivery, fromJsMsg, recordSpanFailure, startConsumerSpan } from './consumer-delivery.js';
 import { ensureDurableConsumer } from './consumer-setup.js';
-import { type DeadLetterSource, publishDeadLetter } from './dead-letter.js';
+import { publishDeadLetter } from './dead-letter.js';
 import { describeError, isPoison } from './errors.js';
 import { type MessagingLogger, silentLogger } from './logger.js';
 import { ensureMessagingSchema } from './messaging-schema.js';
-import { extractTraceContext } from './trace-context.js';
 
 /** What a handler gets beside the event: the transaction its effect must use, and the message's context. */
 export interface MessageContext {
@@ -101,23 +101,6 @@ export interface DurableConsumer {
 const DEFAULT_BACKOFF = [1000, 5000, 30_000] as const;
 /** Most unacknowledged messages the server hands out across all replicas. */
 const MAX_ACK_PENDING = 1000;
-
-/** Where an event came from, as the handler sees it: a bus message, or an event read from the store by a catch-up. */
-interface Delivery {
-  headers: MsgHdrs | undefined;
-  subject: string;
-  deliveryCount: number;
-}
-
-function fromJsMsg(m: JsMsg): DeadLetterSource {
-  return {
-    data: m.data,
-    headers: m.headers,
-    subject: m.subject,
-    deliveryCount: m.info.deliveryCount,
-    streamSequence: m.info.streamSequence,
-  };
-}
 
 /**
  * A durable JetStream pull consumer with an inbox (DESIGN §4): each message's effect and its inbox row are
@@ -199,34 +182,12 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
     }
   }
 
-  function startSpan(event: BusEvent, d: Delivery, source: 'bus' | 'store') {
-    const parent = extractTraceContext(d.headers);
-    const span = tracer.startSpan(
-      `${d.subject} process`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'nats',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': d.subject,
-          'messaging.consumer.group.name': name,
-          'messaging.message.id': event.id,
-          'messaging.nats.delivery_count': d.deliveryCount,
-          'railyard.consumer.source': source,
-        },
-      },
-      parent,
-    );
-    return { span, traceContext: trace.setSpan(parent, span) };
-  }
-
-  function recordFailure(span: Span, err: unknown): string {
-    const reason = describeError(err);
-    status.lastError = reason;
-    span.recordException(err instanceof Error ? err : new Error(reason));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
-    return reason;
-  }
+  const startSpan = (event: BusEvent, d: Delivery, source: 'bus' | 'store') =>
+    startConsumerSpan(tracer, name, event, d, source);
+  const recordFailure = (span: Span, err: unknown) => {
+    status.lastError = recordSpanFailure(span, err);
+    return status.lastError;
+  };
 
   async function handle(m: JsMsg): Promise<void> {
     const deliveries = m.info.deliveryCount;
