@@ -12,6 +12,7 @@ export {
   type VerifyReport,
   verifyLog,
 } from './postgres/integrity.js';
+export { type AcquireLeaseOptions, acquireLease, type Lease, runUnderLease } from './postgres/lease.js';
 export {
   createPostgresEventStore,
   type PostgresEventStore,

@@ -1,15 +1,31 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import {
+  type ConsumerMessages,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/transport-node';
-import { type Context, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Context, context, type Span, type Tracer, trace } from '@opentelemetry/api';
+import { subjectForStream } from '@railyard/contracts';
+import { acquireLease, type RecordedEvent } from '@railyard/eventstore';
 import type pg from 'pg';
-import { type BusEvent, decodeBusEvent } from './bus-event.js';
+import { type BusEvent, decodeBusEvent, encodeBusEvent } from './bus-event.js';
+import {
+  busHeadersFor,
+  type ConsumerCatchUp,
+  catchUpIfNeeded,
+  readCatchUpPosition,
+  storeFilterForSubject,
+} from './consumer-catch-up.js';
+import { type Delivery, fromJsMsg, recordSpanFailure, startConsumerSpan } from './consumer-delivery.js';
 import { ensureDurableConsumer } from './consumer-setup.js';
 import { publishDeadLetter } from './dead-letter.js';
 import { describeError, isPoison } from './errors.js';
 import { type MessagingLogger, silentLogger } from './logger.js';
 import { ensureMessagingSchema } from './messaging-schema.js';
-import { extractTraceContext } from './trace-context.js';
 
 /** What a handler gets beside the event: the transaction its effect must use, and the message's context. */
 export interface MessageContext {
@@ -46,13 +62,23 @@ export interface ConsumerOptions {
   /** Messages pulled ahead of the handler (default 10). */
   prefetch?: number;
   handler: MessageHandler;
+  /**
+   * Catch up from the event store when the consumer is new and should start from the beginning, or when messages it
+   * never acknowledged have aged out of the bus (see ConsumerCatchUp). Without it, the consumer only sees the bus.
+   */
+  catchUp?: ConsumerCatchUp;
+  /** How often a replica waiting for the consumer's lease (held during a catch-up) retries (default 1000 ms). */
+  leasePollMs?: number;
   logger?: MessagingLogger;
   tracer?: Tracer;
 }
 
 export interface ConsumerStatus {
-  state: 'idle' | 'running' | 'stopped';
+  /** catching-up: checking for, or handling, history from the event store before joining the bus (catchUp only). */
+  state: 'idle' | 'catching-up' | 'running' | 'stopped';
   handled: number;
+  /** Of `handled` and `duplicates`, the events read from the event store by catch-ups. */
+  fromStore: number;
   /** Deliveries skipped because the inbox already held the event. */
   duplicates: number;
   /** Transient failures naked for a later redelivery. */
@@ -73,6 +99,8 @@ export interface DurableConsumer {
 }
 
 const DEFAULT_BACKOFF = [1000, 5000, 30_000] as const;
+/** Most unacknowledged messages the server hands out across all replicas. */
+const MAX_ACK_PENDING = 1000;
 
 /**
  * A durable JetStream pull consumer with an inbox (DESIGN §4): each message's effect and its inbox row are
@@ -86,9 +114,14 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
   const backoff = options.backoff?.length ? options.backoff : DEFAULT_BACKOFF;
   const logger = options.logger ?? silentLogger;
   const tracer = options.tracer ?? trace.getTracer('@railyard/messaging');
+  // Derived once, so a consumer whose subject cannot be translated into a store filter fails at creation.
+  const catchUpFilter = options.catchUp
+    ? (options.catchUp.filter ?? storeFilterForSubject(options.catchUp.subjectPrefix, options.filterSubject))
+    : undefined;
   const status: ConsumerStatus = {
     state: 'idle',
     handled: 0,
+    fromStore: 0,
     duplicates: 0,
     retried: 0,
     deadLettered: 0,
@@ -101,7 +134,7 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
 
   async function deadLetter(m: JsMsg, reason: string, eventId: string | undefined): Promise<void> {
     try {
-      await publishDeadLetter(options.js, options.deadLetterSubject, name, m, reason, eventId);
+      await publishDeadLetter(options.js, options.deadLetterSubject, name, fromJsMsg(m), reason, eventId);
     } catch (err) {
       // Not stored as a dead letter yet: keep the message and try again later rather than lose it.
       status.lastError = describeError(err);
@@ -115,7 +148,7 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
   }
 
   /** Runs the handler and the inbox insert in one transaction; returns false if the event was already handled. */
-  async function applyOnce(event: BusEvent, m: JsMsg, traceContext: Context, span: Span): Promise<boolean> {
+  async function applyOnce(event: BusEvent, m: Delivery, traceContext: Context, span: Span): Promise<boolean> {
     const tx = await options.pool.connect();
     let broken = false;
     try {
@@ -134,7 +167,7 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
         traceContext,
         span,
         subject: m.subject,
-        deliveryCount: m.info.deliveryCount,
+        deliveryCount: m.deliveryCount,
       };
       await context.with(traceContext, () => options.handler(event, ctx));
       await tx.query('COMMIT');
@@ -149,6 +182,13 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
     }
   }
 
+  const startSpan = (event: BusEvent, d: Delivery, source: 'bus' | 'store') =>
+    startConsumerSpan(tracer, name, event, d, source);
+  const recordFailure = (span: Span, err: unknown) => {
+    status.lastError = recordSpanFailure(span, err);
+    return status.lastError;
+  };
+
   async function handle(m: JsMsg): Promise<void> {
     const deliveries = m.info.deliveryCount;
     let event: BusEvent;
@@ -158,32 +198,25 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
       await deadLetter(m, `schema: ${describeError(err)}`, undefined);
       return;
     }
-    const parent = extractTraceContext(m.headers);
-    const span = tracer.startSpan(
-      `${m.subject} process`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'nats',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': m.subject,
-          'messaging.consumer.group.name': name,
-          'messaging.message.id': event.id,
-          'messaging.nats.delivery_count': deliveries,
-        },
-      },
-      parent,
+    const { span, traceContext } = startSpan(
+      event,
+      { headers: m.headers, subject: m.subject, deliveryCount: deliveries },
+      'bus',
     );
-    const traceContext = trace.setSpan(parent, span);
     try {
-      if (await applyOnce(event, m, traceContext, span)) status.handled++;
+      if (
+        await applyOnce(
+          event,
+          { headers: m.headers, subject: m.subject, deliveryCount: deliveries },
+          traceContext,
+          span,
+        )
+      )
+        status.handled++;
       else status.duplicates++;
       m.ack();
     } catch (err) {
-      const reason = describeError(err);
-      status.lastError = reason;
-      span.recordException(err instanceof Error ? err : new Error(reason));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+      const reason = recordFailure(span, err);
       if (isPoison(err)) {
         await deadLetter(m, `poison: ${reason}`, event.id);
       } else if (deliveries >= maxDeliver) {
@@ -202,9 +235,116 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
     }
   }
 
+  /**
+   * Handles one event read from the store during a catch-up, with the bus path's guarantees: the inbox keeps its
+   * effect to one, transient failures are retried with the same backoff (in place: history is handled in order),
+   * and poison or exhausted events go to the dead-letter subject.
+   */
+  async function handleFromStore(recorded: RecordedEvent, signal: AbortSignal): Promise<void> {
+    const event = decodeBusEvent(encodeBusEvent(recorded));
+    const headers = busHeadersFor(recorded);
+    const subject = subjectForStream(options.catchUp!.subjectPrefix, recorded.streamId, recorded.type);
+    for (let deliveries = 1; ; deliveries++) {
+      if (signal.aborted) throw new Error(`consumer ${name}: catch-up interrupted`);
+      const d: Delivery = { headers, subject, deliveryCount: deliveries };
+      const { span, traceContext } = startSpan(event, d, 'store');
+      try {
+        if (await applyOnce(event, d, traceContext, span)) status.handled++;
+        else status.duplicates++;
+        status.fromStore++;
+        return;
+      } catch (err) {
+        const reason = recordFailure(span, err);
+        const giveUp = isPoison(err) || deliveries >= maxDeliver;
+        if (giveUp) {
+          const why = isPoison(err) ? `poison: ${reason}` : `gave up after ${deliveries} attempts: ${reason}`;
+          // Not dead-lettered yet means not handled: the catch-up stops here and resumes from its watermark.
+          await publishDeadLetter(
+            options.js,
+            options.deadLetterSubject,
+            name,
+            { data: encodeBusEvent(recorded), headers, subject, deliveryCount: deliveries },
+            why,
+            event.id,
+          );
+          status.deadLettered++;
+          logger.warn(
+            { consumer: name, eventId: event.id, subject, reason: why },
+            'event from the store dead-lettered',
+          );
+          return;
+        }
+        const delay = backoff[Math.min(deliveries - 1, backoff.length - 1)]!;
+        logger.warn(
+          { consumer: name, eventId: event.id, type: event.type, deliveries, delay, err: reason },
+          'retrying',
+        );
+        status.retried++;
+        await sleep(delay, undefined, { signal }).catch(() => {});
+      } finally {
+        span.end();
+      }
+    }
+  }
+
+  /**
+   * The consumer's exclusive setup, under its lease so that replicas never catch up or re-create the durable twice
+   * at once: catch up from the store when needed (see catchUpIfNeeded), else make sure the durable exists.
+   */
+  async function prepare(signal: AbortSignal): Promise<void> {
+    const lease = await acquireLease(options.pool, `railyard.consumer:${name}`, {
+      wait: true,
+      signal,
+      pollMs: options.leasePollMs ?? 1000,
+    });
+    if (!lease) return;
+    try {
+      const read = await catchUpIfNeeded(
+        {
+          jsm: options.jsm,
+          stream: options.stream,
+          durableName: name,
+          filterSubject: options.filterSubject,
+          ackWaitMs: options.ackWaitMs ?? 30_000,
+          maxAckPending: MAX_ACK_PENDING,
+          catchUp: options.catchUp!,
+          filter: catchUpFilter!,
+          lease,
+          handle: (event) => handleFromStore(event, AbortSignal.any([signal, lease.lost])),
+          onDecision: (catchingUp) => {
+            if (catchingUp) {
+              status.state = 'catching-up';
+              logger.info({ consumer: name }, 'catching up from the event store');
+            }
+          },
+        },
+        () => ensureSettings(),
+      );
+      if (read > 0) logger.info({ consumer: name, events: read }, 'caught up from the event store; joining the bus');
+    } finally {
+      await lease.release();
+    }
+  }
+
+  const ensureSettings = () =>
+    ensureDurableConsumer(options.jsm, {
+      stream: options.stream,
+      durableName: name,
+      filterSubject: options.filterSubject,
+      ackWaitMs: options.ackWaitMs ?? 30_000,
+      maxAckPending: MAX_ACK_PENDING,
+    });
+
   async function loop(): Promise<void> {
+    let prepared = !options.catchUp;
     while (!stopping) {
       try {
+        if (!prepared) {
+          await prepare(stopSignal.signal);
+          if (stopping) break;
+          prepared = true;
+          status.state = 'running';
+        }
         const consumer = await options.js.consumers.get(options.stream, name);
         messages = await consumer.consume({ max_messages: options.prefetch ?? 10 });
         for await (const m of messages) {
@@ -227,16 +367,12 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
     async start() {
       if (running) return;
       await ensureMessagingSchema(options.pool);
-      await ensureDurableConsumer(options.jsm, {
-        stream: options.stream,
-        durableName: name,
-        filterSubject: options.filterSubject,
-        ackWaitMs: options.ackWaitMs ?? 30_000,
-        maxAckPending: 1000,
-      });
+      // With catch-up, the durable is set up in the background under the consumer's lease: a catch-up may take
+      // long, and the service must not wait for it to serve HTTP.
+      if (!options.catchUp) await ensureSettings();
       stopping = false;
       stopSignal = new AbortController();
-      status.state = 'running';
+      status.state = options.catchUp ? 'catching-up' : 'running';
       running = loop();
     },
     async stop() {
@@ -249,8 +385,16 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
     },
     status: () => ({ ...status }),
     async lag() {
-      const info = await options.jsm.consumers.info(options.stream, name);
-      return info.num_pending;
+      try {
+        const info = await options.jsm.consumers.info(options.stream, name);
+        return info.num_pending;
+      } catch (err) {
+        // A new consumer catching up has no durable yet: its lag is what the store still holds for it.
+        if (!(options.catchUp && err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound)) {
+          throw err;
+        }
+        return options.catchUp.store.countAfter(await readCatchUpPosition(options.pool, name), catchUpFilter);
+      }
     },
   };
 }

@@ -1,9 +1,18 @@
-import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import { headers as createHeaders } from '@nats-io/transport-node';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { headers as createHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { DeadLetterHeaders } from './bus-event.js';
 
 /** Headers JetStream interprets on publish: never copied, or the dead letter would be deduplicated or refused. */
 const RESERVED = /^Nats-(Msg-Id|Expected-)/i;
+
+/** What is dead-lettered: a bus message, or an event a catch-up read from the store (no stream sequence then). */
+export interface DeadLetterSource {
+  data: Uint8Array;
+  headers: MsgHdrs | undefined;
+  subject: string;
+  deliveryCount: number;
+  streamSequence?: number;
+}
 
 /**
  * Publishes the original message (body and headers) with the reason to the dead-letter subject and waits for
@@ -14,7 +23,7 @@ export async function publishDeadLetter(
   js: JetStreamClient,
   subject: string,
   consumer: string,
-  m: JsMsg,
+  m: DeadLetterSource,
   reason: string,
   eventId: string | undefined,
 ): Promise<void> {
@@ -28,7 +37,7 @@ export async function publishDeadLetter(
   h.set(DeadLetterHeaders.reason, reason);
   h.set(DeadLetterHeaders.consumer, consumer);
   h.set(DeadLetterHeaders.originalSubject, m.subject);
-  h.set(DeadLetterHeaders.originalSequence, String(m.info.streamSequence));
-  h.set(DeadLetterHeaders.deliveries, String(m.info.deliveryCount));
-  await js.publish(subject, m.data, { msgID: `${consumer}:${eventId ?? `seq-${m.info.streamSequence}`}`, headers: h });
+  if (m.streamSequence !== undefined) h.set(DeadLetterHeaders.originalSequence, String(m.streamSequence));
+  h.set(DeadLetterHeaders.deliveries, String(m.deliveryCount));
+  await js.publish(subject, m.data, { msgID: `${consumer}:${eventId ?? `seq-${m.streamSequence}`}`, headers: h });
 }

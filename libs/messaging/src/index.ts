@@ -1,4 +1,3 @@
-export { acquireAdvisoryLock, releaseAdvisoryLock } from './advisory-lock.js';
 export { type BusEvent, BusHeaders, DeadLetterHeaders, decodeBusEvent, encodeBusEvent } from './bus-event.js';
 export { type BusStreamNames, type EnsureStreamOptions, ensureBusStreams, ensureStream } from './bus-streams.js';
 export {
@@ -9,8 +8,9 @@ export {
   type MessageContext,
   type MessageHandler,
 } from './consumer.js';
+export { type ConsumerCatchUp, readCatchUpPosition, storeFilterForSubject } from './consumer-catch-up.js';
 export { type DurableConsumerConfig, ensureDurableConsumer } from './consumer-setup.js';
-export { publishDeadLetter } from './dead-letter.js';
+export { type DeadLetterSource, publishDeadLetter } from './dead-letter.js';
 export { describeError, isPoison, PoisonMessageError } from './errors.js';
 export { type MessagingLogger, silentLogger } from './logger.js';
 export { ensureMessagingSchema } from './messaging-schema.js';

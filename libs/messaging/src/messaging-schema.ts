@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 /**
- * Creates the `messaging` schema: relay checkpoints and the consumers' inbox. Idempotent and safe to call
+ * Creates the `messaging` schema: relay checkpoints, the consumers' inbox and catch-up positions. Idempotent and safe to call
  * from many processes at once (CREATE ... IF NOT EXISTS alone races on the catalog, so a transaction-scoped
  * advisory lock serialises concurrent first starts).
  */
@@ -24,6 +24,13 @@ export async function ensureMessagingSchema(pool: pg.Pool): Promise<void> {
         event_id text NOT NULL,
         received_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (consumer, event_id)
+      )`);
+    // Per durable consumer: the store position its catch-ups from the event store have handled up to.
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS messaging.consumer_positions (
+        consumer text PRIMARY KEY,
+        position bigint NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await client.query('COMMIT');
   } catch (err) {

@@ -2,10 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { type Tracer, trace } from '@opentelemetry/api';
 import { categoriesOf, DEFAULT_SUBJECT_PREFIX, type ServiceName } from '@railyard/contracts';
-import type { EventStore } from '@railyard/eventstore';
+import { acquireLease, type EventStore } from '@railyard/eventstore';
 import type pg from 'pg';
 import { createAckWindow } from './ack-window.js';
-import { acquireAdvisoryLock, releaseAdvisoryLock } from './advisory-lock.js';
 import { describeError } from './errors.js';
 import { type MessagingLogger, silentLogger } from './logger.js';
 import { ensureMessagingSchema } from './messaging-schema.js';
@@ -15,7 +14,7 @@ import { publishEvent } from './relay-publish.js';
 export interface RelayOptions {
   store: EventStore;
   js: JetStreamClient;
-  /** Holds the checkpoint table and the single-active advisory lock (one dedicated connection while running). */
+  /** Holds the checkpoint table and the single-active lease (one dedicated connection while running). */
   pool: pg.Pool;
   service: ServiceName;
   /** Stream categories to relay; default: the categories the service owns. */
@@ -117,30 +116,19 @@ export function createRelay(options: RelayOptions): Relay {
     if (!signal.aborted) throw new Error('the store subscription ended');
   }
 
-  /** One tenure: connect, wait for the lock as standby, then publish while active. */
+  /** One tenure: wait for the lease as standby on a session of its own, then publish while active. */
   async function runOnce(signal: AbortSignal): Promise<void> {
-    const client = await options.pool.connect();
-    const connectionLost = new AbortController();
-    const onError = (err: Error) => connectionLost.abort(err);
-    client.on('error', onError);
-    let failed = false;
+    status.state = 'standby';
+    const lease = await acquireLease(options.pool, lockKey, { wait: true, signal, pollMs: options.lockPollMs ?? 1000 });
+    if (!lease) return;
     try {
-      status.state = 'standby';
-      if (!(await acquireAdvisoryLock(client, lockKey, { pollMs: options.lockPollMs ?? 1000, signal }))) return;
       status.state = 'active';
       logger.info({ relay: name, categories }, 'relay active');
-      try {
-        await pump(client, signal, connectionLost.signal);
-      } finally {
-        if (!connectionLost.signal.aborted) await releaseAdvisoryLock(client, lockKey).catch(() => {});
-      }
-    } catch (err) {
-      failed = true;
-      throw err;
+      // The checkpoint is written on the lease's own session: once that session is gone (and a standby may hold
+      // the lease), no write of this tenure can land.
+      await pump(lease.client, signal, lease.lost);
     } finally {
-      client.off('error', onError);
-      // A failed tenure may have left the connection broken (or the lock held): discard it.
-      client.release(failed || connectionLost.signal.aborted);
+      await lease.release();
     }
   }
 

@@ -34,7 +34,20 @@ export function createDb<DB>(connection: string | pg.Pool, options: CreateDbOpti
   } else {
     pool = connection;
   }
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+// Kysely hides its pool, but a lease needs a raw pg session of its own (to listen for its errors, which Kysely's
+// connections do not): remember which pool each db was made over.
+const pools = new WeakMap<object, pg.Pool>();
+
+/** The pg pool a db made by createDb runs on (projections take their lease on a session of it). */
+export function poolOf(db: AnyDb): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new TypeError('this Kysely instance was not made by createDb(): its pool is unknown');
+  return pool;
 }
 
 /** The database name of a `postgres://…/<name>` URL. */

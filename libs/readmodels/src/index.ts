@@ -1,4 +1,3 @@
-export { type AcquireLockOptions, acquireAdvisoryLock, type HeldLock } from './advisory-lock.js';
 export {
   advanceCheckpoint,
   CHECKPOINT_TABLE,
@@ -13,6 +12,7 @@ export {
   createDb,
   databaseNameOf,
   ensureDatabase,
+  poolOf,
 } from './db.js';
 export * from './lag-headers.js';
 export * from './migrate-schema.js';

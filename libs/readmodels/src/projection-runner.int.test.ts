@@ -1,10 +1,11 @@
 import { createPostgresEventStore, type PostgresEventStore } from '@railyard/eventstore';
 import { createTestDatabase, type TestDatabase } from '@railyard/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from './checkpoints.js';
 import { type AnyDb, createDb } from './db.js';
 import { projectionLagHeaders } from './lag-headers.js';
-import { ProjectionFailedError, type ProjectionLogger } from './projection.js';
+import { ProjectionFailedError, type ProjectionLogger, projectionLockKey } from './projection.js';
 import { createProjectionRunner, type ProjectionRunner } from './projection-runner.js';
 import {
   appliedBatchProjection,
@@ -229,6 +230,43 @@ describe('projection runner', () => {
     await eventually('the standby to take over', () => standby.isActive(), WAIT_MS);
     const second = await appendEvents('haItem', 5, 5);
     await standby.waitFor(second.at(-1)!, WAIT_MS);
+    const rows = await appliedRows(db, schema);
+    expect(rows.map((row) => row.position)).toEqual([...first, ...second]);
+  });
+
+  it('survives its lock session being terminated: loses the lease, reconnects, takes it again, applies each event once', async () => {
+    const schema = 'run_terminated';
+    await setUpAppliedSchema(db, schema);
+    const logger = quietLogger();
+    const r = runner(schema, 'termItem', { logger, lockPollMs: 20 });
+    await r.start();
+    const first = await appendEvents('termItem', 4);
+    await r.waitFor(first.at(-1)!, WAIT_MS);
+    // The session holding this projection's lock (other runners of this file hold locks of their own).
+    const key = projectionLockKey(schema, 'applied');
+    const lockHolder = async () =>
+      (
+        await sql<{ pid: number }>`select pid from pg_locks where locktype = 'advisory' and granted
+          and database = (select oid from pg_database where datname = current_database())
+          and ((classid::bigint << 32) | objid::bigint) = (hashtextextended(${key}, 0) & x'ffffffffffffffff'::bigint)`.execute(
+          db,
+        )
+      ).rows.map((row) => row.pid);
+    const [pid] = await lockHolder();
+    expect(pid).toBeDefined();
+    // Without the lease's error listener, the idle checked-out lock session would crash this process here.
+    await sql`select pg_terminate_backend(${pid})`.execute(db);
+    await eventually('the lease lost and reported', () => logger.errors.length > 0, WAIT_MS);
+    await eventually(
+      'the lease taken again on a new session',
+      async () => {
+        const now = await lockHolder();
+        return now.length === 1 && now[0] !== pid && r.isActive();
+      },
+      WAIT_MS,
+    );
+    const second = await appendEvents('termItem', 4, 4);
+    await r.waitFor(second.at(-1)!, WAIT_MS);
     const rows = await appliedRows(db, schema);
     expect(rows.map((row) => row.position)).toEqual([...first, ...second]);
   });

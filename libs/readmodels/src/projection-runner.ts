@@ -1,6 +1,6 @@
-import type { RecordedEvent } from '@railyard/eventstore';
-import { acquireAdvisoryLock, type HeldLock, sleep } from './advisory-lock.js';
+import { acquireLease, type Lease, type RecordedEvent } from '@railyard/eventstore';
 import { ensureCheckpointRow, ensureCheckpointTable, readCheckpoint } from './checkpoints.js';
+import { poolOf } from './db.js';
 import {
   applyBatch,
   checkProjectionOptions,
@@ -8,12 +8,15 @@ import {
   type ProjectionOptions,
   projectionLockKey,
 } from './projection.js';
+import { sleep } from './sleep.js';
 
 export interface ProjectionRunnerOptions extends ProjectionOptions {
   /** First wait after a failed batch; doubles per consecutive failure up to 30 s (default 1000). */
   retryDelayMs?: number;
   /** How often the lock connection is checked while active (default 5000). */
   heartbeatMs?: number;
+  /** How often a standby retries the lock (default 1000): bounds how long a failover takes. */
+  lockPollMs?: number;
 }
 
 export type ProjectionRunnerState = 'stopped' | 'standby' | 'active';
@@ -75,7 +78,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   };
 
   /** Follows the store while the lock is held; returns when stopped, throws on failure or lost lock. */
-  async function follow(lock: HeldLock): Promise<void> {
+  async function follow(lock: Lease): Promise<void> {
     await ensureCheckpointRow(db, schema, name);
     committed = await readCheckpoint(db, schema, name);
     // Active only now: position() must not report a checkpoint from an earlier turn (a rebuild may have reset it).
@@ -125,11 +128,12 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     let failures = 0;
     while (!stopCtl.signal.aborted) {
       state = 'standby';
-      let lock: HeldLock | null;
+      let lock: Lease | null;
       try {
-        lock = await acquireAdvisoryLock(db, projectionLockKey(schema, name), {
+        lock = await acquireLease(poolOf(db), projectionLockKey(schema, name), {
           wait: true,
           signal: stopCtl.signal,
+          pollMs: options.lockPollMs,
           heartbeatMs: options.heartbeatMs,
         });
       } catch (err) {

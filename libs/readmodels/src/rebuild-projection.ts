@@ -1,7 +1,6 @@
-import type { RecordedEvent } from '@railyard/eventstore';
-import { acquireAdvisoryLock, sleep } from './advisory-lock.js';
+import { acquireLease, type RecordedEvent } from '@railyard/eventstore';
 import { ensureCheckpointTable, readCheckpoint, resetCheckpoint } from './checkpoints.js';
-import type { AnyTransaction } from './db.js';
+import { type AnyTransaction, poolOf } from './db.js';
 import {
   applyBatch,
   checkProjectionOptions,
@@ -9,6 +8,7 @@ import {
   type ProjectionOptions,
   projectionLockKey,
 } from './projection.js';
+import { sleep } from './sleep.js';
 
 export interface RebuildProjectionOptions extends ProjectionOptions {
   /** Empties the projection's tables (delete or truncate), in the same transaction that resets the checkpoint. */
@@ -49,7 +49,10 @@ export async function rebuildProjection(options: RebuildProjectionOptions): Prom
   const logger = options.logger ?? consoleProjectionLogger;
   const started = performance.now();
   await ensureCheckpointTable(db, schema);
-  const lock = await acquireAdvisoryLock(db, projectionLockKey(schema, name), { wait: options.waitForLock ?? false });
+  const lock = await acquireLease(poolOf(db), projectionLockKey(schema, name), {
+    wait: options.waitForLock ?? false,
+    pollMs: 100,
+  });
   if (!lock) throw new ProjectionBusyError(`${schema}.${name}`);
   try {
     // Where the live projection (or the store's visible head) was: the rebuild replays at least that far.

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { pause, runUnderLease } from './lease.js';
 
 export interface SealResult {
   sealNo: bigint;
@@ -174,22 +175,57 @@ export async function verifyLog(pool: pg.Pool, schema = 'eventstore'): Promise<V
   };
 }
 
+/** A running sealer: `active` while it holds the sealer's lease (one per store schema across all processes). */
+export interface Sealer {
+  isActive(): boolean;
+  stop(): Promise<void>;
+}
+
 /**
- * Seals the log every `intervalMs` until stopped. Every service may run one: the advisory lock inside sealLog
- * makes concurrent sealers take turns, and each seal covers only what the previous one did not.
+ * Seals the log every `intervalMs` until stopped, single-active: every service replica may start one, but only the
+ * holder of the lease `railyard.sealer:<schema>` seals; the others wait as standbys (retrying every `intervalMs`,
+ * sealing is not urgent) and one takes over when the holder stops, dies or loses its session. sealLog's own
+ * transaction lock still serialises a manual `railyard audit seal` with the active sealer.
  */
 export function startSealer(
   pool: pg.Pool,
   options: { schema?: string; intervalMs?: number; onError?: (error: unknown) => void } = {},
-): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = sealLog(pool, options.schema).catch((error) => options.onError?.(error));
-  }, options.intervalMs ?? 5000);
-  timer.unref();
+): Sealer {
+  const schema = options.schema ?? 'eventstore';
+  const intervalMs = options.intervalMs ?? 5000;
+  const stopCtl = new AbortController();
+  let active = false;
+  const running = runUnderLease(
+    pool,
+    `railyard.sealer:${schema}`,
+    {
+      signal: stopCtl.signal,
+      pollMs: intervalMs,
+      retryDelayMs: intervalMs,
+      onError: (error) => options.onError?.(error),
+    },
+    async (lease) => {
+      active = true;
+      try {
+        const tenure = AbortSignal.any([stopCtl.signal, lease.lost]);
+        while (!tenure.aborted) {
+          try {
+            await sealLog(pool, schema);
+          } catch (error) {
+            // A failed seal (the database briefly gone) is retried at the next tick: seals are idempotent.
+            options.onError?.(error);
+          }
+          await pause(intervalMs, tenure);
+        }
+      } finally {
+        active = false;
+      }
+    },
+  );
   return {
+    isActive: () => active,
     async stop() {
-      clearInterval(timer);
+      stopCtl.abort();
       await running;
     },
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PipelineFixture, startPipeline } from '../test-support/pipeline-fixture.js';
 
@@ -55,6 +56,28 @@ describe('the artifact gate read model', () => {
     );
     const { rows } = await f.pool.query(`SELECT 1 FROM pipeline.artifact_gates WHERE name = 'x'`);
     expect(rows).toEqual([]);
+  });
+
+  it('catches up from the event store on artifact events the bus no longer holds', async () => {
+    const consumer = f.runtime.artifactGates!;
+    await consumer.stop();
+    const sha256 = 'c'.repeat(64);
+    const artifactId = await f.publishArtifact({ name: 'vault', version: '2.0.0', sha256, signed: true });
+    const jsm = await jetstreamManager(f.nc);
+    await f.until('the events on the bus', async () =>
+      (await jsm.streams.info(f.bus.stream)).state.messages >= 3 ? true : undefined,
+    );
+    // Gone from the bus before the consumer saw them; deleting the durable is how an operator asks for a catch-up.
+    await jsm.streams.purge(f.bus.stream);
+    await jsm.consumers.delete(f.bus.stream, 'pipeline--artifact-gates');
+    await consumer.start();
+    const dev = await f.auth('dev-ana', ['developer']);
+    const gates = await f.until('the catch-up in the read model', async () => {
+      const res = await f.app.inject({ method: 'GET', url: '/artifacts/vault/2.0.0/gates', headers: dev });
+      return res.statusCode === 200 && res.json().signed ? res.json() : undefined;
+    });
+    expect(gates).toMatchObject({ artifactId, sha256, signed: true });
+    expect(consumer.status().fromStore).toBeGreaterThanOrEqual(3);
   });
 
   it('answers 404 problem+json for an artifact no event mentioned', async () => {

@@ -9,6 +9,7 @@ import {
   subjectFilter,
   VulnerabilityScanAttached,
 } from '@railyard/contracts';
+import type { EventStore } from '@railyard/eventstore';
 import {
   type BusEvent,
   createConsumer,
@@ -75,6 +76,8 @@ export async function applyArtifactEvent(event: BusEvent, tx: pg.PoolClient): Pr
 
 /** The durable consumer `pipeline--artifact-gates` on the artifact aggregate's subjects. */
 export function createArtifactGatesConsumer(options: {
+  /** The shared event store: a new deployment first handles every artifact event in it (see catchUp below). */
+  store: EventStore;
   js: JetStreamClient;
   jsm: JetStreamManager;
   pool: pg.Pool;
@@ -92,6 +95,9 @@ export function createArtifactGatesConsumer(options: {
     deadLetterSubject: deadLetterSubject(options.subjectPrefix, ARTIFACT_GATES_CONSUMER),
     backoff: [200, 1000, 5000],
     handler: (event, ctx) => applyArtifactEvent(event, ctx.tx),
+    // Gates need every artifact ever registered, not just the bus's last days: a new deployment (or one down longer
+    // than the bus keeps messages) reads the artifact events from the store first, then joins the bus.
+    catchUp: { store: options.store, subjectPrefix: options.subjectPrefix, start: 'beginning' },
     logger: options.logger,
   });
 }
