@@ -85,3 +85,14 @@ export function consumerName(service: ServiceName, purpose: string): string {
   if (!/^[a-z][a-z0-9-]*$/.test(purpose) || purpose.includes('--')) throw new TypeError(`invalid purpose: ${purpose}`);
   return `${service}--${purpose}`;
 }
+
+/**
+ * The JetStream stream names of a subject prefix: `railyard` → `RAILYARD` and `RAILYARD_DLQ`. Derived from the
+ * prefix so that a process started with another prefix (a test, a staging copy on a shared server) gets streams
+ * of its own instead of taking over production's. Dots are not allowed in stream names, so they become `_`.
+ */
+export function busStreamNames(prefix: string): { stream: string; deadLetterStream: string } {
+  for (const part of prefix.split('.')) token(part, 'prefix');
+  const stream = prefix.toUpperCase().replaceAll('.', '_');
+  return { stream, deadLetterStream: `${stream}_DLQ` };
+}

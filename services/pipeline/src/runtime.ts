@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { busStreamNames, DEFAULT_SUBJECT_PREFIX } from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
 import type { DurableConsumer, Relay } from '@railyard/messaging';
 import { createDb, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
@@ -31,7 +32,7 @@ export interface PipelineRuntimeOptions {
   /** The bus; without it neither the relay nor the artifact consumer runs (tests of the HTTP slice alone). */
   nats?: NatsConnection;
   subjectPrefix?: string;
-  /** The JetStream stream capturing `<prefix>.>` (default `RAILYARD`). */
+  /** The JetStream stream capturing `<prefix>.>` (default: derived from the prefix, `RAILYARD` for `railyard`). */
   busStream?: string;
   /** How often the Postgres log is sealed; false: no sealer in this process. */
   sealIntervalMs?: number | false;
@@ -74,8 +75,8 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
         js: jetstream(options.nats),
         jsm: await jetstreamManager(options.nats),
         pool,
-        stream: options.busStream ?? 'RAILYARD',
-        subjectPrefix: options.subjectPrefix ?? 'railyard',
+        stream: options.busStream ?? busStreamNames(options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX).stream,
+        subjectPrefix: options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX,
         logger,
       });
       await artifactGates.start();
