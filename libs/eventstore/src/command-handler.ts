@@ -163,7 +163,9 @@ export function createCommandHandler<Command, Event extends DomainEvent, State>(
           return { streamId, state, revision: result.nextExpectedRevision, events, replayed: false };
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
-          if (ctx.expectedRevision !== undefined) {
+          // With an Idempotency-Key the writer that won may be a concurrent retry of this same request: load again,
+          // and the replay above answers with its result (or, if it was someone else, If-Match gives the 412).
+          if (ctx.expectedRevision !== undefined && !ctx.idempotencyKey) {
             throw new DomainError(
               'precondition',
               ErrorCodes.PRECONDITION_FAILED,
@@ -179,7 +181,8 @@ export function createCommandHandler<Command, Event extends DomainEvent, State>(
             );
           }
           // Full jitter (exponential, capped): contenders on a hot stream spread out instead of colliding again.
-          await delay(Math.random() * Math.min(2 ** attempt * 2, 100));
+          // A retried idempotent command's first conflict is usually its twin having committed: reload at once.
+          if (!(ctx.idempotencyKey && attempt === 0)) await delay(Math.random() * Math.min(2 ** attempt * 2, 100));
         }
       }
     },

@@ -178,8 +178,11 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
           const actual = e.detail === 'noStream' || !e.detail ? 'noStream' : BigInt(e.detail);
           throw new WrongExpectedRevisionError(streamId, expected, actual);
         }
-        if (e.code === '23505' && e.constraint === 'events_stream_revision_key') {
-          // A concurrent writer appended between our read and insert: report what the stream is now.
+        if (e.code === '23505' && (e.constraint === 'events_stream_revision_key' || e.constraint === 'events_id_key')) {
+          // A concurrent writer appended between our read and insert: report what the stream is now. An event id
+          // that is already stored is the same race: ids are fresh UUIDv7s unless an Idempotency-Key derived them
+          // from (stream, actor, key), so a clash means a concurrent retry of this very command got there first.
+          // Which of the two unique keys Postgres checks first is not ours to choose; both are a conflict.
           const { rows } = await pool.query<{ r: string | null }>(
             `SELECT max(stream_revision) AS r FROM ${schema}.events WHERE stream_id = $1`,
             [streamId],
