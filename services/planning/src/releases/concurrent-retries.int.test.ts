@@ -18,11 +18,8 @@ describe('concurrent retries with one Idempotency-Key', () => {
   });
 
   const eventsOfType = async (type: string) =>
-    (
-      await f.store.pool.query<{ stream_id: string }>('SELECT stream_id FROM eventstore.events WHERE type = $1', [
-        type,
-      ])
-    ).rows;
+    (await f.store.pool.query<{ stream_id: string }>('SELECT stream_id FROM eventstore.events WHERE type = $1', [type]))
+      .rows;
 
   /** Sends `n` identical requests at once and returns status, body and the headers a client relies on. */
   async function burst(n: number, request: Parameters<PlanningFixture['app']['inject']>[0]) {
@@ -60,7 +57,12 @@ describe('concurrent retries with one Idempotency-Key', () => {
     const url = `/releases/${release.id}/scope-items`;
     const payload = { title: 'Refund API', team: 'payments', kind: 'feature', roadmapRef: 'RM-7' };
 
-    const plain = await burst(50, { method: 'POST', url, payload, headers: { ...developer, 'idempotency-key': 's-1' } });
+    const plain = await burst(50, {
+      method: 'POST',
+      url,
+      payload,
+      headers: { ...developer, 'idempotency-key': 's-1' },
+    });
     expect(plain[0]!.status).toBe(201);
     for (const r of plain) expect(r).toEqual(plain[0]);
 
