@@ -16,6 +16,7 @@ import { installHealth, type ReadinessCheck } from './health.js';
 import { createLogger, type Logger } from './logging.js';
 import { installMetrics, metricsRegistry } from './metrics.js';
 import { installProblemHandlers } from './problem.js';
+import { installStorableTextRule } from './storable-text.js';
 import { currentTelemetry } from './telemetry.js';
 
 export type { FastifyPluginAsyncZod, FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (telemetry) await app.register(telemetry.fastifyInstrumentation.plugin());
 
   installProblemHandlers(app);
+  installStorableTextRule(app);
   app.addHook('onRoute', (route) => {
     // Plugin-made routes (the docs UI) cannot carry our config, so mark them public by prefix.
     if (PUBLIC_PREFIXES.some((p) => route.url === p || route.url.startsWith(`${p}/`))) {
