@@ -13,6 +13,13 @@ export {
   verifyLog,
 } from './postgres/integrity.js';
 export {
+  type ConnectionErrorListener,
+  type ConnectionState,
+  isConnectionFailure,
+  warnConnectionError,
+  watchPoolErrors,
+} from './postgres/pool-errors.js';
+export {
   createPostgresEventStore,
   type PostgresEventStore,
   type PostgresEventStoreOptions,

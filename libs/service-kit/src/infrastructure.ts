@@ -41,14 +41,20 @@ export async function openServiceInfrastructure(
       import('@nats-io/jetstream'),
     ]);
   await readmodels.ensureDatabase(config.DATABASE_URL);
-  const store = await eventstore.openEventStore(config.EVENTSTORE_URL, config.DATABASE_URL);
+  // Every pool the service owns survives a backend dying under any connection, idle or held, and logs it: a
+  // terminated backend must cost one failed query, never the process (see watchPoolErrors).
+  const onConnectionError = (pool: string) => (err: Error, state: 'idle' | 'held') =>
+    logger.warn({ err, pool, connection: state }, 'Postgres connection failed; the pool replaces it');
+  const store = await eventstore.openEventStore(config.EVENTSTORE_URL, config.DATABASE_URL, {
+    onConnectionError: onConnectionError('eventstore'),
+  });
   onShutdown('event store', () => store.close());
   const pool = new pgDriver.Pool({
     connectionString: config.DATABASE_URL,
     max: 10,
     application_name: `railyard-${service}`,
   });
-  pool.on('error', (err) => logger.warn({ err }, 'idle Postgres connection failed'));
+  eventstore.watchPoolErrors(pool, onConnectionError('service'));
   onShutdown('postgres pool', () => pool.end());
   const nats = await natsClient.connect({ servers: config.NATS_URL, name: `railyard-${service}` });
   onShutdown('nats', () => nats.drain());

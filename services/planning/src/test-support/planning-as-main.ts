@@ -1,0 +1,74 @@
+import { Writable } from 'node:stream';
+import {
+  authConfigFromEnv,
+  createLogger,
+  loadConfig,
+  openServiceInfrastructure,
+  type ServiceInfrastructure,
+  signDevToken,
+} from '@railyard/service-kit';
+import { planningConfigSchema } from '../config.js';
+import { type PlanningRuntime, startPlanningRuntime } from '../runtime.js';
+
+export const AS_MAIN_SECRET = 'fault-test-secret-that-is-long-enough-for-hs256';
+
+export interface PlanningAsMain {
+  runtime: PlanningRuntime;
+  infra: ServiceInfrastructure;
+  /** Every log line at warn and above, parsed. */
+  logs: Record<string, unknown>[];
+  auth(sub: string, roles: string[]): Promise<{ authorization: string }>;
+  /** Closes in reverse, as runService does; resolves with the resources whose close failed. */
+  close(): Promise<{ resource: string; error: unknown }[]>;
+}
+
+/**
+ * The planning service composed exactly as main() composes it (configuration parsed from `env`, the kit's
+ * infrastructure opener, the runtime), in this process and not listening: fault tests drive it with inject while
+ * they break its database or its bus underneath.
+ */
+export async function startPlanningAsMain(env: Record<string, string>): Promise<PlanningAsMain> {
+  const config = loadConfig(planningConfigSchema, { LOG_LEVEL: 'warn', RAILYARD_AUTH_SECRET: AS_MAIN_SECRET, ...env });
+  const logs: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = createLogger({ name: 'planning', level: config.LOG_LEVEL, destination });
+  const closers: { resource: string; close: () => unknown }[] = [];
+  const infra = await openServiceInfrastructure('planning', config, logger, (resource, close) =>
+    closers.push({ resource, close }),
+  );
+  const runtime = await startPlanningRuntime({
+    store: infra.store,
+    pool: infra.pool,
+    nats: infra.nats,
+    subjectPrefix: config.SUBJECT_PREFIX,
+    auth: authConfigFromEnv(config),
+    logger,
+    sealIntervalMs: config.SEAL_INTERVAL_MS,
+    readiness: infra.readiness,
+  });
+  closers.push({ resource: 'planning runtime', close: () => runtime.close() });
+  return {
+    runtime,
+    infra,
+    logs,
+    auth: async (sub, roles) => ({
+      authorization: `Bearer ${await signDevToken({ sub, roles, secret: AS_MAIN_SECRET })}`,
+    }),
+    async close() {
+      const failed: { resource: string; error: unknown }[] = [];
+      for (const { resource, close } of closers.reverse()) {
+        try {
+          await close();
+        } catch (error) {
+          failed.push({ resource, error });
+        }
+      }
+      return failed;
+    },
+  };
+}
