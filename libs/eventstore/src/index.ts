@@ -15,7 +15,6 @@ export {
 export {
   type ConnectionErrorListener,
   type ConnectionState,
-  isConnectionFailure,
   warnConnectionError,
   watchPoolErrors,
 } from './postgres/pool-errors.js';

@@ -78,6 +78,9 @@ export const baseConfigSchema = z.object({
   RAILYARD_API_KEYS: apiKeysSchema.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  // NATS reconnects forever; these shape the backoff between attempts (doubling from the first to the cap).
+  NATS_RECONNECT_WAIT_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  NATS_RECONNECT_MAX_WAIT_MS: z.coerce.number().int().min(10).max(300_000).default(5000),
   SUBJECT_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated NATS tokens')

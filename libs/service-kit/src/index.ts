@@ -6,6 +6,8 @@ export * from './health.js';
 export * from './infrastructure.js';
 export * from './logging.js';
 export * from './metrics.js';
+export * from './nats-link.js';
+export * from './outage.js';
 export * from './problem.js';
 export * from './shutdown.js';
 export * from './telemetry.js';

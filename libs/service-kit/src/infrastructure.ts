@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { BaseConfig } from './config.js';
 import type { ReadinessCheck } from './health.js';
 import type { Logger } from './logging.js';
+import { type NatsLink, openNatsLink } from './nats-link.js';
 import type { OnShutdown } from './shutdown.js';
 
 /** What every service runs on: the event store, its own database pool, the bus, and their readiness checks. */
@@ -16,6 +17,8 @@ export interface ServiceInfrastructure {
   nats: NatsConnection;
   /** The JetStream streams capturing `<SUBJECT_PREFIX>.>` and its dead letters. */
   bus: BusStreamNames;
+  /** Whether NATS is connected now, and the reconnect attempts of the current outage. */
+  natsState: NatsLink['state'];
   /** Postgres and NATS checks for /health/ready (the runtime adds the store's). */
   readiness: Record<string, ReadinessCheck>;
 }
@@ -56,22 +59,26 @@ export async function openServiceInfrastructure(
   });
   eventstore.watchPoolErrors(pool, onConnectionError('service'));
   onShutdown('postgres pool', () => pool.end());
-  const nats = await natsClient.connect({ servers: config.NATS_URL, name: `railyard-${service}` });
-  onShutdown('nats', () => nats.drain());
+  const link = await openNatsLink(natsClient.connect, {
+    servers: config.NATS_URL,
+    name: `railyard-${service}`,
+    reconnect: { initialWaitMs: config.NATS_RECONNECT_WAIT_MS, maxWaitMs: config.NATS_RECONNECT_MAX_WAIT_MS },
+    logger,
+  });
+  const nats = link.nc;
+  onShutdown('nats', () => link.close());
   const bus = await messaging.ensureBusStreams(await jetstreamManager(nats), { prefix: config.SUBJECT_PREFIX });
   return {
     store,
     pool,
     nats,
     bus,
+    natsState: link.state,
     readiness: {
       postgres: async () => {
         await pool.query('SELECT 1');
       },
-      nats: async () => {
-        if (nats.isClosed()) throw new Error('NATS connection closed');
-        await nats.flush();
-      },
+      nats: link.readiness,
     },
   };
 }

@@ -1,8 +1,8 @@
 import { DomainError, type DomainErrorKind, ErrorCodes } from '@railyard/contracts';
-import { isConnectionFailure } from '@railyard/eventstore';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isConnectionFailure } from './outage.js';
 
 /** The RFC 9457 body every error response carries; `code` is the stable ErrorCodes value clients branch on. */
 export const ProblemDetails = z.looseObject({

@@ -1,3 +1,4 @@
 export * from './given-when-then.js';
 export * from './infra.js';
+export * from './nats-server.js';
 export * from './tamper.js';
