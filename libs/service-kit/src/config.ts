@@ -86,6 +86,9 @@ export const baseConfigSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated NATS tokens')
     .default('railyard'),
   HOST: z.string().min(1).default('127.0.0.1'),
+  // Requests per principal (per IP when unauthenticated) per window, per replica; 0 turns the limit off.
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(6000),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

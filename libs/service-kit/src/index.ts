@@ -9,5 +9,6 @@ export * from './metrics.js';
 export * from './nats-link.js';
 export * from './outage.js';
 export * from './problem.js';
+export * from './rate-limit.js';
 export * from './shutdown.js';
 export * from './telemetry.js';

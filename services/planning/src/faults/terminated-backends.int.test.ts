@@ -41,17 +41,9 @@ describe('Postgres backends terminated under a working service', () => {
   });
 
   afterAll(async () => {
+    await service?.dropBus();
     await service?.close();
     await admin?.end();
-    const nc = service?.infra.nats;
-    if (nc && !nc.isClosed()) await nc.close();
-    const { connect } = await import('@nats-io/transport-node');
-    const cleanup = await connect({ servers: (await testInfra()).natsUrl });
-    const jsm = await jetstreamManager(cleanup);
-    const names = busStreamNames(prefix);
-    await jsm.streams.delete(names.stream).catch(() => {});
-    await jsm.streams.delete(names.deadLetterStream).catch(() => {});
-    await cleanup.close();
     await db?.drop();
   });
 

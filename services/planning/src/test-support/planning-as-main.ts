@@ -1,9 +1,11 @@
 import { Writable } from 'node:stream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import {
   authConfigFromEnv,
   createLogger,
   loadConfig,
   openServiceInfrastructure,
+  rateLimitFromEnv,
   type ServiceInfrastructure,
   signDevToken,
 } from '@railyard/service-kit';
@@ -18,6 +20,8 @@ export interface PlanningAsMain {
   /** Every log line at warn and above, parsed. */
   logs: Record<string, unknown>[];
   auth(sub: string, roles: string[]): Promise<{ authorization: string }>;
+  /** Deletes the JetStream streams the service created for its prefix (a test's own, on a shared server). */
+  dropBus(): Promise<void>;
   /** Closes in reverse, as runService does; resolves with the resources whose close failed. */
   close(): Promise<{ resource: string; error: unknown }[]>;
 }
@@ -47,6 +51,7 @@ export async function startPlanningAsMain(env: Record<string, string>): Promise<
     nats: infra.nats,
     subjectPrefix: config.SUBJECT_PREFIX,
     auth: authConfigFromEnv(config),
+    rateLimit: rateLimitFromEnv(config),
     logger,
     sealIntervalMs: config.SEAL_INTERVAL_MS,
     readiness: infra.readiness,
@@ -59,6 +64,11 @@ export async function startPlanningAsMain(env: Record<string, string>): Promise<
     auth: async (sub, roles) => ({
       authorization: `Bearer ${await signDevToken({ sub, roles, secret: AS_MAIN_SECRET })}`,
     }),
+    async dropBus() {
+      const jsm = await jetstreamManager(infra.nats);
+      await jsm.streams.delete(infra.bus.stream).catch(() => {});
+      await jsm.streams.delete(infra.bus.deadLetterStream).catch(() => {});
+    },
     async close() {
       const failed: { resource: string; error: unknown }[] = [];
       for (const { resource, close } of closers.reverse()) {
