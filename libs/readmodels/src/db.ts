@@ -52,6 +52,16 @@ function redact(url: string): string {
   return u.toString();
 }
 
+/**
+ * The same server's maintenance database (`postgres`), keeping credentials and options: where databases are created
+ * and dropped from, since the one a URL names may not exist yet (or is the one being dropped).
+ */
+export function maintenanceDatabaseUrl(url: string): string {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  return admin.toString();
+}
+
 // duplicate_database, and unique_violation on pg_database when two processes race through CREATE DATABASE.
 const ALREADY_EXISTS = new Set(['42P04', '23505']);
 
@@ -61,9 +71,7 @@ const ALREADY_EXISTS = new Set(['42P04', '23505']);
  */
 export async function ensureDatabase(url: string): Promise<{ created: boolean }> {
   const name = databaseNameOf(url);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
+  const client = new pg.Client({ connectionString: maintenanceDatabaseUrl(url) });
   // A backend dying mid-call rejects the call in progress, which is how it reaches the caller; without a listener
   // the client's 'error' event would also kill the process.
   client.on('error', () => {});

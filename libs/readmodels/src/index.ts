@@ -13,6 +13,7 @@ export {
   createDb,
   databaseNameOf,
   ensureDatabase,
+  maintenanceDatabaseUrl,
 } from './db.js';
 export * from './lag-headers.js';
 export * from './migrate-schema.js';
