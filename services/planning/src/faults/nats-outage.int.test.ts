@@ -1,6 +1,5 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { consumerName, deadLetterSubject, subjectFilter } from '@railyard/contracts';
-import { createConsumer, type DurableConsumer } from '@railyard/messaging';
+import type { DurableConsumer } from '@railyard/messaging';
 import {
   createTestDatabase,
   type OwnNatsServer,
@@ -33,6 +32,7 @@ describe('NATS down, then back', () => {
   let nats: OwnNatsServer;
   let service: PlanningAsMain;
   let consumer: DurableConsumer;
+  let effects: () => Promise<number>;
   const prefix = testSubjectPrefix('natsout');
   const OLD_DEFAULT_ATTEMPTS = 10;
 
@@ -46,27 +46,14 @@ describe('NATS down, then back', () => {
       NATS_RECONNECT_WAIT_MS: '50',
       NATS_RECONNECT_MAX_WAIT_MS: '300',
     });
-    // A durable consumer on the service's own connection, as a reactor would run: its effect is one row per event.
-    await service.infra.pool.query('CREATE TABLE public.effects (event_id text PRIMARY KEY)');
-    const name = consumerName('planning', 'outage-probe');
-    consumer = createConsumer({
-      js: jetstream(service.infra.nats),
-      jsm: await jetstreamManager(service.infra.nats),
-      pool: service.infra.pool,
-      stream: service.infra.bus.stream,
-      durableName: name,
-      filterSubject: subjectFilter(prefix, 'planning', 'release'),
-      deadLetterSubject: deadLetterSubject(prefix, name),
-      backoff: [100],
-      handler: async (event, ctx) => {
-        await ctx.tx.query('INSERT INTO public.effects (event_id) VALUES ($1)', [event.id]);
-      },
-    });
-    await consumer.start();
+    // A durable consumer on the service's own connection, as a reactor would run.
+    const probe = await service.probeConsumer();
+    consumer = probe.consumer;
+    effects = probe.effects;
   });
 
   afterAll(async () => {
-    await consumer?.stop();
+    await service?.dropBus();
     await service?.close();
     await nats?.dispose();
     await db?.drop();
@@ -144,14 +131,11 @@ describe('NATS down, then back', () => {
     await until('the backlog on the bus', async () => (await busIds()).length >= stored.length);
     expect(await busIds()).toEqual(stored);
     // The consumer resumed on the same connection: one effect per event.
-    await until('the consumer caught up', async () => {
-      const { rows } = await service.infra.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM effects');
-      return rows[0]!.n === stored.length;
-    });
+    await until('the consumer caught up', async () => (await effects()) === stored.length);
     expect(consumer.status().deadLettered).toBe(0);
 
     // And the shutdown is clean: no drain of a dead connection, nothing that failed to close.
-    await consumer.stop();
+    await service.dropBus();
     expect(await service.close()).toEqual([]);
     service = undefined as unknown as PlanningAsMain;
   });

@@ -59,6 +59,8 @@ describe('Postgres backends terminated under a working service', () => {
 
   it('keeps serving, loses no acknowledged write, and recovers its pools without a restart', async () => {
     const app = service.runtime.app;
+    // A reactor on the same pool: its apply transactions are held connections too.
+    const { consumer, effects } = await service.probeConsumer();
     const manager = await service.auth('rm-ana', ['release-manager']);
     const acknowledged: string[] = [];
     const refused: number[] = [];
@@ -114,6 +116,9 @@ describe('Postgres backends terminated under a working service', () => {
       const info = await jsm.streams.info(stream);
       return info.state.messages === rows.length;
     });
+    // The consumer applied each event once: a lost connection rolled its transaction back and the message came again.
+    await until('the consumer caught up', async () => (await effects()) === rows.length);
+    expect(consumer.status().deadLettered).toBe(0);
     const ready = await until('ready again', async () => {
       const res = await app.inject({ method: 'GET', url: '/health/ready' });
       return res.statusCode === 200 ? res : undefined;

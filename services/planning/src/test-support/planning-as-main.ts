@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { consumerName, deadLetterSubject, subjectFilter } from '@railyard/contracts';
+import { createConsumer, type DurableConsumer } from '@railyard/messaging';
 import {
   authConfigFromEnv,
   createLogger,
@@ -20,6 +22,11 @@ export interface PlanningAsMain {
   /** Every log line at warn and above, parsed. */
   logs: Record<string, unknown>[];
   auth(sub: string, roles: string[]): Promise<{ authorization: string }>;
+  /**
+   * Starts a durable consumer of the release events on the service's own connection and pool, as a reactor would
+   * run: its effect is one row per event in `public.effects`, committed with its inbox row. `effects()` counts them.
+   */
+  probeConsumer(): Promise<{ consumer: DurableConsumer; effects(): Promise<number> }>;
   /** Deletes the JetStream streams the service created for its prefix (a test's own, on a shared server). */
   dropBus(): Promise<void>;
   /** Closes in reverse, as runService does; resolves with the resources whose close failed. */
@@ -64,6 +71,29 @@ export async function startPlanningAsMain(env: Record<string, string>): Promise<
     auth: async (sub, roles) => ({
       authorization: `Bearer ${await signDevToken({ sub, roles, secret: AS_MAIN_SECRET })}`,
     }),
+    async probeConsumer() {
+      await infra.pool.query('CREATE TABLE IF NOT EXISTS public.effects (event_id text PRIMARY KEY)');
+      const name = consumerName('planning', 'probe');
+      const consumer = createConsumer({
+        js: jetstream(infra.nats),
+        jsm: await jetstreamManager(infra.nats),
+        pool: infra.pool,
+        stream: infra.bus.stream,
+        durableName: name,
+        filterSubject: subjectFilter(config.SUBJECT_PREFIX, 'planning', 'release'),
+        deadLetterSubject: deadLetterSubject(config.SUBJECT_PREFIX, name),
+        backoff: [100],
+        handler: async (event, ctx) => {
+          // A plain insert: a second application of one event would fail on the key, not pass unnoticed.
+          await ctx.tx.query('INSERT INTO public.effects (event_id) VALUES ($1)', [event.id]);
+        },
+      });
+      await consumer.start();
+      closers.push({ resource: 'probe consumer', close: () => consumer.stop() });
+      const effects = async () =>
+        (await infra.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM public.effects')).rows[0]!.n;
+      return { consumer, effects };
+    },
     async dropBus() {
       const jsm = await jetstreamManager(infra.nats);
       await jsm.streams.delete(infra.bus.stream).catch(() => {});
