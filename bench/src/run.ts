@@ -6,6 +6,7 @@ import { measureBareFastify } from './bare-fastify.js';
 import { createBenchEnv } from './bench-env.js';
 import { measureHttpCommands } from './http-figures.js';
 import { startPlanningStack } from './planning-stack.js';
+import { measureKitRead } from './read-figures.js';
 import { measureRebuild } from './rebuild-figure.js';
 import { type Figure, formatTable, ratioFigure, verdict, writeResults } from './report.js';
 import { measureVisibility } from './visibility-figure.js';
@@ -50,6 +51,14 @@ async function main(): Promise<void> {
     };
     figures.push(...writes.baselines, bareFigure, ...writes.figures);
 
+    progress(`(g) OFREP-style GET through the kit vs bare fastify, ${HTTP_CONCURRENCY} in flight…`);
+    const reads = await measureKitRead({
+      concurrency: HTTP_CONCURRENCY,
+      durationMs: ms(2000),
+      warmupMs: ms(500),
+      rounds: 2,
+    });
+
     progress('starting the planning service (HTTP, release-list projection, relay to NATS, sealer)…');
     const stack = await startPlanningStack({
       store,
@@ -82,6 +91,8 @@ async function main(): Promise<void> {
     } finally {
       await stack.close();
     }
+
+    figures.push(...reads);
 
     progress('(f) seeding release events, then rebuilding the release list…');
     const rawBatched = writes.baselines[1]!.value;
