@@ -116,6 +116,11 @@ describe('NATS down, then back', () => {
       () => service.infra.natsState().reconnectAttempts > OLD_DEFAULT_ATTEMPTS + 5,
     );
     expect(service.infra.natsState().connected).toBe(false);
+    // The relay waits instead of piling publishes into the client's buffer (and lets go of its lock meanwhile).
+    await until('the relay to pause', () => {
+      const relay = service.runtime.relay!.status();
+      return relay.state === 'retrying' && relay.lastError === 'NATS disconnected';
+    });
     for (let i = 0; i < 5; i++) await plan(`Late ${i}`);
 
     await nats.start();
