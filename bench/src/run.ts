@@ -9,6 +9,7 @@ import { startPlanningStack } from './planning-stack.js';
 import { measureKitRead } from './read-figures.js';
 import { measureRebuild } from './rebuild-figure.js';
 import { type Figure, formatTable, ratioFigure, verdict, writeResults } from './report.js';
+import { measureTracingCost } from './tracing-figure.js';
 import { measureVisibility } from './visibility-figure.js';
 import { measureWrites } from './write-figures.js';
 
@@ -93,6 +94,16 @@ async function main(): Promise<void> {
     }
 
     figures.push(...reads);
+
+    progress(`(h) POST /releases in a service process of its own, tracing off vs on…`);
+    figures.push(
+      ...(await measureTracingCost(env, {
+        concurrency: HTTP_CONCURRENCY,
+        durationMs: ms(3000),
+        warmupMs: ms(1000),
+        rounds: 2,
+      })),
+    );
 
     progress('(f) seeding release events, then rebuilding the release list…');
     const rawBatched = writes.baselines[1]!.value;
