@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ensureBusStreams } from '@railyard/messaging';
+import { maintenanceDatabaseUrl } from '@railyard/readmodels';
 import pg from 'pg';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -36,9 +37,11 @@ async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   }
 }
 
-/** Creates the run's database (on DATABASE_URL's server) and JetStream streams (on NATS_URL). */
+/** Creates the run's database (on DATABASE_URL's server, whichever database it names) and JetStream streams. */
 export async function createBenchEnv(): Promise<BenchEnv> {
-  const adminUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  // The run creates and drops its own database from the server's maintenance database: DATABASE_URL may name one
+  // that does not exist yet (its default, `…/railyard`, on a fresh machine), and the bench must not need it to.
+  const adminUrl = maintenanceDatabaseUrl(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
   const natsUrl = process.env.NATS_URL || DEFAULT_NATS_URL;
   const suffix = randomBytes(4).toString('hex');
   const databaseName = `railyard_bench_${suffix}`;

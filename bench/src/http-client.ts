@@ -4,6 +4,8 @@ import { Pool } from 'undici';
 export interface JsonPoster {
   /** POSTs `body` and returns the parsed JSON response; anything but `expectStatus` rejects. */
   post<T = unknown>(path: string, body: unknown, headers?: Record<string, string>): Promise<T>;
+  /** GETs `path` and returns the parsed JSON response; anything but 200 rejects. */
+  get<T = unknown>(path: string, headers?: Record<string, string>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,12 @@ export function jsonPoster(origin: string, connections: number, expectStatus = 2
       if (res.statusCode !== expectStatus) {
         throw new Error(`POST ${path} answered ${res.statusCode}: ${text.slice(0, 300)}`);
       }
+      return JSON.parse(text) as T;
+    },
+    async get<T>(path: string, headers: Record<string, string> = {}) {
+      const res = await pool.request({ method: 'GET', path, headers });
+      const text = await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`GET ${path} answered ${res.statusCode}: ${text.slice(0, 300)}`);
       return JSON.parse(text) as T;
     },
     close: () => pool.close(),

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { PostgresEventStore } from '@railyard/eventstore';
+import { type PostgresEventStore, warnConnectionError, watchPoolErrors } from '@railyard/eventstore';
 import type { Relay } from '@railyard/messaging';
 import { startPlanningRuntime } from '@railyard/planning/runtime';
 import type { AnyDb, ProjectionRunner } from '@railyard/readmodels';
@@ -29,7 +29,7 @@ export async function startPlanningStack(options: {
   subjectPrefix: string;
 }): Promise<PlanningStack> {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, application_name: 'railyard-planning' });
-  pool.on('error', () => {});
+  watchPoolErrors(pool, warnConnectionError);
   // Production logs every request at info; the bench pays for that serialisation but drops the lines.
   const logger = createLogger({ name: 'planning', level: 'info', destination: { write: () => {} } });
   const runtime = await startPlanningRuntime({

@@ -8,8 +8,10 @@ import { measureCanaryJudge } from './canary-figure.js';
 import { measureHttpCommands } from './http-figures.js';
 import { measureOfrep } from './ofrep-figure.js';
 import { startPlanningStack } from './planning-stack.js';
+import { measureKitRead } from './read-figures.js';
 import { measureRebuild } from './rebuild-figure.js';
 import { type Figure, formatTable, ratioFigure, verdict, writeResults } from './report.js';
+import { measureTracingCost } from './tracing-figure.js';
 import { measureVisibility } from './visibility-figure.js';
 import { measureWrites } from './write-figures.js';
 
@@ -52,6 +54,14 @@ async function main(): Promise<void> {
     };
     figures.push(...writes.baselines, bareFigure, ...writes.figures);
 
+    progress(`(g) OFREP-style GET through the kit vs bare fastify, ${HTTP_CONCURRENCY} in flight…`);
+    const reads = await measureKitRead({
+      concurrency: HTTP_CONCURRENCY,
+      durationMs: ms(2000),
+      warmupMs: ms(500),
+      rounds: 2,
+    });
+
     progress('starting the planning service (HTTP, release-list projection, relay to NATS, sealer)…');
     const stack = await startPlanningStack({
       store,
@@ -85,7 +95,19 @@ async function main(): Promise<void> {
       await stack.close();
     }
 
-    progress(`(g) OFREP flag evaluation vs bare fastify, ${HTTP_CONCURRENCY} in flight…`);
+    figures.push(...reads);
+
+    progress(`(h) POST /releases in a service process of its own, tracing off vs on…`);
+    figures.push(
+      ...(await measureTracingCost(env, {
+        concurrency: HTTP_CONCURRENCY,
+        durationMs: ms(3000),
+        warmupMs: ms(1000),
+        rounds: 2,
+      })),
+    );
+
+    progress(`(i) OFREP flag evaluation vs bare fastify, ${HTTP_CONCURRENCY} in flight…`);
     figures.push(
       ...(await measureOfrep({
         store,
@@ -108,7 +130,7 @@ async function main(): Promise<void> {
     });
     figures.push(...rebuild.figures);
 
-    progress('(h) canary judgement of 10 metrics × 1,000 samples…');
+    progress('(j) canary judgement of 10 metrics × 1,000 samples…');
     figures.push(measureCanaryJudge({ runs: Math.max(5, Math.round(21 * scale)) }));
   } finally {
     await store.close().catch(() => {});

@@ -111,4 +111,46 @@ describe('command handler (Postgres store)', () => {
     await expect(broken.handle('counter-f', { type: 'Increment', by: 1 }, ctx())).rejects.toThrow();
     expect(await store.readStream('counter-f')).toEqual([]);
   });
+
+  describe('a create under a freshly minted id (newStream)', () => {
+    /** How many statements the store's pool ran during `run`: a create should cost one round trip, not two. */
+    async function statements(run: () => Promise<unknown>): Promise<number> {
+      const pool = store.pool as unknown as { query: (...args: unknown[]) => Promise<unknown> };
+      const original = pool.query;
+      let n = 0;
+      pool.query = (...args: unknown[]) => {
+        n++;
+        return original.apply(store.pool, args);
+      };
+      try {
+        await run();
+      } finally {
+        pool.query = original;
+      }
+      return n;
+    }
+
+    it('appends without reading the stream first', async () => {
+      let result: Awaited<ReturnType<typeof handler.handle>> | undefined;
+      const n = await statements(async () => {
+        result = await handler.handle('counter-new1', { type: 'Increment', by: 4 }, ctx(), { newStream: true });
+      });
+      expect(n).toBe(1);
+      expect(result).toMatchObject({ revision: 0n, state: { total: 4 }, replayed: false });
+      expect(await store.readStream('counter-new1')).toHaveLength(1);
+    });
+
+    it('falls back to the usual path when the stream exists after all: replay, or a decision on what is stored', async () => {
+      const key = { idempotencyKey: 'k-new2', requestHash: 'h' };
+      const first = await handler.handle('counter-new2', { type: 'Increment', by: 5 }, ctx(key), { newStream: true });
+      const retry = await handler.handle('counter-new2', { type: 'Increment', by: 5 }, ctx(key), { newStream: true });
+      expect(retry).toMatchObject({ replayed: true, revision: first.revision, state: { total: 5 } });
+      // Without a key the command is decided on the stored state (995 + 5 > 1000): refused, nothing appended.
+      await handler.handle('counter-new2', { type: 'Increment', by: 995 }, ctx());
+      await expect(
+        handler.handle('counter-new2', { type: 'Increment', by: 5 }, ctx(), { newStream: true }),
+      ).rejects.toMatchObject({ code: 'TEST_LIMIT' });
+      expect(await store.readStream('counter-new2')).toHaveLength(2);
+    });
+  });
 });

@@ -127,8 +127,68 @@ export function createCommandHandler<Command, Event extends DomainEvent, State>(
     return { streamId, state, revision: lastRevision, events: first, replayed: true } satisfies CommandResult<State>;
   }
 
+  /** Appends what was decided on `loaded` with the revision it was read at, and answers with the new state. */
+  async function commit(
+    streamId: string,
+    loaded: { state: State; revision: bigint },
+    decided: Event[],
+    ctx: CommandContext,
+  ): Promise<CommandResult<State>> {
+    const toWrite = toAppend(decided, ctx, streamId);
+    const expected: ExpectedRevision = loaded.revision < 0n ? 'noStream' : loaded.revision;
+    const result = await store.append(streamId, toWrite, expected);
+    let state = loaded.state;
+    for (const e of decided) state = decider.evolve(state, e);
+    const firstRevision = result.nextExpectedRevision - BigInt(toWrite.length) + 1n;
+    const events: RecordedEvent[] = toWrite.map((e, i) => ({
+      ...e,
+      streamId,
+      revision: firstRevision + BigInt(i),
+      position: result.lastPosition - BigInt(toWrite.length - 1 - i),
+      createdAt: ctx.now,
+      hash: null,
+    }));
+    return { streamId, state, revision: result.nextExpectedRevision, events, replayed: false };
+  }
+
+  /**
+   * A command that creates its aggregate under an id just minted need not read a stream that cannot exist yet:
+   * decide on the initial state and append expecting no stream. The store enforces that expectation atomically, so
+   * when the stream does exist after all (a retried Idempotency-Key, a client-chosen id) the append is refused and
+   * nothing is written; so is a decision the initial state refuses. Either way undefined is returned and the usual
+   * path loads the stream and replays, decides or refuses as it always has. Saves the read on the common case.
+   */
+  async function tryCreate(streamId: string, command: Command, ctx: CommandContext) {
+    let decided: Event[];
+    try {
+      decided = decider.decide(command, decider.initialState);
+    } catch {
+      return undefined; // the usual path decides again on what is really stored, and raises what applies there
+    }
+    if (decided.length === 0) return undefined;
+    try {
+      return await commit(streamId, { state: decider.initialState, revision: -1n }, decided, ctx);
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) return undefined;
+      throw error;
+    }
+  }
+
   return {
-    async handle(streamId: string, command: Command, ctx: CommandContext): Promise<CommandResult<State>> {
+    /**
+     * Handles a command on a stream. `newStream`: the route has just minted the stream's id for this command (a
+     * create), so the stream is almost certainly absent and is not read first (see tryCreate).
+     */
+    async handle(
+      streamId: string,
+      command: Command,
+      ctx: CommandContext,
+      hints: { newStream?: boolean } = {},
+    ): Promise<CommandResult<State>> {
+      if (hints.newStream && ctx.expectedRevision === undefined) {
+        const created = await tryCreate(streamId, command, ctx);
+        if (created) return created;
+      }
       for (let attempt = 0; ; attempt++) {
         const loaded = await loadAggregate(store, decider, catalogue, streamId);
         const replayed = replay(streamId, loaded, ctx);
@@ -145,25 +205,13 @@ export function createCommandHandler<Command, Event extends DomainEvent, State>(
         if (decided.length === 0) {
           return { streamId, state: loaded.state, revision: loaded.revision, events: [], replayed: false };
         }
-        const toWrite = toAppend(decided, ctx, streamId);
-        const expected: ExpectedRevision = loaded.revision < 0n ? 'noStream' : loaded.revision;
         try {
-          const result = await store.append(streamId, toWrite, expected);
-          let state = loaded.state;
-          for (const e of decided) state = decider.evolve(state, e);
-          const firstRevision = result.nextExpectedRevision - BigInt(toWrite.length) + 1n;
-          const events: RecordedEvent[] = toWrite.map((e, i) => ({
-            ...e,
-            streamId,
-            revision: firstRevision + BigInt(i),
-            position: result.lastPosition - BigInt(toWrite.length - 1 - i),
-            createdAt: ctx.now,
-            hash: null,
-          }));
-          return { streamId, state, revision: result.nextExpectedRevision, events, replayed: false };
+          return await commit(streamId, loaded, decided, ctx);
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
-          if (ctx.expectedRevision !== undefined) {
+          // With an Idempotency-Key the writer that won may be a concurrent retry of this same request: load again,
+          // and the replay above answers with its result (or, if it was someone else, If-Match gives the 412).
+          if (ctx.expectedRevision !== undefined && !ctx.idempotencyKey) {
             throw new DomainError(
               'precondition',
               ErrorCodes.PRECONDITION_FAILED,
@@ -179,7 +227,8 @@ export function createCommandHandler<Command, Event extends DomainEvent, State>(
             );
           }
           // Full jitter (exponential, capped): contenders on a hot stream spread out instead of colliding again.
-          await delay(Math.random() * Math.min(2 ** attempt * 2, 100));
+          // A retried idempotent command's first conflict is usually its twin having committed: reload at once.
+          if (!(ctx.idempotencyKey && attempt === 0)) await delay(Math.random() * Math.min(2 ** attempt * 2, 100));
         }
       }
     },

@@ -14,6 +14,12 @@ export {
 } from './postgres/integrity.js';
 export { type AcquireLeaseOptions, acquireLease, type Lease, runUnderLease } from './postgres/lease.js';
 export {
+  type ConnectionErrorListener,
+  type ConnectionState,
+  warnConnectionError,
+  watchPoolErrors,
+} from './postgres/pool-errors.js';
+export {
   createPostgresEventStore,
   type PostgresEventStore,
   type PostgresEventStoreOptions,

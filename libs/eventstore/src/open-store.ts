@@ -1,4 +1,5 @@
 import type { EventStore } from './port.js';
+import type { ConnectionErrorListener } from './postgres/pool-errors.js';
 import { createPostgresEventStore } from './postgres/postgres-store.js';
 
 /**
@@ -6,11 +7,15 @@ import { createPostgresEventStore } from './postgres/postgres-store.js';
  * (falling back to the service's DATABASE_URL), KurrentDB for `kurrentdb://…` / `esdb://…`. The KurrentDB
  * client is loaded only when it is used.
  */
-export async function openEventStore(eventstoreUrl: string | undefined, databaseUrl: string): Promise<EventStore> {
+export async function openEventStore(
+  eventstoreUrl: string | undefined,
+  databaseUrl: string,
+  options: { onConnectionError?: ConnectionErrorListener } = {},
+): Promise<EventStore> {
   const url = eventstoreUrl && eventstoreUrl.length > 0 ? eventstoreUrl : databaseUrl;
   const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') {
-    const store = createPostgresEventStore({ connectionString: url });
+    const store = createPostgresEventStore({ connectionString: url, onConnectionError: options.onConnectionError });
     await store.ready();
     return store;
   }

@@ -151,6 +151,13 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
   async function applyOnce(event: BusEvent, m: Delivery, traceContext: Context, span: Span): Promise<boolean> {
     const tx = await options.pool.connect();
     let broken = false;
+    // pg-pool stops listening to a client while it is checked out: a backend terminated during the handler would
+    // emit an unhandled 'error' and kill the process. Here it only marks the connection broken; the statement in
+    // flight (or the next one) rejects, the message is naked and redelivered, and the inbox keeps it exactly once.
+    const onLost = () => {
+      broken = true;
+    };
+    tx.on('error', onLost);
     try {
       await tx.query('BEGIN');
       const inserted = await tx.query(
@@ -178,6 +185,7 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
       });
       throw err;
     } finally {
+      tx.off('error', onLost);
       tx.release(broken);
     }
   }

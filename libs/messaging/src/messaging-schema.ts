@@ -7,6 +7,13 @@ import type pg from 'pg';
  */
 export async function ensureMessagingSchema(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
+  // Held across statements: a backend dying in between rejects the next statement (which reaches the caller) instead
+  // of emitting an 'error' nobody listens to, which would kill the process.
+  let lost = false;
+  const onLost = () => {
+    lost = true;
+  };
+  client.on('error', onLost);
   try {
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('railyard.messaging.schema', 0))`);
@@ -37,6 +44,7 @@ export async function ensureMessagingSchema(pool: pg.Pool): Promise<void> {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
-    client.release();
+    client.off('error', onLost);
+    client.release(lost);
   }
 }

@@ -31,6 +31,12 @@ export interface RelayOptions {
   retryDelayMs?: number;
   /** How long to wait for JetStream's acknowledgement of one publish (default 5000 ms). */
   publishTimeoutMs?: number;
+  /**
+   * Whether the NATS connection is up. While it is down the relay holds no lock and publishes nothing: the client
+   * would only buffer publishes that time out, over and over for as long as the outage lasts, and a replica whose
+   * connection is up can take over. Default: always up.
+   */
+  busConnected?: () => boolean;
   logger?: MessagingLogger;
   /** Default: the global tracer provider's `@railyard/messaging` tracer. */
   tracer?: Tracer;
@@ -100,6 +106,8 @@ export function createRelay(options: RelayOptions): Relay {
     });
     try {
       for await (const event of options.store.subscribe({ after, filter, signal: reading.signal, batchSize })) {
+        // Publishing into a connection that is down only fills the client's buffer: stop, and let the loop wait.
+        if (options.busConnected && !options.busConnected()) throw new Error('NATS disconnected');
         await window.add(
           event.position,
           publishEvent(options.js, tracer, prefix, event, options.publishTimeoutMs ?? 5000),
@@ -134,6 +142,13 @@ export function createRelay(options: RelayOptions): Relay {
 
   async function loop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
+      if (options.busConnected && !options.busConnected()) {
+        if (status.state !== 'retrying') logger.warn({ relay: name }, 'relay paused: NATS disconnected');
+        status.state = 'retrying';
+        status.lastError = 'NATS disconnected';
+        await sleep(options.retryDelayMs ?? 1000, undefined, { signal }).catch(() => {});
+        continue;
+      }
       try {
         await runOnce(signal);
       } catch (err) {

@@ -2,7 +2,7 @@ import { testInfra, uniqueSuffix } from '@railyard/testing';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDb, databaseNameOf, ensureDatabase } from './db.js';
+import { createDb, databaseNameOf, ensureDatabase, maintenanceDatabaseUrl } from './db.js';
 
 const created: string[] = [];
 
@@ -38,6 +38,21 @@ describe('ensureDatabase', () => {
     } finally {
       await db.destroy();
     }
+  });
+
+  it('reaches the server through its maintenance database when the named one does not exist', async () => {
+    const missing = await urlFor(`rytest_missing_${uniqueSuffix()}`);
+    const admin = new pg.Client({ connectionString: maintenanceDatabaseUrl(missing) });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ db: string }>('select current_database() as db');
+      expect(rows[0]!.db).toBe('postgres');
+    } finally {
+      await admin.end();
+    }
+    expect(maintenanceDatabaseUrl('postgres://u:p@db.example:6543/railyard?sslmode=require')).toBe(
+      'postgres://u:p@db.example:6543/postgres?sslmode=require',
+    );
   });
 
   it('reads the database name from the URL and refuses a URL without one', () => {

@@ -1,3 +1,4 @@
+import { type ConnectionErrorListener, warnConnectionError, watchPoolErrors } from '@railyard/eventstore';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 
@@ -13,8 +14,8 @@ export interface CreateDbOptions {
   maxConnections?: number;
   /** Shown in pg_stat_activity, so a DBA can tell services apart. */
   applicationName?: string;
-  /** Told when an idle pooled connection dies (server restart, dropped database); default: console.warn. */
-  onIdleError?: (err: Error) => void;
+  /** Told when a pooled connection dies, idle or held (server restart, terminated backend); default: a warning. */
+  onConnectionError?: ConnectionErrorListener;
 }
 
 /**
@@ -29,8 +30,9 @@ export function createDb<DB>(connection: string | pg.Pool, options: CreateDbOpti
       max: options.maxConnections ?? 10,
       ...(options.applicationName ? { application_name: options.applicationName } : {}),
     });
-    // Without a listener an idle client's error would crash the process; the pool replaces the client on next use.
-    pool.on('error', options.onIdleError ?? ((err) => console.warn('idle read-model connection failed', err.message)));
+    // Without listeners a dying backend would crash the process (Kysely holds clients through transactions and
+    // migrations); the pool replaces the client on next use.
+    watchPoolErrors(pool, options.onConnectionError ?? warnConnectionError);
   } else {
     pool = connection;
   }
@@ -63,6 +65,16 @@ function redact(url: string): string {
   return u.toString();
 }
 
+/**
+ * The same server's maintenance database (`postgres`), keeping credentials and options: where databases are created
+ * and dropped from, since the one a URL names may not exist yet (or is the one being dropped).
+ */
+export function maintenanceDatabaseUrl(url: string): string {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  return admin.toString();
+}
+
 // duplicate_database, and unique_violation on pg_database when two processes race through CREATE DATABASE.
 const ALREADY_EXISTS = new Set(['42P04', '23505']);
 
@@ -72,9 +84,10 @@ const ALREADY_EXISTS = new Set(['42P04', '23505']);
  */
 export async function ensureDatabase(url: string): Promise<{ created: boolean }> {
   const name = databaseNameOf(url);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
+  const client = new pg.Client({ connectionString: maintenanceDatabaseUrl(url) });
+  // A backend dying mid-call rejects the call in progress, which is how it reaches the caller; without a listener
+  // the client's 'error' event would also kill the process.
+  client.on('error', () => {});
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [name]);

@@ -12,6 +12,7 @@ export {
   createDb,
   databaseNameOf,
   ensureDatabase,
+  maintenanceDatabaseUrl,
   poolOf,
 } from './db.js';
 export * from './lag-headers.js';

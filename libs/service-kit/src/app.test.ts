@@ -49,6 +49,8 @@ describe('health', () => {
     expect(body.failing.sort()).toEqual(['postgres', 'slow']);
     expect(body.checks.slow.reason).toBe('timeout');
     expect(body.checks.nats.status).toBe('ok');
+    // The sentence names what is down in an operator's words, not only the check's key.
+    expect(body.detail).toBe('Not ready: Postgres (read models, inbox, relay checkpoints), slow unavailable.');
     expect(res.body).not.toContain('ECONNREFUSED');
   });
 });

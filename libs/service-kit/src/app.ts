@@ -16,6 +16,8 @@ import { installHealth, type ReadinessCheck } from './health.js';
 import { createLogger, type Logger } from './logging.js';
 import { installMetrics, metricsRegistry } from './metrics.js';
 import { installProblemHandlers } from './problem.js';
+import { installRateLimit, type RateLimitConfig } from './rate-limit.js';
+import { installStorableTextRule } from './storable-text.js';
 import { currentTelemetry } from './telemetry.js';
 
 export type { FastifyPluginAsyncZod, FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -42,6 +44,8 @@ export interface AppDeps {
   bodyLimit?: number;
   /** Per-check readiness timeout (default 2 s). */
   readinessTimeoutMs?: number;
+  /** Requests per principal (or IP, unauthenticated) per window, 429 beyond; omitted or false: no limit. */
+  rateLimit?: RateLimitConfig | false;
 }
 
 const PUBLIC_PREFIXES = ['/docs'];
@@ -81,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (telemetry) await app.register(telemetry.fastifyInstrumentation.plugin());
 
   installProblemHandlers(app);
+  installStorableTextRule(app);
   app.addHook('onRoute', (route) => {
     // Plugin-made routes (the docs UI) cannot carry our config, so mark them public by prefix.
     if (PUBLIC_PREFIXES.some((p) => route.url === p || route.url.startsWith(`${p}/`))) {
@@ -89,14 +94,30 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   const authenticate = createAuthenticator(deps.auth);
+  const rateLimit = deps.rateLimit || undefined;
+  const deferredAuthErrors = new WeakMap<object, unknown>();
   app.decorateRequest('actor', null);
   // Authenticate before the body is read: an anonymous caller cannot make us parse a megabyte.
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (request.is404 || config.public) return;
-    request.actor = await authenticate(request);
-    if (config.roles) assertRole(request.actor, config.roles);
+    try {
+      request.actor = await authenticate(request);
+      if (config.roles) assertRole(request.actor, config.roles);
+    } catch (error) {
+      // With a rate limit, the refusal waits until the caller's IP has been counted (the limiter runs next), so
+      // failed credentials are throttled like any other request.
+      if (!rateLimit) throw error;
+      deferredAuthErrors.set(request, error);
+    }
   });
+  if (rateLimit) {
+    await installRateLimit(app, rateLimit);
+    // Still before the body is read (preParsing), so a refused caller cannot make us parse a megabyte either.
+    app.addHook('preParsing', async (request) => {
+      if (deferredAuthErrors.has(request)) throw deferredAuthErrors.get(request);
+    });
+  }
 
   await app.register(swagger, {
     openapi: {

@@ -24,12 +24,21 @@ export async function startServiceRelay(
   closers: Closers,
 ): Promise<Relay> {
   await ensureMessagingSchema(options.pool);
+  // Follows the connection so the relay pauses (and lets go of its lock) while NATS is away.
+  let connected = !options.nats.isClosed();
+  void (async () => {
+    for await (const s of options.nats.status()) {
+      if (s.type === 'disconnect' || s.type === 'close') connected = false;
+      else if (s.type === 'reconnect') connected = true;
+    }
+  })().catch((err) => logger.warn({ err }, 'relay lost track of the NATS connection state'));
   const relay = createRelay({
     store: options.store,
     js: jetstream(options.nats),
     pool: options.pool,
     service: options.service,
     subjectPrefix: options.subjectPrefix,
+    busConnected: () => connected && !options.nats.isClosed(),
     logger,
   });
   await relay.start();

@@ -78,11 +78,17 @@ export const baseConfigSchema = z.object({
   RAILYARD_API_KEYS: apiKeysSchema.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  // NATS reconnects forever; these shape the backoff between attempts (doubling from the first to the cap).
+  NATS_RECONNECT_WAIT_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  NATS_RECONNECT_MAX_WAIT_MS: z.coerce.number().int().min(10).max(300_000).default(5000),
   SUBJECT_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated NATS tokens')
     .default('railyard'),
   HOST: z.string().min(1).default('127.0.0.1'),
+  // Requests per principal (per IP when unauthenticated) per window, per replica; 0 turns the limit off.
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(6000),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

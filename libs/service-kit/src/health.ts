@@ -28,6 +28,13 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
   }
 }
 
+/** What the infrastructure's checks are called in a sentence: the operator reading the 503 learns what is down. */
+const DEPENDENCY_LABELS: Record<string, string> = {
+  store: 'the event store',
+  nats: 'NATS (the bus)',
+  postgres: 'Postgres (read models, inbox, relay checkpoints)',
+};
+
 /**
  * `GET /health/live` (the process answers) and `GET /health/ready` (every dependency answers within the timeout).
  * A failing check is logged with its error but reported by name only: readiness is public and must not leak.
@@ -58,7 +65,7 @@ export function installHealth(
       }
     });
     if (failing.length === 0) return { status: 'ready', checks: report };
-    const detail = `Not ready: ${failing.join(', ')} failing.`;
+    const detail = `Not ready: ${failing.map((name) => DEPENDENCY_LABELS[name] ?? name).join(', ')} unavailable.`;
     return sendProblem(reply, problemBody(503, ErrorCodes.NOT_READY, detail, request.url, { failing, checks: report }));
   });
 }

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { BaseConfig } from './config.js';
 import type { ReadinessCheck } from './health.js';
 import type { Logger } from './logging.js';
+import { type NatsLink, openNatsLink } from './nats-link.js';
 import type { OnShutdown } from './shutdown.js';
 
 /** What every service runs on: the event store, its own database pool, the bus, and their readiness checks. */
@@ -16,6 +17,8 @@ export interface ServiceInfrastructure {
   nats: NatsConnection;
   /** The JetStream streams capturing `<SUBJECT_PREFIX>.>` and its dead letters. */
   bus: BusStreamNames;
+  /** Whether NATS is connected now, and the reconnect attempts of the current outage. */
+  natsState: NatsLink['state'];
   /** Postgres and NATS checks for /health/ready (the runtime adds the store's). */
   readiness: Record<string, ReadinessCheck>;
 }
@@ -41,31 +44,41 @@ export async function openServiceInfrastructure(
       import('@nats-io/jetstream'),
     ]);
   await readmodels.ensureDatabase(config.DATABASE_URL);
-  const store = await eventstore.openEventStore(config.EVENTSTORE_URL, config.DATABASE_URL);
+  // Every pool the service owns survives a backend dying under any connection, idle or held, and logs it: a
+  // terminated backend must cost one failed query, never the process (see watchPoolErrors).
+  const onConnectionError = (pool: string) => (err: Error, state: 'idle' | 'held') =>
+    logger.warn({ err, pool, connection: state }, 'Postgres connection failed; the pool replaces it');
+  const store = await eventstore.openEventStore(config.EVENTSTORE_URL, config.DATABASE_URL, {
+    onConnectionError: onConnectionError('eventstore'),
+  });
   onShutdown('event store', () => store.close());
   const pool = new pgDriver.Pool({
     connectionString: config.DATABASE_URL,
     max: 10,
     application_name: `railyard-${service}`,
   });
-  pool.on('error', (err) => logger.warn({ err }, 'idle Postgres connection failed'));
+  eventstore.watchPoolErrors(pool, onConnectionError('service'));
   onShutdown('postgres pool', () => pool.end());
-  const nats = await natsClient.connect({ servers: config.NATS_URL, name: `railyard-${service}` });
-  onShutdown('nats', () => nats.drain());
+  const link = await openNatsLink(natsClient.connect, {
+    servers: config.NATS_URL,
+    name: `railyard-${service}`,
+    reconnect: { initialWaitMs: config.NATS_RECONNECT_WAIT_MS, maxWaitMs: config.NATS_RECONNECT_MAX_WAIT_MS },
+    logger,
+  });
+  const nats = link.nc;
+  onShutdown('nats', () => link.close());
   const bus = await messaging.ensureBusStreams(await jetstreamManager(nats), { prefix: config.SUBJECT_PREFIX });
   return {
     store,
     pool,
     nats,
     bus,
+    natsState: link.state,
     readiness: {
       postgres: async () => {
         await pool.query('SELECT 1');
       },
-      nats: async () => {
-        if (nats.isClosed()) throw new Error('NATS connection closed');
-        await nats.flush();
-      },
+      nats: link.readiness,
     },
   };
 }

@@ -126,3 +126,36 @@ describe('problem+json for every error', () => {
     await logged.close();
   });
 });
+
+describe('a dependency outage is a 503, not a 500', () => {
+  it.each([
+    ['a terminated backend (57P01)', Object.assign(new Error('terminating connection'), { code: '57P01' })],
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['a connection lost mid-query', new Error('Connection terminated unexpectedly')],
+    ['a wrapped one', new Error('migrating failed', { cause: Object.assign(new Error('x'), { code: '08006' }) })],
+  ])('%s → 503 with Retry-After', async (_what, error) => {
+    const outage = await testApp({}, (a) => {
+      a.get('/outage', async () => {
+        throw error;
+      });
+    });
+    const res = await outage.inject({ method: 'GET', url: '/outage', headers: { authorization: auth } });
+    expectProblem(res, 503, ErrorCodes.DEPENDENCY_UNAVAILABLE);
+    expect(res.headers['retry-after']).toBe('1');
+    await outage.close();
+  });
+
+  it('a statement the database refused stays a 500', async () => {
+    const refused = await testApp({}, (a) => {
+      a.get('/refused', async () => {
+        throw Object.assign(new Error('null value in column'), { code: '23502' });
+      });
+    });
+    expectProblem(
+      await refused.inject({ method: 'GET', url: '/refused', headers: { authorization: auth } }),
+      500,
+      ErrorCodes.INTERNAL,
+    );
+    await refused.close();
+  });
+});

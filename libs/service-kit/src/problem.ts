@@ -2,6 +2,7 @@ import { DomainError, type DomainErrorKind, ErrorCodes } from '@railyard/contrac
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isConnectionFailure } from './outage.js';
 
 /** The RFC 9457 body every error response carries; `code` is the stable ErrorCodes value clients branch on. */
 export const ProblemDetails = z.looseObject({
@@ -158,6 +159,15 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const code = STATUS_CODES[status] ?? ErrorCodes.VALIDATION_FAILED;
     return sendProblem(reply, problemBody(status, code, fastifyError.message, instance));
+  }
+  if (isConnectionFailure(error)) {
+    // An outage, not a bug: the client may retry (safely, with an Idempotency-Key), so say when rather than 500.
+    request.log.warn({ err: error }, 'request failed: a dependency is unavailable');
+    return sendProblem(
+      reply,
+      problemBody(503, ErrorCodes.DEPENDENCY_UNAVAILABLE, 'A dependency is unavailable; retry shortly.', instance),
+      { 'retry-after': '1' },
+    );
   }
   request.log.error({ err: error }, 'request failed');
   return sendProblem(

@@ -1,4 +1,5 @@
 export * from './given-when-then.js';
 export * from './infra.js';
+export * from './nats-server.js';
 export * from './tamper.js';
 export * from './wait-for.js';

@@ -199,6 +199,40 @@ describe('artifact API: bad requests change nothing', () => {
       400,
       'RAILYARD_REQUEST_INVALID',
     ],
+    // Postgres cannot store NUL, and a lone surrogate is not Unicode: refused at validation, for any field.
+    [
+      'a NUL in a string field',
+      { method: 'POST', url: '/artifacts/orders/1.0.0/legal-hold', role: 'auditor', payload: { reason: 'a\u0000b' } },
+      400,
+      'RAILYARD_REQUEST_INVALID',
+    ],
+    [
+      'a lone low surrogate in a nested string',
+      {
+        method: 'POST',
+        url: '/bundles',
+        role: 'release-manager',
+        payload: {
+          name: 'b',
+          version: '1.0.0',
+          artifacts: [{ name: 'orders', version: '1.0.0', repository: '\udfff' }],
+        },
+      },
+      400,
+      'RAILYARD_REQUEST_INVALID',
+    ],
+    [
+      'a lone high surrogate in a field name',
+      { method: 'POST', url: scans, role: 'developer', payload: { kind: 'licenses', tool: 'x', '\ud800': 1 } },
+      400,
+      'RAILYARD_REQUEST_INVALID',
+    ],
+    [
+      'a NUL in a path parameter',
+      { method: 'GET', url: '/artifacts/orders%00/1.0.0', role: 'developer' },
+      400,
+      'RAILYARD_REQUEST_INVALID',
+    ],
     [
       'a sweep by a developer',
       { method: 'POST', url: '/retention/sweep', role: 'developer' },

@@ -4,6 +4,7 @@ import {
   createLogger,
   loadConfigOrExit,
   openServiceInfrastructure,
+  rateLimitFromEnv,
   runService,
   startTelemetry,
 } from '@railyard/service-kit';
@@ -35,6 +36,7 @@ await runService({
       nats: infra.nats,
       subjectPrefix: config.SUBJECT_PREFIX,
       auth: authConfigFromEnv(config),
+      rateLimit: rateLimitFromEnv(config),
       logger,
       sealIntervalMs: config.SEAL_INTERVAL_MS,
       sweepIntervalMs: config.ARTIFACT_SWEEP_INTERVAL_MS || false,

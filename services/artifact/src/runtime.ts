@@ -2,7 +2,14 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventStore } from '@railyard/eventstore';
 import type { Relay } from '@railyard/messaging';
 import { createDb, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
-import { type App, type AuthConfig, createClosers, type Logger, type ReadinessCheck } from '@railyard/service-kit';
+import {
+  type App,
+  type AuthConfig,
+  createClosers,
+  type Logger,
+  type RateLimitConfig,
+  type ReadinessCheck,
+} from '@railyard/service-kit';
 import { startServiceProjection, startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
@@ -20,6 +27,8 @@ export interface ArtifactRuntimeOptions {
   /** The service's database: read models, keyring, relay checkpoint. Owned by the caller. */
   pool: pg.Pool;
   auth: AuthConfig;
+  /** Requests per principal per window (429 beyond); omitted: no limit (tests, bench). */
+  rateLimit?: RateLimitConfig | false;
   logger: Logger;
   /** Where content-addressed blobs are stored (created if missing). */
   storageDir: string;
@@ -95,6 +104,7 @@ export async function startArtifactRuntime(options: ArtifactRuntimeOptions): Pro
       vault,
       policies: options.policies,
       auth: options.auth,
+      rateLimit: options.rateLimit,
       logger,
       now: options.now,
       readiness: { store: () => store.ping(), ...options.readiness },

@@ -198,6 +198,33 @@ describe('bad requests', () => {
       status: 403,
       code: 'RAILYARD_AUTH_FORBIDDEN',
     },
+    // Postgres cannot store NUL, and a lone surrogate is not Unicode: refused at validation, for any field.
+    {
+      name: 'a NUL in a string field',
+      method: 'POST',
+      url: () => '/runs',
+      who: 'dev',
+      payload: { service: 'ledger', artifact: { name: 'ledger', version: '1.0.0' }, changeAuthor: 'x\u0000' },
+      status: 400,
+      code: 'RAILYARD_REQUEST_INVALID',
+    },
+    {
+      name: 'a lone surrogate in a nested string',
+      method: 'PUT',
+      url: () => '/services/ledger/pipeline-definition',
+      who: 'rm',
+      payload: { tier: 'standard', stages: [{ kind: 'build', name: 'b\udfff' }] },
+      status: 400,
+      code: 'RAILYARD_REQUEST_INVALID',
+    },
+    {
+      name: 'a NUL in the query',
+      method: 'GET',
+      url: () => '/runs?service=led%00ger',
+      who: 'dev',
+      status: 400,
+      code: 'RAILYARD_REQUEST_INVALID',
+    },
     {
       name: 'no credentials',
       method: 'POST',

@@ -3,6 +3,7 @@ import {
   createLogger,
   loadConfigOrExit,
   openServiceInfrastructure,
+  rateLimitFromEnv,
   runService,
   startTelemetry,
 } from '@railyard/service-kit';
@@ -27,6 +28,7 @@ await runService({
       subjectPrefix: config.SUBJECT_PREFIX,
       busStream: infra.bus.stream,
       auth: authConfigFromEnv(config),
+      rateLimit: rateLimitFromEnv(config),
       logger,
       sealIntervalMs: config.SEAL_INTERVAL_MS,
       policies: {

@@ -10,6 +10,7 @@ import {
   createClosers,
   type Logger,
   observedGaugeSeries,
+  type RateLimitConfig,
   type ReadinessCheck,
 } from '@railyard/service-kit';
 import { startServiceProjection, startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
@@ -27,6 +28,8 @@ export interface PipelineRuntimeOptions {
   /** The service's database: read models, inbox, relay checkpoint. Owned by the caller. */
   pool: pg.Pool;
   auth: AuthConfig;
+  /** Requests per principal per window (429 beyond); omitted: no limit (tests, bench). */
+  rateLimit?: RateLimitConfig | false;
   logger: Logger;
   policies: PipelinePolicies;
   /** The bus; without it neither the relay nor the artifact consumer runs (tests of the HTTP slice alone). */
@@ -99,6 +102,7 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
       runList,
       policies: options.policies,
       auth: options.auth,
+      rateLimit: options.rateLimit,
       logger,
       now: options.now,
       readiness: { store: () => store.ping(), ...options.readiness },

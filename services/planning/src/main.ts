@@ -3,6 +3,7 @@ import {
   createLogger,
   loadConfigOrExit,
   openServiceInfrastructure,
+  rateLimitFromEnv,
   runService,
   startTelemetry,
 } from '@railyard/service-kit';
@@ -26,6 +27,7 @@ await runService({
       nats: infra.nats,
       subjectPrefix: config.SUBJECT_PREFIX,
       auth: authConfigFromEnv(config),
+      rateLimit: rateLimitFromEnv(config),
       logger,
       sealIntervalMs: config.SEAL_INTERVAL_MS,
       readiness: infra.readiness,

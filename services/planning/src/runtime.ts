@@ -2,7 +2,14 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventStore } from '@railyard/eventstore';
 import type { Relay } from '@railyard/messaging';
 import { createDb, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
-import { type App, type AuthConfig, createClosers, type Logger, type ReadinessCheck } from '@railyard/service-kit';
+import {
+  type App,
+  type AuthConfig,
+  createClosers,
+  type Logger,
+  type RateLimitConfig,
+  type ReadinessCheck,
+} from '@railyard/service-kit';
 import { startServiceProjection, startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
@@ -16,6 +23,8 @@ export interface PlanningRuntimeOptions {
   /** The service's database: read models, relay checkpoint, inbox. Owned by the caller. */
   pool: pg.Pool;
   auth: AuthConfig;
+  /** Requests per principal per window (429 beyond); omitted: no limit (tests, bench). */
+  rateLimit?: RateLimitConfig | false;
   logger: Logger;
   /** The bus; without it the relay does not run (tests of the HTTP slice alone). */
   nats?: NatsConnection;
@@ -67,6 +76,7 @@ export async function startPlanningRuntime(options: PlanningRuntimeOptions): Pro
       releaseList,
       boards,
       auth: options.auth,
+      rateLimit: options.rateLimit,
       logger,
       now: options.now,
       readiness: { store: () => store.ping(), ...options.readiness },

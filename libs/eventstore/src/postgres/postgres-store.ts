@@ -12,6 +12,7 @@ import {
   type SubscribeOptions,
   WrongExpectedRevisionError,
 } from '../port.js';
+import { type ConnectionErrorListener, warnConnectionError, watchPoolErrors } from './pool-errors.js';
 import { schemaSql } from './schema.js';
 
 export interface PostgresEventStoreOptions {
@@ -24,6 +25,8 @@ export interface PostgresEventStoreOptions {
   poolSize?: number;
   /** Least time between two queries of a caught-up subscription, so a burst of appends is read as one batch. */
   coalesceMs?: number;
+  /** Told when a connection of the store's own pool fails (default: a warning on stderr). */
+  onConnectionError?: ConnectionErrorListener;
 }
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]*$/;
@@ -66,6 +69,10 @@ function expectedCode(expected: ExpectedRevision): bigint {
 /** Serialises a schema change across processes: replicas starting together would race on CREATE. */
 async function applySchema(pool: pg.Pool, schema: string): Promise<void> {
   const client = await pool.connect();
+  // Held through several statements: a backend dying between them must reject the next one, not crash the process
+  // (pg-pool listens only to idle clients). The failure itself reaches us through that rejection.
+  const onLost = () => {};
+  client.on('error', onLost);
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`railyard:eventstore-schema:${schema}`]);
@@ -75,6 +82,7 @@ async function applySchema(pool: pg.Pool, schema: string): Promise<void> {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
+    client.off('error', onLost);
     client.release();
   }
 }
@@ -124,9 +132,9 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       max: options.poolSize ?? 10,
       application_name: 'railyard-eventstore',
     });
-  // An idle client dropped by the server (restart, DROP DATABASE … FORCE) must not crash the process;
-  // the pool replaces it on next use.
-  if (ownsPool) pool.on('error', () => {});
+  // A client dropped by the server (restart, pg_terminate_backend, DROP DATABASE … FORCE) must not crash the
+  // process, idle or checked out; the pool replaces it on next use. A shared pool is its owner's to watch.
+  if (ownsPool) watchPoolErrors(pool, options.onConnectionError ?? warnConnectionError);
   const pollIntervalMs = options.pollIntervalMs ?? 50;
   const coalesceMs = options.coalesceMs ?? 3;
   const ready = applySchema(pool, schema);
@@ -178,8 +186,11 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
           const actual = e.detail === 'noStream' || !e.detail ? 'noStream' : BigInt(e.detail);
           throw new WrongExpectedRevisionError(streamId, expected, actual);
         }
-        if (e.code === '23505' && e.constraint === 'events_stream_revision_key') {
-          // A concurrent writer appended between our read and insert: report what the stream is now.
+        if (e.code === '23505' && (e.constraint === 'events_stream_revision_key' || e.constraint === 'events_id_key')) {
+          // A concurrent writer appended between our read and insert: report what the stream is now. An event id
+          // that is already stored is the same race: ids are fresh UUIDv7s unless an Idempotency-Key derived them
+          // from (stream, actor, key), so a clash means a concurrent retry of this very command got there first.
+          // Which of the two unique keys Postgres checks first is not ours to choose; both are a conflict.
           const { rows } = await pool.query<{ r: string | null }>(
             `SELECT max(stream_revision) AS r FROM ${schema}.events WHERE stream_id = $1`,
             [streamId],

@@ -203,6 +203,27 @@ describe('releases over HTTP', () => {
         400,
         'RAILYARD_REQUEST_MALFORMED_JSON',
       ],
+      // Postgres cannot store NUL, and a lone surrogate is not Unicode: refused at validation, for any field.
+      ...(
+        [
+          ['a NUL in a string field', { name: 'a\u0000b', targetDate: '2026-12-10' }],
+          ['a lone low surrogate', { name: 'x\udfff', targetDate: '2026-12-10' }],
+          ['a lone high surrogate', { name: '\ud800', targetDate: '2026-12-10' }],
+        ] as const
+      ).map(
+        ([what, body]) =>
+          [
+            what,
+            async () => ({
+              method: 'POST' as const,
+              url: '/releases',
+              headers: { ...manager, 'content-type': 'application/json' },
+              payload: JSON.stringify(body),
+            }),
+            400,
+            'RAILYARD_REQUEST_INVALID',
+          ] as const,
+      ),
       [
         'a mistyped field',
         async () => ({

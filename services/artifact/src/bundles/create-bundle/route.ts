@@ -1,4 +1,4 @@
-import { artifactEvents, type EventCatalogue } from '@railyard/contracts';
+import { artifactEvents, DomainError, type EventCatalogue } from '@railyard/contracts';
 import { loadAggregate } from '@railyard/eventstore';
 import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
@@ -13,6 +13,16 @@ import { ArtifactParams } from '../../artifacts/artifact-view.js';
 import { parseVersion } from '../../artifacts/domain/naming.js';
 import { BundleParams, BundleView, bundleView } from '../bundle-view.js';
 import type { PinnedArtifact } from '../domain/bundle.decide.js';
+
+function isVersion(version: string): boolean {
+  try {
+    parseVersion(version);
+    return true;
+  } catch (err) {
+    if (err instanceof DomainError) return false;
+    throw err;
+  }
+}
 
 const Body = z.strictObject({
   name: BundleParams.shape.name,
@@ -58,20 +68,16 @@ export const createBundleRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async
       // The digest each pin resolves to, read from each artifact's stream (undefined: not registered, or swept).
       const pins: PinnedArtifact[] = await Promise.all(
         artifacts.map(async (a) => {
-          let sha256: string | undefined;
-          try {
-            parseVersion(a.version);
-            const loaded = await loadAggregate(
-              store,
-              commands.decider,
-              artifactEvents as unknown as EventCatalogue,
-              artifactStream(artifactIdOf(a.name, a.version)),
-            );
-            if (loaded.state.exists && !loaded.state.swept) sha256 = loaded.state.sha256;
-          } catch {
-            sha256 = undefined; // an invalid version cannot name a registered artifact
-          }
-          return { ...a, sha256 };
+          // An invalid version cannot name a registered artifact: the decider reports it as an unknown member. Only
+          // that is caught here; a store that cannot be read is an outage (503), never "pin unresolved".
+          if (!isVersion(a.version)) return { ...a, sha256: undefined };
+          const loaded = await loadAggregate(
+            store,
+            commands.decider,
+            artifactEvents as unknown as EventCatalogue,
+            artifactStream(artifactIdOf(a.name, a.version)),
+          );
+          return { ...a, sha256: loaded.state.exists && !loaded.state.swept ? loaded.state.sha256 : undefined };
         }),
       );
       const ctx = commandContext(request, { now: now() });

@@ -34,6 +34,8 @@ export const planReleaseRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async (
         releaseStream(releaseId),
         { type: 'PlanRelease', actor: ctx.actor, at: ctx.now, releaseId, ...request.body },
         ctx,
+        // The id was minted just now: the stream is new unless an Idempotency-Key retry created it before.
+        { newStream: true },
       );
       return reply
         .code(201)
