@@ -80,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const telemetry = currentTelemetry();
   if (telemetry) await app.register(telemetry.fastifyInstrumentation.plugin());
 
-  installProblemHandlers(app);
+  installProblemHandlers(app, deps.serviceName);
   app.addHook('onRoute', (route) => {
     // Plugin-made routes (the docs UI) cannot carry our config, so mark them public by prefix.
     if (PUBLIC_PREFIXES.some((p) => route.url === p || route.url.startsWith(`${p}/`))) {

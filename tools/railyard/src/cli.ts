@@ -36,7 +36,9 @@ environment:
   EVENTSTORE_URL        the event store when it is not DATABASE_URL (postgres://, kurrentdb://, esdb://)
   RAILYARD_AUTH_SECRET  HS256 secret for \`railyard token\` (at least 32 characters)
 
-exit codes: 0 ok, 1 not found, the audit found a break or the projection is running elsewhere,
+exit codes: 0 ok, 1 not found, a revision past the end, a broken hash chain in what was asked (stream, state,
+            export, audit: the events before the break are still shown), a guard trigger missing or not
+            ENABLE ALWAYS, or the projection is running elsewhere,
             2 wrong usage or configuration (unknown stream category, KurrentDB for export)`;
 
 /** Node's parseArgs reports bad options with these codes; they are the user's mistake, not a crash. */

@@ -3,6 +3,8 @@
  * branch on these, never on messages, so a code is never renamed once published.
  */
 export const ArtifactErrorCodes = {
+  // forensics: a stream's hash chain is broken (answered with 500, never with the tampered value)
+  INTEGRITY_BROKEN: 'ARTIFACT_INTEGRITY_BROKEN',
   // naming and versioning (A1)
   NAME_INVALID: 'ARTIFACT_NAME_INVALID',
   KIND_UNKNOWN: 'ARTIFACT_KIND_UNKNOWN',
