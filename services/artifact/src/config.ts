@@ -99,6 +99,8 @@ export const artifactConfigSchema = baseConfigSchema.extend({
       prodStage: z.string().min(1),
     }),
   ).default(DEFAULT_RETENTION),
+  /** JSON `["<kind>", …]`: the kinds whose artifacts may be empty. By default none: an empty upload is a mistake. */
+  ARTIFACT_EMPTY_CONTENT_KINDS: jsonVariable(z.array(z.string().regex(/^[a-z][a-z0-9-]*$/))).default([]),
   NODE_ENV: z.string().optional(),
 });
 export type ArtifactConfig = z.infer<typeof artifactConfigSchema>;

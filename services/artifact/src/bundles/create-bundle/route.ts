@@ -1,4 +1,4 @@
-import { artifactEvents, type EventCatalogue } from '@railyard/contracts';
+import { artifactEvents, DomainError, type EventCatalogue } from '@railyard/contracts';
 import { loadAggregate } from '@railyard/eventstore';
 import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
@@ -39,6 +39,17 @@ const Body = z.strictObject({
     .default([]),
 });
 
+/** Whether a pin's version is SemVer at all (an invalid one cannot name a registered artifact). */
+function isVersion(version: string): boolean {
+  try {
+    parseVersion(version);
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError) return false;
+    throw error;
+  }
+}
+
 /** POST /bundles — pin artifacts under one composite version, checking the inter-service constraints (A4). */
 export const createBundleRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, deps) => {
   const { store, commands, now } = deps;
@@ -55,23 +66,20 @@ export const createBundleRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async
     },
     async (request, reply) => {
       const { name, version, artifacts, constraints } = request.body;
-      // The digest each pin resolves to, read from each artifact's stream (undefined: not registered, or swept).
+      // Each pin resolved as the registry resolves versions: build metadata is not part of an artifact's identity, so
+      // `1.2.3+other` pins the registered `1.2.3+build.7`, and the bundle records the version as registered (and its
+      // digest). Undefined digest: not registered, swept, or not a version at all.
       const pins: PinnedArtifact[] = await Promise.all(
-        artifacts.map(async (a) => {
-          let sha256: string | undefined;
-          try {
-            parseVersion(a.version);
-            const loaded = await loadAggregate(
-              store,
-              commands.decider,
-              artifactEvents as unknown as EventCatalogue,
-              artifactStream(artifactIdOf(a.name, a.version)),
-            );
-            if (loaded.state.exists && !loaded.state.swept) sha256 = loaded.state.sha256;
-          } catch {
-            sha256 = undefined; // an invalid version cannot name a registered artifact
-          }
-          return { ...a, sha256 };
+        artifacts.map(async (a): Promise<PinnedArtifact> => {
+          if (!isVersion(a.version)) return { ...a, sha256: undefined };
+          const loaded = await loadAggregate(
+            store,
+            commands.decider,
+            artifactEvents as unknown as EventCatalogue,
+            artifactStream(artifactIdOf(a.name, a.version)),
+          );
+          if (!loaded.state.exists || loaded.state.swept) return { ...a, sha256: undefined };
+          return { ...a, version: loaded.state.version, sha256: loaded.state.sha256 };
         }),
       );
       const ctx = commandContext(request, { now: now() });
