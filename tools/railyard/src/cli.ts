@@ -7,6 +7,7 @@ import { REBUILD_USAGE, rebuildCommand } from './rebuild.js';
 import { STATE_USAGE, stateCommand } from './state.js';
 import { STREAM_USAGE, streamCommand } from './stream.js';
 import { TOKEN_USAGE, tokenCommand } from './token.js';
+import { WHAT_IF_USAGE, whatIfCommand } from './what-if.js';
 
 export type { CliIo } from './io.js';
 
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   state: stateCommand,
   export: exportCommand,
   rebuild: rebuildCommand,
+  'what-if': whatIfCommand,
 };
 
 export const USAGE = `railyard — forensics for the Railyard event log (DESIGN §9 F1)
@@ -30,6 +32,7 @@ usage:
   ${STATE_USAGE}
   ${EXPORT_USAGE}
   ${REBUILD_USAGE}
+  ${WHAT_IF_USAGE}
 
 environment:
   DATABASE_URL          Postgres of the services (default postgres://postgres@127.0.0.1:5432/railyard)
