@@ -79,7 +79,10 @@ export async function readProposedPolicy(path: string): Promise<ProposedPolicy> 
         },
         riskPolicyDecider.initialState,
       );
-      return { ...policy, rules: (published?.data as { rules: RiskPolicyRules }).rules };
+      // The rules as the service would publish them (levels in order of their minimum score).
+      const rules = (published?.data as { rules?: RiskPolicyRules } | undefined)?.rules;
+      if (!rules) throw new TypeError('the risk policy decider published no version');
+      return { ...policy, rules };
     }
     securityPolicyDecider.decide(
       { type: 'VersionPolicy', actor: proposer, at, policyId: randomUUID(), name: 'proposed', rules: policy.rules },
