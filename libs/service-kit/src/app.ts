@@ -15,6 +15,7 @@ import { type AuthConfig, assertRole, createAuthenticator } from './auth.js';
 import { installHealth, type ReadinessCheck } from './health.js';
 import { createLogger, type Logger } from './logging.js';
 import { installMetrics, metricsRegistry } from './metrics.js';
+import { createOpenApiConventions, installCorrelationEcho } from './openapi-conventions.js';
 import { installProblemHandlers } from './problem.js';
 import { currentTelemetry } from './telemetry.js';
 
@@ -42,6 +43,8 @@ export interface AppDeps {
   bodyLimit?: number;
   /** Per-check readiness timeout (default 2 s). */
   readinessTimeoutMs?: number;
+  /** The OpenAPI `servers` (default: the service itself, relative to where the document is served). */
+  servers?: readonly { url: string; description?: string }[];
 }
 
 const PUBLIC_PREFIXES = ['/docs'];
@@ -81,6 +84,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (telemetry) await app.register(telemetry.fastifyInstrumentation.plugin());
 
   installProblemHandlers(app, deps.serviceName);
+  // First of the onRequest hooks, so a 401 or 404 echoes the correlation id too.
+  installCorrelationEcho(app);
+  const conventions = createOpenApiConventions(
+    deps.serviceName,
+    deps.servers ?? [{ url: '/', description: `the ${deps.serviceName} service that serves this document` }],
+  );
+  app.addHook('onRoute', conventions.collect);
   app.addHook('onRoute', (route) => {
     // Plugin-made routes (the docs UI) cannot carry our config, so mark them public by prefix.
     if (PUBLIC_PREFIXES.some((p) => route.url === p || route.url.startsWith(`${p}/`))) {
@@ -111,7 +121,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       security: [{ bearer: [] }, { apiKey: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) =>
+      conventions.document(jsonSchemaTransformObject(input) as Parameters<typeof conventions.document>[0]) as never,
   });
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true, otel: false } }, async () =>
     app.swagger(),

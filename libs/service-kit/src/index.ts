@@ -6,6 +6,7 @@ export * from './health.js';
 export * from './infrastructure.js';
 export * from './logging.js';
 export * from './metrics.js';
+export { installCorrelationEcho, operationIdOf } from './openapi-conventions.js';
 export * from './problem.js';
 export * from './shutdown.js';
 export * from './telemetry.js';
