@@ -44,6 +44,14 @@ beforeAll(async () => {
       release('ScopeItemDeferred', { releaseId, itemId, reason: 'not ready', deferredBy: 'paula' }),
     ])),
   );
+  // `railyard events` reads the global log, which shows an event once no older transaction anywhere on the shared
+  // server can still commit before it: wait for that, so the test does not depend on other files' transactions.
+  const last = events.at(-1)?.position ?? 0n;
+  const deadline = Date.now() + 15_000;
+  while ((await store.headPosition()) < last) {
+    if (Date.now() > deadline) throw new Error('the events never became visible to global readers');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   // The forger puts someone else's name on the product owner's acceptance.
   await tamperAsSuperuser(
     tdb.url,
@@ -73,6 +81,15 @@ describe('railyard stream on a tampered stream', () => {
     const result = await runCli(['stream', stream, '--at', (events[0] as RecordedEvent).createdAt.toISOString()], env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.out).toHaveLength(1);
+  });
+});
+
+describe('railyard events over a tampered stream', () => {
+  it('leaves out the events from the break on, names it on stderr, and exits 1', async () => {
+    const result = await runCli(['events', '--category', 'release', '--json'], env);
+    expect(result.code).toBe(1);
+    expect(result.out.map((line) => JSON.parse(line).revision)).toEqual(['0', '1']);
+    expect(result.stderr).toMatch(new RegExp(`^railyard events: ${escapeRegExp(BROKEN)}`));
   });
 });
 
