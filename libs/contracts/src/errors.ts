@@ -38,6 +38,12 @@ export const ErrorCodes = {
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
+/**
+ * The code of a 500 answered when a stream's hash chain is broken (`PLANNING_INTEGRITY_BROKEN` …): the service
+ * refuses to serve or decide on a tampered history. One builder, so every service spells it the same way.
+ */
+export const integrityBrokenCode = (service: string): string => `${service.toUpperCase()}_INTEGRITY_BROKEN`;
+
 /** The closed set of domain error kinds; each maps to one HTTP status at the edge. */
 export type DomainErrorKind = 'validation' | 'not-found' | 'rule-violated' | 'concurrency' | 'precondition';
 

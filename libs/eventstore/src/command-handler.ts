@@ -59,14 +59,18 @@ export function newAggregateId(ctx: Pick<CommandContext, 'actor' | 'idempotencyK
   return uuidv5(`${purpose}\u0000${ctx.actor.id}\u0000${ctx.idempotencyKey}`, IDEMPOTENCY_NAMESPACE);
 }
 
-/** Loads a stream and folds it into state, upcasting stored events to their current schema. */
+/**
+ * Loads a stream and folds it into state, upcasting stored events to their current schema. The read verifies the
+ * hash chain of what it folds, so neither a GET nor a command ever serves or decides on a tampered history: a
+ * break throws {@link StreamIntegrityError}, which the service kit answers with a 500 and an error log.
+ */
 export async function loadAggregate<Event extends DomainEvent, State>(
   store: EventStore,
   decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
   catalogue: EventCatalogue,
   streamId: string,
 ): Promise<{ state: State; revision: bigint; events: RecordedEvent[] }> {
-  const recorded = (await store.readStream(streamId)).map((e) => upcastRecorded(catalogue, e));
+  const recorded = (await store.readStream(streamId, { verify: true })).map((e) => upcastRecorded(catalogue, e));
   let state = decider.initialState;
   for (const e of recorded) state = decider.evolve(state, { type: e.type, data: e.data } as Event);
   const last = recorded.at(-1);

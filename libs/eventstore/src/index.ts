@@ -24,3 +24,7 @@ export {
   type PostgresEventStore,
   type PostgresEventStoreOptions,
 } from './postgres/postgres-store.js';
+export {
+  checkStreamChains,
+  type StreamChainCheck,
+} from './postgres/stream-chain.js';

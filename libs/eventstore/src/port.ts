@@ -45,6 +45,12 @@ export interface ReadStreamOptions {
   from?: bigint;
   direction?: 'forwards' | 'backwards';
   limit?: number;
+  /**
+   * Check the hash chain of what is returned (forwards only): each event's hash against its content and its
+   * predecessor, and no revision missing. The first break throws a {@link StreamIntegrityError}. Adapters that keep
+   * no chain (KurrentDB keeps its own log append-only; the in-memory store) have nothing to check and ignore it.
+   */
+  verify?: boolean;
 }
 
 /** Restricts a global read to stream categories and/or event types (both: an event must match both). */
@@ -107,6 +113,23 @@ export class WrongExpectedRevisionError extends Error {
     readonly actual: bigint | 'noStream',
   ) {
     super(`stream ${streamId}: expected ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+/**
+ * A stream's hash chain is broken: an event was changed or removed behind the store's back. Nothing folded from
+ * the stream may be shown as sound; `soundEvents` are the ones before the break, which still verify.
+ */
+export class StreamIntegrityError extends Error {
+  override readonly name = 'StreamIntegrityError';
+  constructor(
+    readonly streamId: string,
+    /** The first revision that does not verify. */
+    readonly revision: bigint,
+    readonly reason: string,
+    readonly soundEvents: RecordedEvent[],
+  ) {
+    super(`stream ${streamId}: hash chain broken at revision ${revision}: ${reason}`);
   }
 }
 

@@ -15,6 +15,7 @@ import { type AuthConfig, assertRole, createAuthenticator } from './auth.js';
 import { installHealth, type ReadinessCheck } from './health.js';
 import { createLogger, type Logger } from './logging.js';
 import { installMetrics, metricsRegistry } from './metrics.js';
+import { createOpenApiConventions, installCorrelationEcho } from './openapi-conventions.js';
 import { installProblemHandlers } from './problem.js';
 import { installRateLimit, type RateLimitConfig } from './rate-limit.js';
 import { installStorableTextRule } from './storable-text.js';
@@ -46,6 +47,8 @@ export interface AppDeps {
   readinessTimeoutMs?: number;
   /** Requests per principal (or IP, unauthenticated) per window, 429 beyond; omitted or false: no limit. */
   rateLimit?: RateLimitConfig | false;
+  /** The OpenAPI `servers` (default: the service itself, relative to where the document is served). */
+  servers?: readonly { url: string; description?: string }[];
 }
 
 const PUBLIC_PREFIXES = ['/docs'];
@@ -84,8 +87,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const telemetry = currentTelemetry();
   if (telemetry) await app.register(telemetry.fastifyInstrumentation.plugin());
 
-  installProblemHandlers(app);
+  installProblemHandlers(app, deps.serviceName);
   installStorableTextRule(app);
+  // First of the onRequest hooks, so a 401 or 404 echoes the correlation id too.
+  installCorrelationEcho(app);
+  const conventions = createOpenApiConventions(
+    deps.serviceName,
+    deps.servers ?? [{ url: '/', description: `the ${deps.serviceName} service that serves this document` }],
+  );
+  app.addHook('onRoute', conventions.collect);
   app.addHook('onRoute', (route) => {
     // Plugin-made routes (the docs UI) cannot carry our config, so mark them public by prefix.
     if (PUBLIC_PREFIXES.some((p) => route.url === p || route.url.startsWith(`${p}/`))) {
@@ -132,7 +142,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       security: [{ bearer: [] }, { apiKey: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) =>
+      conventions.document(jsonSchemaTransformObject(input) as Parameters<typeof conventions.document>[0]) as never,
   });
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true, otel: false } }, async () =>
     app.swagger(),

@@ -7,6 +7,7 @@ export * from './infrastructure.js';
 export * from './logging.js';
 export * from './metrics.js';
 export * from './nats-link.js';
+export { installCorrelationEcho, operationIdOf } from './openapi-conventions.js';
 export * from './outage.js';
 export * from './problem.js';
 export * from './rate-limit.js';

@@ -1,4 +1,5 @@
-import { DomainError, type DomainErrorKind, ErrorCodes } from '@railyard/contracts';
+import { DomainError, type DomainErrorKind, ErrorCodes, integrityBrokenCode } from '@railyard/contracts';
+import type { StreamIntegrityError } from '@railyard/eventstore';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -129,6 +130,45 @@ const STATUS_CODES: Record<number, string> = {
   503: ErrorCodes.NOT_READY,
 };
 
+/**
+ * Recognised by name, not instanceof: a value import of @railyard/eventstore would load the pg driver with the kit,
+ * before main() starts telemetry, and pg would then go untraced.
+ */
+const isStreamIntegrityError = (error: unknown): error is StreamIntegrityError =>
+  error instanceof Error && error.name === 'StreamIntegrityError' && 'streamId' in error && 'revision' in error;
+
+/**
+ * A tampered stream: answered with a 500 that says so (never the tampered value) and logged as an error for the
+ * on-call engineer, with the stream and the first bad revision but not the events (they may hold personal data).
+ */
+function integrityProblem(error: StreamIntegrityError, request: FastifyRequest, reply: FastifyReply, service: string) {
+  request.log.error(
+    { streamId: error.streamId, revision: error.revision.toString(), reason: error.reason },
+    'event stream integrity broken: refusing to serve it',
+  );
+  return sendProblem(
+    reply,
+    problemBody(
+      500,
+      integrityBrokenCode(service),
+      'The history of this resource failed its integrity check; it is not served. The incident has been logged.',
+      request.url,
+      { requestId: request.id },
+    ),
+  );
+}
+
+/**
+ * The error handler of a service: turns any thrown error into a problem+json response; unknown errors are logged
+ * and answered generically. `service` names the integrity code (`<SERVICE>_INTEGRITY_BROKEN`).
+ */
+export function problemHandler(service = 'railyard') {
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    if (isStreamIntegrityError(error)) return integrityProblem(error, request, reply, service);
+    return handleError(error, request, reply);
+  };
+}
+
 /** Turns any thrown error into a problem+json response; unknown errors are logged and answered generically. */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const instance = request.url;
@@ -179,14 +219,14 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
 }
 
 /** Installs the error handler and a not-found handler that answers 405 (with Allow) when only the method is wrong. */
-export function installProblemHandlers(app: FastifyInstance) {
+export function installProblemHandlers(app: FastifyInstance, service?: string) {
   const routes: { method: string; pattern: RegExp }[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const pattern = routePattern(route.url);
     for (const method of methods) routes.push({ method: method.toUpperCase(), pattern });
   });
-  app.setErrorHandler(handleError);
+  app.setErrorHandler(problemHandler(service));
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))];

@@ -44,9 +44,45 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
   prodStage: 'prod',
 };
 
-/** The default license policy: permissive licenses allowed, strong copyleft denied, the rest unknown (fails). */
+/**
+ * The default license policy: the OSI-approved permissive licenses allowed (SPDX ids; plus CC0-1.0, the public-domain
+ * dedication), strong copyleft denied, the rest unknown (fails, for a reviewer to decide). Weak copyleft (MPL, LGPL,
+ * EPL…) and licenses with conditions beyond notice (Artistic-2.0, MS-PL) are left to each deployment's policy.
+ */
 export const DEFAULT_LICENSE_POLICY = {
-  allow: ['MIT', 'ISC', 'BSD-2-Clause', 'BSD-3-Clause', 'Apache-2.0', '0BSD', 'Unlicense', 'CC0-1.0', 'Zlib'],
+  allow: [
+    '0BSD',
+    'AFL-3.0',
+    'Apache-2.0',
+    'BSD-1-Clause',
+    'BSD-2-Clause',
+    'BSD-2-Clause-Patent',
+    'BSD-3-Clause',
+    'BSL-1.0',
+    'BlueOak-1.0.0',
+    'CC0-1.0',
+    'ECL-2.0',
+    'EFL-2.0',
+    'Fair',
+    'ISC',
+    'MIT',
+    'MIT-0',
+    'MirOS',
+    'MulanPSL-2.0',
+    'NCSA',
+    'NTP',
+    'PostgreSQL',
+    'Python-2.0',
+    'UPL-1.0',
+    'Unicode-3.0',
+    'Unicode-DFS-2016',
+    'Unlicense',
+    'W3C',
+    'Xnet',
+    'ZPL-2.0',
+    'ZPL-2.1',
+    'Zlib',
+  ],
   deny: ['GPL-2.0-only', 'GPL-2.0-or-later', 'GPL-3.0-only', 'GPL-3.0-or-later', 'AGPL-3.0-only', 'AGPL-3.0-or-later'],
 };
 
@@ -99,6 +135,8 @@ export const artifactConfigSchema = baseConfigSchema.extend({
       prodStage: z.string().min(1),
     }),
   ).default(DEFAULT_RETENTION),
+  /** JSON `["<kind>", …]`: the kinds whose artifacts may be empty. By default none: an empty upload is a mistake. */
+  ARTIFACT_EMPTY_CONTENT_KINDS: jsonVariable(z.array(z.string().regex(/^[a-z][a-z0-9-]*$/))).default([]),
   NODE_ENV: z.string().optional(),
 });
 export type ArtifactConfig = z.infer<typeof artifactConfigSchema>;

@@ -48,6 +48,7 @@ await runService({
         licenses: config.ARTIFACT_LICENSE_POLICY,
         retention: config.ARTIFACT_RETENTION,
         maxUploadBytes: config.ARTIFACT_MAX_UPLOAD_BYTES,
+        emptyContentKinds: config.ARTIFACT_EMPTY_CONTENT_KINDS,
       },
       readiness: infra.readiness,
     });

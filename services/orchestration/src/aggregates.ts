@@ -12,12 +12,12 @@ import { bookingCalendarDecider } from './bookings/domain/booking-calendar.decid
 import { datasetDecider } from './data-policy/domain/dataset.decide.js';
 import { environmentDecider } from './environments/domain/environment.decide.js';
 import { environmentListProjection } from './environments/environment-list/projection.js';
+import { flagAggregates } from './flags/routes.js';
 import { quotaDecider } from './quotas/domain/quota.decide.js';
 import { quotaUseProjection } from './quotas/quota-use/projection.js';
 import { calendarDecider } from './windows/domain/calendar.decide.js';
 import { overrideDecider } from './windows/domain/override.decide.js';
 import { windowCalendarProjection } from './windows/window-calendar/projection.js';
-import { flagAggregates } from './flags/routes.js';
 
 /**
  * What tools outside the service (the railyard CLI) need to replay orchestration's history: per stream category,

@@ -11,14 +11,14 @@ import { checkDeploymentRoute } from './deployments/check-deployment/route.js';
 import type { EnvironmentListDb } from './environments/environment-list/projection.js';
 import { loadEnvironment } from './environments/environment-store.js';
 import { registerEnvironmentRoutes } from './environments/routes.js';
+import type { FlagSnapshot } from './flags/flag-snapshot.js';
+import { registerFlagRoutes } from './flags/routes.js';
 import { loadQuota } from './quotas/quota-store.js';
 import type { QuotaUseDb } from './quotas/quota-use/projection.js';
 import { registerQuotaRoutes } from './quotas/routes.js';
 import { registerWindowRoutes } from './windows/routes.js';
 import type { WindowCalendarDb } from './windows/window-calendar/projection.js';
 import { windowInputsReader } from './windows/window-calendar/read-windows.js';
-import type { FlagSnapshot } from './flags/flag-snapshot.js';
-import { registerFlagRoutes } from './flags/routes.js';
 
 export const SERVICE_NAME = 'orchestration';
 export const SERVICE_VERSION = '0.1.0';

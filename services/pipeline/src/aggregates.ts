@@ -42,5 +42,13 @@ export const pipelineAggregates = [
   },
 ] as const;
 
+/**
+ * The pure gate logic the CLI's what-if replay (DESIGN §9 F3) re-runs over stored runs under a proposed security
+ * policy: the same functions a promotion uses, so a replay cannot drift from what the service would decide.
+ */
+export { evaluateSecurityGate, runFindings } from './gates/domain/security-gate.js';
+export { securityPolicyDecider } from './gates/domain/security-policy.decide.js';
+export { evolveRun, initialRunState } from './runs/domain/run.js';
+
 /** Pipeline's projections, each with the name, schema, filter, fold and reset a rebuild needs. */
 export const pipelineProjections = [runListProjection] as const;

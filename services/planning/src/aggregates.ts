@@ -30,5 +30,11 @@ export const planningAggregates = [
   },
 ] as const;
 
+/**
+ * The pure deciders the CLI's what-if replay (DESIGN §9 F3) re-runs over stored CAB rounds under a proposed risk
+ * policy: the release decider re-decides submissions and votes, the risk-policy decider validates the proposal.
+ */
+export { releaseDecider, riskPolicyDecider };
+
 /** Planning's projections, each with the name, schema, filter, fold and reset a rebuild needs. */
 export const planningProjections = [releaseListProjection, releaseBoardsProjection] as const;

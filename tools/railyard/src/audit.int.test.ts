@@ -49,7 +49,8 @@ describe('railyard audit', () => {
 
     const verify = await runCli(['audit', 'verify'], env);
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toBe(`ok: 4 events in 2 streams, ${seals.length} seals checked (0 events not yet sealed)`);
+    expect(verify.out[0]).toBe(`ok: 4 events in 2 streams, ${seals.length} seals checked (0 events not yet sealed)`);
+    expect(verify.out[1]).toMatch(/^sealer lag: none \(last seal \d+ s ago\)$/);
   });
 
   it('names the first tampered event and exits 1', async () => {

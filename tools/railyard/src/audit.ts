@@ -1,4 +1,4 @@
-import { sealLog, verifyLog } from '@railyard/eventstore';
+import { sealLog, type VerifyReport, verifyLog } from '@railyard/eventstore';
 import type pg from 'pg';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 import { asPostgresStore, eventStoreIsKurrent, withStore } from './store.js';
@@ -26,13 +26,24 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
   });
 }
 
+/** How far behind the sealer is: what is not sealed yet, since when, and when it last sealed. */
+function sealerLag(report: VerifyReport, now: Date): string {
+  const ago = (t: Date) => `${Math.max(0, Math.round((now.getTime() - t.getTime()) / 1000))} s ago`;
+  const last = report.lastSealedAt ? `last seal ${ago(report.lastSealedAt)}` : 'no seal yet';
+  if (report.unsealedEvents === 0 || !report.oldestUnsealedAt) return `sealer lag: none (${last})`;
+  return `sealer lag: ${report.unsealedEvents} events not yet sealed, the oldest recorded ${ago(report.oldestUnsealedAt)} (${last})`;
+}
+
 async function verify(pool: pg.Pool, schema: string, io: CliIo): Promise<number> {
   const report = await verifyLog(pool, schema);
   const summary = `${report.eventsChecked} events in ${report.streamsChecked} streams, ${report.sealsChecked} seals checked (${report.unsealedEvents} events not yet sealed)`;
   const problem = report.firstProblem;
-  if (report.ok || !problem) {
-    io.out(`ok: ${summary}`);
-    return EXIT_OK;
+  const lag = sealerLag(report, new Date());
+  for (const guard of report.guardProblems) io.out(`GUARD: ${guard}`);
+  if (!problem) {
+    io.out(`${report.ok ? 'ok' : 'BROKEN guards'}: ${summary}`);
+    io.out(lag);
+    return report.ok ? EXIT_OK : EXIT_FAILURE;
   }
   const where = [
     `position ${problem.position}`,
@@ -42,6 +53,7 @@ async function verify(pool: pg.Pool, schema: string, io: CliIo): Promise<number>
   ].filter((part) => part !== undefined);
   io.out(`BROKEN at ${where.join(', ')}: ${problem.reason}`);
   io.out(summary);
+  io.out(lag);
   return EXIT_FAILURE;
 }
 

@@ -7,6 +7,7 @@ import { REBUILD_USAGE, rebuildCommand } from './rebuild.js';
 import { STATE_USAGE, stateCommand } from './state.js';
 import { STREAM_USAGE, streamCommand } from './stream.js';
 import { TOKEN_USAGE, tokenCommand } from './token.js';
+import { WHAT_IF_USAGE, whatIfCommand } from './what-if.js';
 
 export type { CliIo } from './io.js';
 
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   state: stateCommand,
   export: exportCommand,
   rebuild: rebuildCommand,
+  'what-if': whatIfCommand,
 };
 
 export const USAGE = `railyard — forensics for the Railyard event log (DESIGN §9 F1)
@@ -30,13 +32,16 @@ usage:
   ${STATE_USAGE}
   ${EXPORT_USAGE}
   ${REBUILD_USAGE}
+  ${WHAT_IF_USAGE}
 
 environment:
   DATABASE_URL          Postgres of the services (default postgres://postgres@127.0.0.1:5432/railyard)
   EVENTSTORE_URL        the event store when it is not DATABASE_URL (postgres://, kurrentdb://, esdb://)
   RAILYARD_AUTH_SECRET  HS256 secret for \`railyard token\` (at least 32 characters)
 
-exit codes: 0 ok, 1 not found, the audit found a break or the projection is running elsewhere,
+exit codes: 0 ok, 1 not found, a revision past the end, a broken hash chain in what was asked (stream, state,
+            export, audit: the events before the break are still shown), a guard trigger missing or not
+            ENABLE ALWAYS, or the projection is running elsewhere,
             2 wrong usage or configuration (unknown stream category, KurrentDB for export)`;
 
 /** Node's parseArgs reports bad options with these codes; they are the user's mistake, not a crash. */

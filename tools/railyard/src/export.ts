@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { type RecordedEvent, verifyLog } from '@railyard/eventstore';
+import { checkStreamChains, type RecordedEvent, verifyLog } from '@railyard/eventstore';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 import { asPostgresStore, eventStoreIsKurrent, withStore } from './store.js';
-import { checkStreamChains } from './stream-chain.js';
 
 export const EXPORT_USAGE = 'railyard export --correlation <id> [--out FILE.json]';
 
@@ -80,6 +79,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
         eventsChecked: report.eventsChecked,
         streamsChecked: report.streamsChecked,
         sealsChecked: report.sealsChecked,
+        guardProblems: report.guardProblems,
         firstProblem: problem
           ? {
               ...problem,
@@ -100,12 +100,22 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
     return EXIT_FAILURE;
   }
   const json = JSON.stringify(bundle, null, 2);
+  const intact = bundle.verification.ok && bundle.streams.every((s) => s.chain?.intact);
   if (values.out) {
     await writeFile(values.out, `${json}\n`);
-    const intact = bundle.verification.ok && bundle.streams.every((s) => s.chain?.intact);
     io.out(
       `${values.out}: ${bundle.events.length} events in ${bundle.streams.length} streams (chains ${intact ? 'verified' : 'BROKEN'})`,
     );
   } else io.out(json);
-  return EXIT_OK;
+  if (intact) return EXIT_OK;
+  // The bundle is still written (it is the evidence), but a script piping it on must not take it as sound.
+  for (const s of bundle.streams.filter((s) => !s.chain?.intact))
+    io.err(
+      `railyard export: stream ${s.streamId} is BROKEN at revision ${s.chain?.problem?.revision}: ${s.chain?.problem?.reason}`,
+    );
+  if (!bundle.verification.ok)
+    io.err(
+      `railyard export: the log does not verify: ${bundle.verification.firstProblem?.reason ?? bundle.verification.guardProblems.join('; ')}`,
+    );
+  return EXIT_FAILURE;
 }

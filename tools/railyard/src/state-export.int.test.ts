@@ -83,7 +83,15 @@ describe('railyard state', () => {
     expect(accepted.revision).toBe('2');
     expect(accepted.state.status).toBe('scoped');
     expect(accepted.state.scope).toHaveLength(1);
-    expect((await stateOf('revision:99')).state.status).toBe('draft');
+  });
+
+  it('refuses a revision past the end of the stream (exit 1) instead of folding the last one', async () => {
+    const past = await runCli(['state', releaseStream, '--at', 'revision:99'], env);
+    expect(past.code).toBe(1);
+    expect(past.stdout).toBe('');
+    expect(past.stderr).toBe(`railyard state: stream ${releaseStream} has no revision 99; its last is 3`);
+    expect((await runCli(['state', releaseStream, '--at', 'revision:4'], env)).code).toBe(1);
+    expect((await stateOf('revision:3')).revision).toBe('3');
   });
 
   it('folds the events recorded at or before a time', async () => {
@@ -168,8 +176,15 @@ describe('railyard export', () => {
     );
     const out = join(tmpdir(), `railyard-export-${randomUUID()}.json`);
     const result = await runCli(['export', '--correlation', scoping, '--out', out], env);
-    expect(result.code).toBe(0);
+    // The bundle is written (it is the evidence), but the exit code says it does not verify.
+    expect(result.code).toBe(1);
     expect(result.stdout).toBe(`${out}: 3 events in 2 streams (chains BROKEN)`);
+    expect(result.stderr).toMatch(
+      new RegExp(`^railyard export: stream ${trainStream} is BROKEN at revision 0: hash does not match`),
+    );
+    const piped = await runCli(['export', '--correlation', scoping], env);
+    expect(piped.code).toBe(1);
+    expect(JSON.parse(piped.stdout).streams[1].chain.intact).toBe(false);
     const bundle = JSON.parse(await readFile(out, 'utf8'));
     expect(bundle.streams[0].chain).toEqual({ intact: true });
     expect(bundle.streams[1].chain).toEqual({

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseStreamName } from '@railyard/contracts';
 import { type RecordedEvent, upcastRecorded } from '@railyard/eventstore';
+import { readChecked, reportBreak } from './chain-read.js';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 import { AGGREGATES } from './registry.js';
 import { withStore } from './store.js';
@@ -32,7 +33,8 @@ const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? 
 
 /**
  * `railyard state`: the aggregate as it was at T — its stream's events recorded up to T (or up to revision N),
- * upcast through the owning service's catalogue and folded with that service's evolve.
+ * upcast through the owning service's catalogue and folded with that service's evolve. The chain of what it folds
+ * is checked; a break within it, or a revision past the end, is an error (exit 1), never a silent answer.
  */
 export async function stateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -54,9 +56,23 @@ export async function stateCommand(args: string[], io: CliIo): Promise<number> {
     return EXIT_USAGE;
   }
 
-  const all = await withStore(io, (store) => store.readStream(streamId));
-  if (all.length === 0) {
+  const { sound: all, broken } = await withStore(io, (store) => readChecked(store, streamId));
+  if (all.length === 0 && !broken) {
     io.err(`railyard state: stream ${streamId} does not exist`);
+    return EXIT_FAILURE;
+  }
+  const end = all.at(-1)?.revision ?? -1n;
+  // A state folded over a break would show a tampered value as sound: refuse unless the cutoff lies in the
+  // verified prefix (by time: a sound event recorded after T, since the broken event's own time is not trusted).
+  const withinSound =
+    cutoff.kind === 'revision' ? cutoff.revision <= end : all.some((e) => e.createdAt.getTime() > cutoff.at.getTime());
+  if (broken && !withinSound) {
+    reportBreak(io, 'state', streamId, broken);
+    return EXIT_FAILURE;
+  }
+  if (cutoff.kind === 'revision' && cutoff.revision > end) {
+    // Folding the last revision instead would answer a question that was not asked.
+    io.err(`railyard state: stream ${streamId} has no revision ${cutoff.revision}; its last is ${end}`);
     return EXIT_FAILURE;
   }
   const events = all.filter(keep(cutoff)).map((e) => upcastRecorded(aggregate.catalogue, e));

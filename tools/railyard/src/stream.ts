@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { readChecked, reportBreak } from './chain-read.js';
 import { printEvents } from './format.js';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from './io.js';
 import { withStore } from './store.js';
@@ -16,7 +17,8 @@ export function parseInstant(value: string, option: string): Date {
 
 /**
  * `railyard stream`: prints one stream's events in revision order; `--at T` keeps those the store had recorded
- * at or before T, i.e. the stream as an on-call engineer would have seen it then.
+ * at or before T, i.e. the stream as an on-call engineer would have seen it then. The chain of what it prints is
+ * checked: at a break it prints only the events before it, says where on stderr, and exits 1.
  */
 export async function streamCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -29,12 +31,20 @@ export async function streamCommand(args: string[], io: CliIo): Promise<number> 
   if (!streamId || extra.length > 0) throw new UsageError(`expected exactly one stream id\nusage: ${STREAM_USAGE}`);
   const at = values.at === undefined ? undefined : parseInstant(values.at, '--at');
 
-  const all = await withStore(io, (store) => store.readStream(streamId));
-  if (all.length === 0) {
+  const { sound: all, broken } = await withStore(io, (store) => readChecked(store, streamId));
+  if (all.length === 0 && !broken) {
     io.err(`railyard stream: stream ${streamId} does not exist`);
     return EXIT_FAILURE;
   }
   const events = at ? all.filter((e) => e.createdAt.getTime() <= at.getTime()) : all;
+  // With --at, the answer stays inside the verified prefix only if a sound event was recorded after T; the broken
+  // event's own time cannot be trusted, so otherwise the break is part of what was asked.
+  const reachesBreak = broken && !(at && all.some((e) => e.createdAt.getTime() > at.getTime()));
+  if (reachesBreak) {
+    printEvents(events, io.out, { json: values.json, withStream: false });
+    reportBreak(io, 'stream', streamId, broken);
+    return EXIT_FAILURE;
+  }
   if (events.length === 0) {
     io.err(
       `railyard stream: stream ${streamId} had no events at ${at?.toISOString()} (its first is at ${all[0]?.createdAt.toISOString()})`,

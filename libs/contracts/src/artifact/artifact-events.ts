@@ -66,7 +66,8 @@ export const VulnerabilityScanAttached = defineEvent(
   'Vulnerability counts by severity; the latest one of an artifact is the one gates read.',
 );
 
-export const LicenseVerdict = z.enum(['allowed', 'denied', 'unknown']);
+/** `unasserted`: the component declares no license at all (SPDX `NOASSERTION`), which is not the same as an unknown one. */
+export const LicenseVerdict = z.enum(['allowed', 'denied', 'unknown', 'unasserted']);
 export const LicenseScanAttached = defineEvent(
   'LicenseScanAttached',
   z.strictObject({

@@ -3,6 +3,8 @@
  * branch on these, never on messages, so a code is never renamed once published.
  */
 export const ArtifactErrorCodes = {
+  // forensics: a stream's hash chain is broken (answered with 500, never with the tampered value)
+  INTEGRITY_BROKEN: 'ARTIFACT_INTEGRITY_BROKEN',
   // naming and versioning (A1)
   NAME_INVALID: 'ARTIFACT_NAME_INVALID',
   KIND_UNKNOWN: 'ARTIFACT_KIND_UNKNOWN',
@@ -10,6 +12,7 @@ export const ArtifactErrorCodes = {
   // content (A2)
   DIGEST_INVALID: 'ARTIFACT_DIGEST_INVALID',
   DIGEST_MISMATCH: 'ARTIFACT_DIGEST_MISMATCH',
+  CONTENT_EMPTY: 'ARTIFACT_CONTENT_EMPTY',
   UPLOAD_TOO_LARGE: 'ARTIFACT_UPLOAD_TOO_LARGE',
   UPLOAD_INCOMPLETE: 'ARTIFACT_UPLOAD_INCOMPLETE',
   NOT_FOUND: 'ARTIFACT_NOT_FOUND',

@@ -3,6 +3,8 @@
  * branch on these, never on messages, so a code is never renamed once published.
  */
 export const PipelineErrorCodes = {
+  // forensics: a stream's hash chain is broken (answered with 500, never with the tampered value)
+  INTEGRITY_BROKEN: 'PIPELINE_INTEGRITY_BROKEN',
   // definitions (L1)
   DEFINITION_NOT_FOUND: 'PIPELINE_DEFINITION_NOT_FOUND',
   DEFINITION_INVALID: 'PIPELINE_DEFINITION_INVALID',

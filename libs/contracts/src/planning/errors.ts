@@ -3,6 +3,8 @@
  * of the first slice stay there, unchanged, since clients already branch on them). Never renamed once published.
  */
 export const PlanningErrorCodes = {
+  // forensics: a stream's hash chain is broken (answered with 500, never with the tampered value)
+  INTEGRITY_BROKEN: 'PLANNING_INTEGRITY_BROKEN',
   // P1 lifecycle
   INVALID_TRANSITION: 'PLANNING_RELEASE_INVALID_TRANSITION',
   SCOPE_ITEM_NOT_PROPOSED: 'PLANNING_SCOPE_ITEM_NOT_PROPOSED',

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { pause, runUnderLease } from './lease.js';
+import { chainCheckedEvents } from './stream-chain.js';
 
 export interface SealResult {
   sealNo: bigint;
@@ -23,6 +24,12 @@ export interface VerifyReport {
   sealsChecked: number;
   /** Events after the last seal: chained per stream but not yet covered by a seal. */
   unsealedEvents: number;
+  /** When the oldest unsealed event was recorded: how far behind the sealer is. */
+  oldestUnsealedAt?: Date;
+  /** When the last seal was made. */
+  lastSealedAt?: Date;
+  /** The append-only triggers that are missing, changed or not ENABLE ALWAYS (empty when all guard the log). */
+  guardProblems: string[];
   /** The first break in position order, when there is one. */
   firstProblem?: VerifyProblem;
 }
@@ -89,21 +96,9 @@ export async function verifyLog(pool: pg.Pool, schema = 'eventstore'): Promise<V
     stream_revision: string;
     reason: string;
   }>(
-    `WITH chk AS (
-       SELECT global_position, stream_id, stream_revision, hash,
-              lag(stream_revision) OVER w AS prev_rev,
-              ${schema}.event_hash(lag(hash) OVER w, stream_id, stream_revision, global_position, id, type, data,
-                                   metadata, created_at) AS expected
-         FROM ${schema}.events WINDOW w AS (PARTITION BY stream_id ORDER BY stream_revision))
-     SELECT global_position, stream_id, stream_revision,
-            CASE WHEN prev_rev IS NULL AND stream_revision <> 0 THEN 'stream does not start at revision 0'
-                 WHEN prev_rev IS NOT NULL AND stream_revision <> prev_rev + 1
-                   THEN 'revision ' || (prev_rev + 1) || ' of the stream is missing'
-                 ELSE 'hash does not match the event''s content and its predecessor' END AS reason
-       FROM chk
-      WHERE expected <> hash
-         OR (prev_rev IS NULL AND stream_revision <> 0)
-         OR (prev_rev IS NOT NULL AND stream_revision <> prev_rev + 1)
+    `${chainCheckedEvents(schema)}
+     SELECT global_position, stream_id, stream_revision, chain_problem AS reason
+       FROM checked WHERE chain_problem IS NOT NULL
       ORDER BY global_position LIMIT 1`,
   );
   const counts = await pool.query<{ n: string; s: string }>(
@@ -120,11 +115,17 @@ export async function verifyLog(pool: pg.Pool, schema = 'eventstore'): Promise<V
        SELECT s.*, (SELECT count(*)::int FROM ${schema}.events e
                      WHERE e.global_position > coalesce(s.prev_to, 0) AND e.global_position <= s.to_position) AS actual_count,
               (SELECT sha256(string_agg(e.hash, ''::bytea ORDER BY e.global_position)) FROM ${schema}.events e
-                WHERE e.global_position > coalesce(s.prev_to, 0) AND e.global_position <= s.to_position) AS actual_digest
+                WHERE e.global_position > coalesce(s.prev_to, 0) AND e.global_position <= s.to_position) AS actual_digest,
+              (SELECT min(e.global_position) FROM ${schema}.events e
+                WHERE e.global_position > coalesce(s.prev_to, 0)) AS actual_first
          FROM s)
      SELECT seal_no, to_position,
             CASE WHEN seal_no <> coalesce(prev_no, 0) + 1 THEN 'seal ' || (coalesce(prev_no, 0) + 1) || ' is missing'
                  WHEN prev_seal_hash IS DISTINCT FROM expected_prev THEN 'seal does not chain to the previous seal'
+                 WHEN from_position <= coalesce(prev_to, 0) OR to_position < from_position
+                   THEN 'seal range ' || from_position || '..' || to_position || ' is not continuous with the previous seal, which ends at ' || coalesce(prev_to, 0)
+                 WHEN actual_first IS DISTINCT FROM from_position
+                   THEN 'seal range starts at ' || from_position || ' but the first event after the previous seal is at ' || coalesce(actual_first::text, 'none')
                  WHEN actual_count <> event_count
                    THEN 'sealed range held ' || event_count || ' events, now ' || actual_count
                  WHEN actual_digest IS DISTINCT FROM events_digest THEN 'event hashes differ from the sealed digest'
@@ -132,6 +133,8 @@ export async function verifyLog(pool: pg.Pool, schema = 'eventstore'): Promise<V
        FROM r
       WHERE seal_no <> coalesce(prev_no, 0) + 1
          OR prev_seal_hash IS DISTINCT FROM expected_prev
+         OR from_position <= coalesce(prev_to, 0) OR to_position < from_position
+         OR actual_first IS DISTINCT FROM from_position
          OR actual_count <> event_count
          OR actual_digest IS DISTINCT FROM events_digest
          OR seal_hash <> sha256(coalesce(prev_seal_hash, '\\x'::bytea)
@@ -139,14 +142,15 @@ export async function verifyLog(pool: pg.Pool, schema = 'eventstore'): Promise<V
                                                        event_count::text), 'UTF8') || events_digest)
       ORDER BY seal_no LIMIT 1`,
   );
-  const sealStats = await pool.query<{ n: string; last_to: string | null }>(
-    `SELECT count(*) AS n, max(to_position) AS last_to FROM ${schema}.seals`,
+  const sealStats = await pool.query<{ n: string; last_to: string | null; last_at: Date | null }>(
+    `SELECT count(*) AS n, max(to_position) AS last_to, max(sealed_at) AS last_at FROM ${schema}.seals`,
   );
   const lastTo = sealStats.rows[0]?.last_to ?? '0';
-  const unsealed = await pool.query<{ n: string }>(
-    `SELECT count(*) AS n FROM ${schema}.events WHERE global_position > $1`,
+  const unsealed = await pool.query<{ n: string; oldest: Date | null }>(
+    `SELECT count(*) AS n, min(created_at) AS oldest FROM ${schema}.events WHERE global_position > $1`,
     [lastTo],
   );
+  const guardProblems = await checkGuards(pool, schema);
 
   const problems: VerifyProblem[] = [];
   const ev = events.rows[0];
@@ -166,13 +170,70 @@ export async function verifyLog(pool: pg.Pool, schema = 'eventstore'): Promise<V
   }
   problems.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   return {
-    ok: problems.length === 0,
+    ok: problems.length === 0 && guardProblems.length === 0,
+    guardProblems,
     eventsChecked: Number(counts.rows[0]?.n ?? 0),
     streamsChecked: Number(counts.rows[0]?.s ?? 0),
     sealsChecked: Number(sealStats.rows[0]?.n ?? 0),
     unsealedEvents: Number(unsealed.rows[0]?.n ?? 0),
+    oldestUnsealedAt: unsealed.rows[0]?.oldest ?? undefined,
+    lastSealedAt: sealStats.rows[0]?.last_at ?? undefined,
     firstProblem: problems[0],
   };
+}
+
+/** pg_trigger.tgtype bits (see pg_trigger.h): what each guard must fire on. */
+const TRIGGER_ROW = 1;
+const TRIGGER_BEFORE = 2;
+const TRIGGER_DELETE = 8;
+const TRIGGER_UPDATE = 16;
+const TRIGGER_TRUNCATE = 32;
+
+/** The triggers that make the log append-only (schema.ts), and the events each must refuse. */
+const GUARDS = [
+  {
+    table: 'events',
+    trigger: 'events_append_only',
+    fires: TRIGGER_ROW | TRIGGER_BEFORE | TRIGGER_UPDATE | TRIGGER_DELETE,
+  },
+  { table: 'events', trigger: 'events_no_truncate', fires: TRIGGER_BEFORE | TRIGGER_TRUNCATE },
+  {
+    table: 'seals',
+    trigger: 'seals_append_only',
+    fires: TRIGGER_ROW | TRIGGER_BEFORE | TRIGGER_UPDATE | TRIGGER_DELETE,
+  },
+  { table: 'seals', trigger: 'seals_no_truncate', fires: TRIGGER_BEFORE | TRIGGER_TRUNCATE },
+] as const;
+
+/**
+ * Checks the guards, not only what they guard: every append-only trigger present, calling refuse_change, firing
+ * on what it must refuse, and enabled ALWAYS ('A'). The hashes show tampering after the fact; a trigger left
+ * disabled, or re-enabled with plain ENABLE (mode 'O', skipped under session_replication_role = replica),
+ * is the open door before it, and nothing else would report it.
+ */
+async function checkGuards(pool: pg.Pool, schema: string): Promise<string[]> {
+  const { rows } = await pool.query<{ relname: string; tgname: string; tgenabled: string; tgtype: number; fn: string }>(
+    `SELECT c.relname, t.tgname, t.tgenabled, t.tgtype::int AS tgtype, pn.nspname || '.' || p.proname || '()' AS fn
+       FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_proc p ON p.oid = t.tgfoid
+       JOIN pg_namespace pn ON pn.oid = p.pronamespace
+      WHERE n.nspname = $1 AND NOT t.tgisinternal`,
+    [schema],
+  );
+  const modes: Record<string, string> = { O: 'ENABLE (origin only)', R: 'ENABLE REPLICA', D: 'DISABLED' };
+  const problems: string[] = [];
+  for (const guard of GUARDS) {
+    const found = rows.find((r) => r.relname === guard.table && r.tgname === guard.trigger);
+    const name = `trigger ${guard.trigger} on ${schema}.${guard.table}`;
+    if (!found) problems.push(`${name} is missing`);
+    else if (found.fn !== `${schema}.refuse_change()`)
+      problems.push(`${name} calls ${found.fn}, not ${schema}.refuse_change()`);
+    else if ((found.tgtype & guard.fires) !== guard.fires)
+      problems.push(`${name} no longer fires on everything it must refuse`);
+    else if (found.tgenabled !== 'A')
+      problems.push(`${name} is ${modes[found.tgenabled] ?? found.tgenabled}, not ENABLE ALWAYS`);
+  }
+  return problems;
 }
 
 /** A running sealer: `active` while it holds the sealer's lease (one per store schema across all processes). */

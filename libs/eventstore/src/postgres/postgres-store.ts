@@ -9,11 +9,13 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  StreamIntegrityError,
   type SubscribeOptions,
   WrongExpectedRevisionError,
 } from '../port.js';
 import { type ConnectionErrorListener, warnConnectionError, watchPoolErrors } from './pool-errors.js';
 import { schemaSql } from './schema.js';
+import { chainCheckedEvents } from './stream-chain.js';
 
 export interface PostgresEventStoreOptions {
   connectionString?: string;
@@ -27,6 +29,11 @@ export interface PostgresEventStoreOptions {
   coalesceMs?: number;
   /** Told when a connection of the store's own pool fails (default: a warning on stderr). */
   onConnectionError?: ConnectionErrorListener;
+  /**
+   * Apply the schema at start (default true). Forensic tools pass false: applying it re-arms the append-only
+   * triggers, which would erase the very evidence `audit verify` looks for (a trigger disabled or not ALWAYS).
+   */
+  applySchema?: boolean;
 }
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]*$/;
@@ -137,7 +144,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   if (ownsPool) watchPoolErrors(pool, options.onConnectionError ?? warnConnectionError);
   const pollIntervalMs = options.pollIntervalMs ?? 50;
   const coalesceMs = options.coalesceMs ?? 3;
-  const ready = applySchema(pool, schema);
+  const ready = options.applySchema === false ? Promise.resolve() : applySchema(pool, schema);
   // Avoid an unhandled rejection before the first call awaits it; the error surfaces on that call.
   ready.catch(() => {});
   const wakers = new Set<() => void>();
@@ -155,6 +162,35 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
     const { sql, params } = allQuery(schema, readOptions);
     const { rows } = await pool.query<EventRow>(sql, params);
     return rows.map(toRecorded);
+  }
+
+  /**
+   * The stream with each returned event's hash recomputed in the same query (one round trip; a sha256 per event
+   * the caller folds anyway). The window covers the whole stream, so the first returned event is checked against
+   * its real predecessor even when reading from a later revision.
+   */
+  async function readVerified(streamId: string, readOptions: ReadStreamOptions): Promise<RecordedEvent[]> {
+    if (readOptions.direction === 'backwards') throw new RangeError('a verified read goes forwards');
+    const params: unknown[] = [streamId, (readOptions.from ?? 0n).toString()];
+    let sql = `${chainCheckedEvents(schema, 'e.stream_id = $1')}
+      SELECT ${COLUMNS}, chain_problem FROM checked WHERE stream_revision >= $2 ORDER BY stream_revision`;
+    if (readOptions.limit !== undefined) {
+      params.push(readOptions.limit);
+      sql += ` LIMIT $3`;
+    }
+    const { rows } = await pool.query<EventRow & { chain_problem: string | null }>(sql, params);
+    const events = rows.map(toRecorded);
+    const broken = rows.findIndex((row) => row.chain_problem !== null);
+    if (broken >= 0) {
+      const row = rows[broken]!;
+      throw new StreamIntegrityError(
+        streamId,
+        BigInt(row.stream_revision),
+        row.chain_problem as string,
+        events.slice(0, broken),
+      );
+    }
+    return events;
   }
 
   return {
@@ -208,6 +244,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
 
     async readStream(streamId: string, readOptions: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
       await ready;
+      if (readOptions.verify) return readVerified(streamId, readOptions);
       const backwards = readOptions.direction === 'backwards';
       const params: unknown[] = [streamId];
       let sql = `SELECT ${COLUMNS} FROM ${schema}.events WHERE stream_id = $1`;

@@ -45,6 +45,8 @@ export interface ArtifactPolicies {
   licenses: LicensePolicy;
   retention: RetentionPolicy;
   maxUploadBytes: number;
+  /** Kinds whose artifacts may be empty (0 bytes); for any other kind an empty upload is a mistake (422). */
+  emptyContentKinds?: readonly string[];
 }
 
 /** The command handlers of the service's three aggregates. */

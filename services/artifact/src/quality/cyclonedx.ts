@@ -9,14 +9,17 @@ const LicenseChoice = z.union([
   z.looseObject({ expression: z.string().min(1) }),
   z.looseObject({ license: z.looseObject({ id: z.string().optional(), name: z.string().optional() }) }),
 ]);
-const Component = z.looseObject({
-  name: z.string().min(1),
-  version: z.string().optional(),
-  licenses: z.array(LicenseChoice).optional(),
-  get components() {
-    return z.array(Component).optional();
-  },
-});
+// Registered by id: the schema is recursive, and the OpenAPI document can only refer to it as a named component.
+const Component = z
+  .looseObject({
+    name: z.string().min(1),
+    version: z.string().optional(),
+    licenses: z.array(LicenseChoice).optional(),
+    get components() {
+      return z.array(Component).optional();
+    },
+  })
+  .meta({ id: 'CycloneDxComponent' });
 export const CycloneDxSbom = z
   .looseObject({
     bomFormat: z.literal('CycloneDX'),

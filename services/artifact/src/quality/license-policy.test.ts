@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LICENSE_POLICY } from '../config.js';
 import { CycloneDxSbom, licensesOfSbom } from './cyclonedx.js';
 import { evaluateLicense } from './license-policy.js';
 
@@ -12,10 +13,38 @@ describe('license policy (SPDX)', () => {
     ['GPL-3.0-only AND MIT', 'denied'],
     ['AGPL-3.0-only', 'denied'],
     ['MPL-2.0', 'unknown'],
-    ['NOASSERTION', 'unknown'],
+    ['NOASSERTION', 'unasserted'],
     ['not a license (', 'unknown'],
   ])('%s is %s', (expression, verdict) => {
     expect(evaluateLicense(expression, policy).verdict).toBe(verdict);
+  });
+});
+
+describe('the default license policy', () => {
+  // Licenses a CycloneDX SBOM of this repository (@cyclonedx/cyclonedx-npm) carries: all OSI-approved permissive.
+  it.each([
+    'BlueOak-1.0.0',
+    'Python-2.0',
+    'MIT-0',
+    'BSD-2-Clause-Patent',
+    'Unicode-3.0',
+    'BSL-1.0',
+    '(MIT OR CC0-1.0)',
+    'Apache-2.0 AND MIT',
+  ])('allows %s', (expression) => {
+    expect(evaluateLicense(expression, DEFAULT_LICENSE_POLICY)).toEqual({
+      verdict: 'allowed',
+      reason: 'satisfied by the allow list',
+    });
+  });
+
+  it('denies strong copyleft, leaves weak copyleft to a reviewer, and says when no license is declared', () => {
+    expect(evaluateLicense('GPL-3.0-only', DEFAULT_LICENSE_POLICY).verdict).toBe('denied');
+    expect(evaluateLicense('MPL-2.0', DEFAULT_LICENSE_POLICY).verdict).toBe('unknown');
+    expect(evaluateLicense('NOASSERTION', DEFAULT_LICENSE_POLICY)).toEqual({
+      verdict: 'unasserted',
+      reason: 'no license declared (NOASSERTION): declare one in the component, or keep it out of the artifact',
+    });
   });
 });
 

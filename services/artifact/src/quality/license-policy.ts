@@ -10,7 +10,7 @@ export interface LicensePolicy {
 }
 
 export interface LicenseVerdict {
-  verdict: 'allowed' | 'denied' | 'unknown';
+  verdict: 'allowed' | 'denied' | 'unknown' | 'unasserted';
   reason: string;
 }
 
@@ -21,9 +21,18 @@ function leaves(node: parseSpdx.Info): string[] {
 /**
  * Evaluates one SPDX expression: allowed when it can be satisfied with allowed licenses only (`MIT OR GPL-3.0-only`
  * can: choose MIT); denied when it cannot and names a denied license; unknown otherwise (an invalid expression, or
- * licenses the policy does not list) — unknown fails a gate like denied, but tells a reviewer what to look at.
+ * licenses the policy does not list) — unknown fails a gate like denied, but tells a reviewer what to look at;
+ * unasserted when the component declares no license at all.
  */
 export function evaluateLicense(expression: string, policy: LicensePolicy): LicenseVerdict {
+  // NOASSERTION is SPDX for "nobody said": typically a workspace package without a `license` field. It is not an
+  // unknown license to look up but a missing declaration to fix, so it gets its own verdict (it still fails a gate).
+  if (expression.trim() === 'NOASSERTION') {
+    return {
+      verdict: 'unasserted',
+      reason: 'no license declared (NOASSERTION): declare one in the component, or keep it out of the artifact',
+    };
+  }
   let tree: parseSpdx.Info;
   try {
     tree = parseSpdx(expression);

@@ -40,6 +40,7 @@ export async function startArtifact(
   options: {
     bus?: { nats: NatsConnection; subjectPrefix: string };
     maxUploadBytes?: number;
+    emptyContentKinds?: string[];
     sweepIntervalMs?: number;
   } = {},
 ): Promise<ArtifactFixture> {
@@ -65,6 +66,7 @@ export async function startArtifact(
       licenses: DEFAULT_LICENSE_POLICY,
       retention: DEFAULT_RETENTION,
       maxUploadBytes: options.maxUploadBytes ?? 1024 * 1024,
+      emptyContentKinds: options.emptyContentKinds ?? [],
     },
     now: () => clock.now,
     sweepIntervalMs: options.sweepIntervalMs ?? false,

@@ -1,8 +1,8 @@
-import type { GateResult, SecurityFinding } from '@railyard/contracts';
+import type { GateResult } from '@railyard/contracts';
 import { artifactGatesOf } from '../artifact-gates/artifact-gates.js';
 import { evaluateArtifactGate } from '../gates/domain/artifact-gate.js';
 import { evaluatePerformanceGate } from '../gates/domain/performance-gate.js';
-import { evaluateSecurityGate } from '../gates/domain/security-gate.js';
+import { evaluateSecurityGate, runFindings } from '../gates/domain/security-gate.js';
 import { loadBaseline, loadPolicy, type PipelineRouteDeps } from '../pipeline-commands.js';
 import type { PromotionInputs } from './domain/run.decide.js';
 import type { ActiveRun } from './domain/run.js';
@@ -22,10 +22,7 @@ export async function promotionInputs(
 ): Promise<PromotionInputs> {
   const gates: GateResult[] = [];
   const policy = await loadPolicy(deps.store, run.securityPolicy);
-  const findings = [
-    ...(run.scans.sast ?? []).map((f: SecurityFinding) => ({ ...f, kind: 'sast' as const })),
-    ...(run.scans.dast ?? []).map((f: SecurityFinding) => ({ ...f, kind: 'dast' as const })),
-  ];
+  const findings = runFindings(run.scans);
   gates.push(
     policy.exists
       ? evaluateSecurityGate(policy.current, findings, policy.exceptions, environment, at)

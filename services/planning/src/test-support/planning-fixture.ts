@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createPostgresEventStore, type PostgresEventStore } from '@railyard/eventstore';
 import type { ProjectionRunner } from '@railyard/readmodels';
-import { type App, createLogger, signDevToken } from '@railyard/service-kit';
+import { type App, createLogger, type Logger, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase, type TestDatabase } from '@railyard/testing';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
@@ -31,6 +31,7 @@ export interface PlanningFixture {
 export async function startPlanning(
   label: string,
   bus?: { nats: NatsConnection; subjectPrefix: string },
+  options: { logger?: Logger } = {},
 ): Promise<PlanningFixture> {
   const database = await createTestDatabase(label);
   const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
@@ -42,7 +43,7 @@ export async function startPlanning(
     store,
     pool,
     auth: { secret: TEST_SECRET },
-    logger: createLogger({ name: 'planning', level: 'silent' }),
+    logger: options.logger ?? createLogger({ name: 'planning', level: 'silent' }),
     sealIntervalMs: false,
     ...(bus ?? {}),
   });

@@ -228,6 +228,34 @@ describe('artifact decider', () => {
         'licenses.allowed',
       ]);
     });
+    it('reports components that declare no license apart from licenses not allowed', () => {
+      const scan: ArtifactEvent = {
+        type: 'LicenseScanAttached',
+        data: {
+          artifactId: id,
+          tool: 'cyclonedx-npm',
+          source: 'cyclonedx',
+          policy: { allow: ['MIT'], deny: [] },
+          components: [
+            { name: 'left-pad', license: 'MIT', verdict: 'allowed', reason: 'satisfied by the allow list' },
+            { name: 'acme-eula', license: 'LicenseRef-Acme', verdict: 'unknown', reason: 'not covered' },
+            { name: '@railyard/cli', license: 'NOASSERTION', verdict: 'unasserted', reason: 'no license declared' },
+          ],
+        },
+      };
+      const error = spec(decider)
+        .given([registered, ...cleanScans.slice(0, 2), scan])
+        .when(promote('staging', { licenses: true }))
+        .thenThrows(ArtifactErrorCodes.GATE_FAILED);
+      expect(error.details?.failures).toEqual([
+        {
+          rule: 'licenses.allowed',
+          detail:
+            'Not allowed by the license policy: acme-eula (LicenseRef-Acme: unknown). ' +
+            'No license declared (NOASSERTION): @railyard/cli.',
+        },
+      ]);
+    });
     it('refuses an unsigned artifact, then one whose signature does not verify', () => {
       spec(decider)
         .given([registered, ...cleanScans])

@@ -3,7 +3,7 @@ import type { ArtifactEvent } from '@railyard/contracts';
 export interface LicenseFinding {
   name: string;
   license: string;
-  verdict: 'allowed' | 'denied' | 'unknown';
+  verdict: 'allowed' | 'denied' | 'unknown' | 'unasserted';
 }
 
 export interface RegisteredArtifact {

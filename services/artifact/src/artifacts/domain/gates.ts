@@ -71,10 +71,21 @@ export function evaluateGates(artifact: ArtifactState, policy: StagePolicy, chec
       outcome.failed.push({ rule: 'licenses.present', detail: 'No license scan is attached.' });
     } else {
       outcome.passed.push('licenses.present');
-      const bad = artifact.licenses.filter((c) => c.verdict !== 'allowed');
-      if (bad.length > 0) {
-        const list = bad.map((c) => `${c.name} (${c.license}: ${c.verdict})`).join(', ');
-        outcome.failed.push({ rule: 'licenses.allowed', detail: `Not allowed by the license policy: ${list}.` });
+      const bad = artifact.licenses.filter((c) => c.verdict !== 'allowed' && c.verdict !== 'unasserted');
+      // Components that declare no license at all are a separate finding: the fix is a declaration, not a policy.
+      const unasserted = artifact.licenses.filter((c) => c.verdict === 'unasserted');
+      const details = [
+        ...(bad.length > 0
+          ? [
+              `Not allowed by the license policy: ${bad.map((c) => `${c.name} (${c.license}: ${c.verdict})`).join(', ')}.`,
+            ]
+          : []),
+        ...(unasserted.length > 0
+          ? [`No license declared (NOASSERTION): ${unasserted.map((c) => c.name).join(', ')}.`]
+          : []),
+      ];
+      if (details.length > 0) {
+        outcome.failed.push({ rule: 'licenses.allowed', detail: details.join(' ') });
       } else {
         outcome.passed.push('licenses.allowed');
       }

@@ -28,6 +28,18 @@ const INGEST_STATUS = {
 } as const;
 
 /**
+ * An empty body is almost always a broken build step (a file that was never written), and publishing it would bind
+ * name@version to nothing for good; a kind may allow it explicitly (ARTIFACT_EMPTY_CONTENT_KINDS).
+ */
+const emptyContent = (kind: string) =>
+  new HttpProblem(
+    422,
+    ArtifactErrorCodes.CONTENT_EMPTY,
+    `The upload is empty; artifacts of kind ${kind} must have content.`,
+    { kind },
+  );
+
+/**
  * PUT /artifacts/:name/:version — publish an artifact's bytes (A1, A2). The body is streamed to disk while hashed
  * (never buffered), published under its sha256, and name@version is bound to that digest for good.
  */
@@ -45,7 +57,8 @@ export const uploadArtifactRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = asy
         description:
           'The body is the artifact (application/octet-stream), streamed to content-addressed storage while its ' +
           'sha256 is computed. Metadata travels in headers. 201 on first publication, 200 when the same content ' +
-          'was already published under this name@version, 409 (recorded as ArtifactOverwriteRefused) for other content.',
+          'was already published under this name@version, 409 (recorded as ArtifactOverwriteRefused) for other content. ' +
+          'An empty body is refused (422 ARTIFACT_CONTENT_EMPTY) unless the kind allows empty content.',
         tags: ['artifacts'],
         consumes: ['application/octet-stream'],
         params: ArtifactParams,
@@ -69,6 +82,8 @@ export const uploadArtifactRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = asy
       parseVersion(version);
       const expectedSha256 = declaredSha256(request.raw.headers);
       const length = headers['content-length'];
+      const mayBeEmpty = policies.emptyContentKinds?.includes(headers['x-artifact-kind']) ?? false;
+      if (length === 0 && !mayBeEmpty) throw emptyContent(headers['x-artifact-kind']);
       if (length !== undefined && length > policies.maxUploadBytes) {
         throw new HttpProblem(
           413,
@@ -93,6 +108,9 @@ export const uploadArtifactRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = asy
         if (error.reason === 'too-large') reply.header('connection', 'close');
         throw new HttpProblem(status, code, error.message, error.details);
       }
+      // A chunked body declares no length: the empty case is only known once read. The empty blob may stay: it is
+      // content-addressed and costs nothing, and nothing is registered.
+      if (stored.size === 0 && !mayBeEmpty) throw emptyContent(headers['x-artifact-kind']);
       // The idempotency hash covers the content (the stream itself cannot be hashed as JSON).
       request.body = { sha256: stored.sha256 };
       const ctx = commandContext(request, { now: now() });

@@ -14,16 +14,6 @@ import { parseVersion } from '../../artifacts/domain/naming.js';
 import { BundleParams, BundleView, bundleView } from '../bundle-view.js';
 import type { PinnedArtifact } from '../domain/bundle.decide.js';
 
-function isVersion(version: string): boolean {
-  try {
-    parseVersion(version);
-    return true;
-  } catch (err) {
-    if (err instanceof DomainError) return false;
-    throw err;
-  }
-}
-
 const Body = z.strictObject({
   name: BundleParams.shape.name,
   version: BundleParams.shape.version.describe('The composite SemVer version.'),
@@ -49,6 +39,17 @@ const Body = z.strictObject({
     .default([]),
 });
 
+/** Whether a pin's version is SemVer at all (an invalid one cannot name a registered artifact). */
+function isVersion(version: string): boolean {
+  try {
+    parseVersion(version);
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError) return false;
+    throw error;
+  }
+}
+
 /** POST /bundles — pin artifacts under one composite version, checking the inter-service constraints (A4). */
 export const createBundleRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, deps) => {
   const { store, commands, now } = deps;
@@ -65,9 +66,11 @@ export const createBundleRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async
     },
     async (request, reply) => {
       const { name, version, artifacts, constraints } = request.body;
-      // The digest each pin resolves to, read from each artifact's stream (undefined: not registered, or swept).
+      // Each pin resolved as the registry resolves versions: build metadata is not part of an artifact's identity, so
+      // `1.2.3+other` pins the registered `1.2.3+build.7`, and the bundle records the version as registered (and its
+      // digest). Undefined digest: not registered, swept, or not a version at all.
       const pins: PinnedArtifact[] = await Promise.all(
-        artifacts.map(async (a) => {
+        artifacts.map(async (a): Promise<PinnedArtifact> => {
           // An invalid version cannot name a registered artifact: the decider reports it as an unknown member. Only
           // that is caught here; a store that cannot be read is an outage (503), never "pin unresolved".
           if (!isVersion(a.version)) return { ...a, sha256: undefined };
@@ -77,7 +80,8 @@ export const createBundleRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async
             artifactEvents as unknown as EventCatalogue,
             artifactStream(artifactIdOf(a.name, a.version)),
           );
-          return { ...a, sha256: loaded.state.exists && !loaded.state.swept ? loaded.state.sha256 : undefined };
+          if (!loaded.state.exists || loaded.state.swept) return { ...a, sha256: undefined };
+          return { ...a, version: loaded.state.version, sha256: loaded.state.sha256 };
         }),
       );
       const ctx = commandContext(request, { now: now() });

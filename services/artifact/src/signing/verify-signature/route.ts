@@ -15,6 +15,8 @@ export const verifySignatureRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = as
   app.post(
     '/signatures/verify',
     {
+      // A computation, not a command: it records nothing.
+      config: { query: true },
       schema: { summary: 'Verify a signature', tags: ['signing'], body: Body, response: { 200: Result } },
     },
     async (request) => {

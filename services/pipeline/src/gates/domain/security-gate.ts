@@ -39,6 +39,14 @@ export function checkRuleExpressions(rules: readonly SecurityRule[]): void {
   }
 }
 
+/** The findings a run's security gate evaluates: the latest SAST and DAST scans, each finding with its kind. */
+export function runFindings(scans: { sast?: readonly SecurityFinding[]; dast?: readonly SecurityFinding[] }) {
+  return [
+    ...(scans.sast ?? []).map((f) => ({ ...f, kind: 'sast' as const })),
+    ...(scans.dast ?? []).map((f) => ({ ...f, kind: 'dast' as const })),
+  ];
+}
+
 /** An exception counts when it is approved and `at` is before its expiry. */
 export const exceptionActive = (e: SecurityException, at: Date) =>
   e.approvedBy !== undefined && at.getTime() < Date.parse(e.expiresAt);

@@ -34,7 +34,7 @@ export const auditRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, 
     async (request) => {
       const { id } = request.params;
       await loadRun(store, id);
-      const events = (await store.readStream(runStream(id))).map((e) =>
+      const events = (await store.readStream(runStream(id), { verify: true })).map((e) =>
         upcastRecorded(pipelineRunEvents as unknown as EventCatalogue, e),
       );
       return {

@@ -1,63 +1,75 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PipelineFixture, startPipeline } from '../../test-support/pipeline-fixture.js';
 
-describe('starting a run', () => {
+// Versions resolve as the artifact service resolves them (SemVer: build metadata is not identity), so the three
+// spellings of one artifact start runs of the same artifact, pinned to the version and digest it was registered with.
+describe('POST /runs with build metadata', () => {
   let f: PipelineFixture;
+  let rm: { authorization: string };
+  let dev: { authorization: string };
+  const sha256 = 'd'.repeat(64);
+
   beforeAll(async () => {
-    f = await startPipeline('pipeStart');
-    const rm = await f.auth('rm-ana', ['release-manager']);
-    const stages = [
-      { kind: 'build', name: 'build' },
-      { kind: 'deploy', name: 'staging', environment: 'staging' },
-      { kind: 'deploy', name: 'prod', environment: 'prod' },
-    ];
-    await f.app.inject({
+    f = await startPipeline('pipeBuildMeta');
+    rm = await f.auth('rm-ana', ['release-manager']);
+    dev = await f.auth('dev-ana', ['developer']);
+    const def = await f.app.inject({
       method: 'PUT',
-      url: '/services/notifier/pipeline-definition',
+      url: '/services/checkout/pipeline-definition',
       headers: rm,
-      payload: { tier: 'low', stages },
+      payload: {
+        tier: 'low',
+        stages: [
+          { kind: 'build', name: 'build' },
+          { kind: 'deploy', name: 'staging', environment: 'staging' },
+        ],
+      },
     });
-    await f.publishArtifact({ name: 'notifier', version: '3.1.0', sha256: 'e'.repeat(64) });
-    await f.until('notifier in the read model', async () => {
-      const res = await f.app.inject({ method: 'GET', url: '/artifacts/notifier/3.1.0/gates', headers: rm });
-      return res.statusCode === 200 ? true : undefined;
+    expect(def.statusCode, def.body).toBe(200);
+    await f.publishArtifact({ name: 'checkout', version: '2.3.1+build.88', sha256 });
+    await f.until('checkout@2.3.1+build.88 in the gate read model', async () => {
+      const { rows } = await f.pool.query(`SELECT 1 FROM pipeline.artifact_gates WHERE name = 'checkout'`);
+      return rows.length > 0 ? true : undefined;
     });
   });
   afterAll(async () => {
     await f?.close();
   });
 
-  it('pins the definition, the digest from the read model and the tier strategies; a retried key replays', async () => {
-    const dev = { ...(await f.auth('dev-ana', ['developer'])), 'idempotency-key': 'ci-build-881' };
-    const payload = {
-      service: 'notifier',
-      artifact: { name: 'notifier', version: '3.1.0' },
-      changeAuthor: 'dev-bo',
-      reason: 'Nightly',
-    };
-    const first = await f.app.inject({ method: 'POST', url: '/runs', headers: dev, payload });
-    expect(first.statusCode).toBe(201);
-    expect(first.headers.location).toBe(`/runs/${first.json().id}`);
-    expect(first.json()).toMatchObject({
-      service: 'notifier',
-      status: 'running',
-      currentStage: 0,
-      artifact: { name: 'notifier', version: '3.1.0', sha256: 'e'.repeat(64) },
-      strategies: [
-        { environment: 'staging', strategy: { type: 'rolling', batchPercent: 50 } },
-        { environment: 'prod', strategy: { type: 'rolling', batchPercent: 50 } },
-      ],
+  const start = (version: string) =>
+    f.app.inject({
+      method: 'POST',
+      url: '/runs',
+      headers: dev,
+      payload: { service: 'checkout', artifact: { name: 'checkout', version }, changeAuthor: 'dev-bo' },
     });
-    const again = await f.app.inject({ method: 'POST', url: '/runs', headers: dev, payload });
-    expect(again.json().id).toBe(first.json().id);
-    const stream = await f.store.readStream(`pipelineRun-${first.json().id}`);
-    expect(stream.map((e) => e.type)).toEqual(['PipelineRunStarted']);
-    expect(stream[0]!.data).toMatchObject({
-      definitionVersion: 1,
-      triggeredBy: 'dev-ana',
-      changeAuthor: 'dev-bo',
-      reason: 'Nightly',
-    });
-    expect(stream[0]!.metadata.actor).toMatchObject({ id: 'dev-ana', kind: 'user' });
+
+  it('starts a run of the same artifact for 2.3.1, 2.3.1+build.88 and 2.3.1+build.89', async () => {
+    for (const version of ['2.3.1', '2.3.1+build.88', '2.3.1+build.89']) {
+      const res = await start(version);
+      expect(res.statusCode, `${version}: ${res.body}`).toBe(201);
+      expect(res.json().artifact).toEqual({ name: 'checkout', version: '2.3.1+build.88', sha256 });
+    }
+  });
+
+  it('answers the gates of any spelling of the version', async () => {
+    for (const version of ['2.3.1', '2.3.1+build.89']) {
+      const res = await f.app.inject({ method: 'GET', url: `/artifacts/checkout/${version}/gates`, headers: dev });
+      expect(res.statusCode, version).toBe(200);
+      expect(res.json()).toMatchObject({ version: '2.3.1+build.88', sha256 });
+    }
+  });
+
+  it('still refuses another version (409 PIPELINE_ARTIFACT_UNKNOWN) and appends nothing', async () => {
+    const before = await f.pool.query(
+      `SELECT count(*)::int AS n FROM eventstore.events WHERE category = 'pipelineRun'`,
+    );
+    for (const version of ['2.3.10', '2.3.1-rc.1', '2.3']) {
+      const res = await start(version);
+      expect(res.statusCode, version).toBe(409);
+      expect(res.json().code).toBe('PIPELINE_ARTIFACT_UNKNOWN');
+    }
+    const after = await f.pool.query(`SELECT count(*)::int AS n FROM eventstore.events WHERE category = 'pipelineRun'`);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 });

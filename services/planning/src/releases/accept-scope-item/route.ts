@@ -13,6 +13,7 @@ export const acceptScopeItemRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = asy
       config: { roles: ['product-owner'] },
       schema: {
         summary: 'Accept a proposed scope item',
+        description: 'A product owner accepts a proposal (P1); honours If-Match.',
         tags: ['releases'],
         params: Params,
         response: { 200: ReleaseView },

@@ -14,6 +14,7 @@ export const acknowledgeCabConditionRoute: FastifyPluginAsyncZod<ReleaseRouteDep
       config: { roles: ['release-manager'] },
       schema: {
         summary: 'Acknowledge a CAB condition',
+        description: 'Acknowledge a CAB condition: every condition must be acknowledged before deploying (P3).',
         tags: ['cab'],
         params: Params,
         body: Body,

@@ -43,6 +43,7 @@ export const addScopeItemRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async 
       config: { roles: ['release-manager', 'product-owner', 'developer'] },
       schema: {
         summary: 'Add a scope item to a release',
+        description: 'Propose a scope item (P1); after the freeze, only with an approved exception.',
         tags: ['releases'],
         params: ReleaseIdParams,
         body: Body,

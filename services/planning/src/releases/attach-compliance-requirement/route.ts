@@ -20,6 +20,7 @@ export const attachComplianceRequirementRoute: FastifyPluginAsyncZod<ReleaseRout
       config: { roles: ['release-manager', 'auditor'] },
       schema: {
         summary: 'Attach a compliance requirement',
+        description: 'Attach a requirement before the freeze (P5).',
         tags: ['compliance'],
         params: ReleaseIdParams,
         body: Body,

@@ -16,6 +16,7 @@ export const attachToSlotRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async 
       config: { roles: ['release-manager'] },
       schema: {
         summary: 'Attach a release to a train slot',
+        description: "The release rides a train slot; its freeze cutoff becomes the slot's (P2/P4).",
         tags: ['trains'],
         params: ReleaseIdParams,
         body: Body,

@@ -25,6 +25,7 @@ export const cabQueueRoute: FastifyPluginAsyncZod<ReleaseListDeps> = async (app,
       config: { roles: ['cab-member', 'release-manager', 'auditor'] },
       schema: {
         summary: 'CAB queue with risk',
+        description: 'Releases waiting for a CAB decision, riskiest first, with how many approvals they still need.',
         tags: ['read-models'],
         querystring: Query,
         response: { 200: z.object({ items: z.array(Item) }) },

@@ -23,6 +23,7 @@ export const castCabVoteRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async (
       config: { roles: ['cab-member'] },
       schema: {
         summary: 'Vote on a release',
+        description: 'A CAB member votes; the owner, the submitter and scope authors cannot (P3).',
         tags: ['cab'],
         params: ReleaseIdParams,
         body: Body,

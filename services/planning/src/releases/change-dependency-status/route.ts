@@ -15,6 +15,7 @@ export const changeDependencyStatusRoute: FastifyPluginAsyncZod<ReleaseRouteDeps
       config: { roles: ['release-manager', 'product-owner', 'developer'] },
       schema: {
         summary: 'Change a dependency’s status',
+        description: "Set a dependency's status: open, ready or blocked (P2); a blocked dependency blocks the freeze.",
         tags: ['dependencies'],
         params: Params,
         body: Body,

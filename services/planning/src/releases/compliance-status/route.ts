@@ -26,6 +26,7 @@ export const complianceStatusRoute: FastifyPluginAsyncZod<ReleaseBoardsDeps> = a
     {
       schema: {
         summary: 'Compliance status of a release',
+        description: 'Each requirement with its evidence counts, from the projection (P5).',
         tags: ['read-models'],
         params: ReleaseIdParams,
         response: { 200: Status },

@@ -17,6 +17,7 @@ export const decideFreezeExceptionRoute: FastifyPluginAsyncZod<ReleaseRouteDeps>
       config: { roles: ['release-manager', 'cab-member'] },
       schema: {
         summary: 'Approve or deny a freeze exception',
+        description: 'Approve or deny a freeze exception: a release manager or CAB member, never the requester (P4).',
         tags: ['freeze'],
         params: Params,
         body: Body,

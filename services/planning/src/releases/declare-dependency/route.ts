@@ -21,6 +21,7 @@ export const declareDependencyRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = a
       config: { roles: ['release-manager', 'product-owner', 'developer'] },
       schema: {
         summary: 'Declare a dependency',
+        description: "An edge of the release's dependency graph (P2); a cycle is refused.",
         tags: ['dependencies'],
         params: ReleaseIdParams,
         body: Body,

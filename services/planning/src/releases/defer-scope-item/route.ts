@@ -14,6 +14,7 @@ export const deferScopeItemRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = asyn
       config: { roles: ['product-owner'] },
       schema: {
         summary: 'Defer a proposed scope item',
+        description: 'A product owner defers a proposal, saying why (P1).',
         tags: ['releases'],
         params: Params,
         body: Body,

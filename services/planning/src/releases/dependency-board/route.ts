@@ -33,6 +33,7 @@ export const dependencyBoardRoute: FastifyPluginAsyncZod<ReleaseBoardsDeps> = as
     {
       schema: {
         summary: 'Dependency board by team',
+        description: "A team's dependencies both ways, blocked and open first (P2).",
         tags: ['read-models'],
         querystring: Query,
         response: { 200: Board },

@@ -45,6 +45,7 @@ export const freezeExceptionLogRoute: FastifyPluginAsyncZod<ReleaseBoardsDeps> =
     {
       schema: {
         summary: 'Freeze-exception log',
+        description: 'The freeze-exception log, newest first: every exception on the record (P4).',
         tags: ['read-models'],
         querystring: Query,
         response: { 200: z.object({ items: z.array(Entry), nextCursor: z.string().nullable() }) },

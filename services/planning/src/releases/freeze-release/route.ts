@@ -10,6 +10,7 @@ export const freezeReleaseRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async
       config: { roles: ['release-manager'] },
       schema: {
         summary: 'Freeze a release',
+        description: 'Code freeze (P1/P4): the scope is fixed as it stands. Honours If-Match.',
         tags: ['releases'],
         params: ReleaseIdParams,
         response: { 200: ReleaseView },

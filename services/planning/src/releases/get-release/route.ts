@@ -10,7 +10,13 @@ export const getReleaseRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async (a
   app.get(
     '/releases/:id',
     {
-      schema: { summary: 'Get a release', tags: ['releases'], params: ReleaseIdParams, response: { 200: ReleaseView } },
+      schema: {
+        summary: 'Get a release',
+        description: 'The release folded from its stream (always current); ETag = stream revision.',
+        tags: ['releases'],
+        params: ReleaseIdParams,
+        response: { 200: ReleaseView },
+      },
     },
     async (request, reply) => {
       const loaded = await loadAggregate(

@@ -20,6 +20,7 @@ export const planReleaseRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async (
       config: { roles: ['release-manager'] },
       schema: {
         summary: 'Plan a release',
+        description: 'Plan a release (P1).',
         tags: ['releases'],
         body: Body,
         response: { 201: ReleaseView },

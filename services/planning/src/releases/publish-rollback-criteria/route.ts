@@ -14,6 +14,7 @@ export const publishRollbackCriteriaRoute: FastifyPluginAsyncZod<ReleaseRouteDep
       config: { roles: ['release-manager', 'sre'] },
       schema: {
         summary: 'Publish rollback criteria for a service',
+        description: 'The thresholds monitoring enforces for a service (P6).',
         tags: ['rollback-criteria'],
         params: Params,
         body: RollbackThresholds,

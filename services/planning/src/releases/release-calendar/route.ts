@@ -31,7 +31,15 @@ export const releaseCalendarRoute: FastifyPluginAsyncZod<ReleaseListDeps & { now
 ) => {
   app.get(
     '/release-calendar',
-    { schema: { summary: 'Release calendar', tags: ['read-models'], querystring: Query, response: { 200: Calendar } } },
+    {
+      schema: {
+        summary: 'Release calendar',
+        description: 'Releases by day (and train), with their freeze cutoffs: what ships when.',
+        tags: ['read-models'],
+        querystring: Query,
+        response: { 200: Calendar },
+      },
+    },
     async (request, reply) => {
       const from = request.query.from ?? now().toISOString().slice(0, 10);
       const to = request.query.to ?? new Date(Date.parse(from) + 90 * 86_400_000).toISOString().slice(0, 10);

@@ -12,19 +12,40 @@ const TRANSITIONS: {
   path: string;
   type: LifecycleCommand['type'];
   summary: string;
+  description: string;
   roles: Role[];
   body?: typeof Reason;
 }[] = [
-  { path: 'deployment', type: 'StartDeployment', summary: 'Start deploying', roles: ['release-manager', 'deployer'] },
-  { path: 'released', type: 'MarkReleased', summary: 'Mark released', roles: ['release-manager', 'deployer'] },
+  {
+    path: 'deployment',
+    type: 'StartDeployment',
+    summary: 'Start deploying',
+    description: 'A CAB-approved release whose conditions are all acknowledged starts deploying.',
+    roles: ['release-manager', 'deployer'],
+  },
+  {
+    path: 'released',
+    type: 'MarkReleased',
+    summary: 'Mark released',
+    description: 'A deploying release is released: the end of its life.',
+    roles: ['release-manager', 'deployer'],
+  },
   {
     path: 'rollback',
     type: 'RollBackRelease',
     summary: 'Record a rollback',
+    description: 'A deploying or released release was rolled back, with the reason.',
     roles: ['release-manager', 'deployer', 'sre'],
     body: Reason,
   },
-  { path: 'cancel', type: 'CancelRelease', summary: 'Cancel a release', roles: ['release-manager'], body: Reason },
+  {
+    path: 'cancel',
+    type: 'CancelRelease',
+    summary: 'Cancel a release',
+    description: 'A release that has not started deploying is cancelled, with the reason.',
+    roles: ['release-manager'],
+    body: Reason,
+  },
 ];
 
 /** POST /releases/:id/{deployment,released,rollback,cancel}; honour If-Match. */
@@ -36,6 +57,7 @@ export const releaseLifecycleRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = as
         config: { roles: t.roles },
         schema: {
           summary: t.summary,
+          description: t.description,
           tags: ['releases'],
           params: ReleaseIdParams,
           ...(t.body ? { body: t.body } : {}),

@@ -47,7 +47,15 @@ export interface ReleaseListDeps {
 export const releaseListRoute: FastifyPluginAsyncZod<ReleaseListDeps> = async (app, { db, runner }) => {
   app.get(
     '/releases',
-    { schema: { summary: 'List releases', tags: ['releases'], querystring: Query, response: { 200: Page } } },
+    {
+      schema: {
+        summary: 'List releases',
+        description: 'Releases by target date, from the projection; headers say how far behind it is.',
+        tags: ['releases'],
+        querystring: Query,
+        response: { 200: Page },
+      },
+    },
     async (request, reply) => {
       const { status, trainId, limit, cursor } = request.query;
       let query = db

@@ -14,6 +14,7 @@ export const removeScopeItemRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = asy
       config: { roles: ['release-manager', 'product-owner'] },
       schema: {
         summary: 'Remove a scope item from a release',
+        description: 'Take an item out of scope before the freeze; honours If-Match.',
         tags: ['releases'],
         params: Params,
         querystring: Query,

@@ -18,6 +18,7 @@ export const requestFreezeExceptionRoute: FastifyPluginAsyncZod<ReleaseRouteDeps
       config: { roles: ['release-manager', 'product-owner', 'developer'] },
       schema: {
         summary: 'Request a freeze exception',
+        description: 'Ask to make one named change despite the freeze (P4).',
         tags: ['freeze'],
         params: ReleaseIdParams,
         body: Body,

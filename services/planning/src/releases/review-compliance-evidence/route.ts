@@ -17,6 +17,7 @@ export const reviewComplianceEvidenceRoute: FastifyPluginAsyncZod<ReleaseRouteDe
       config: { roles: ['auditor', 'cab-member', 'release-manager'] },
       schema: {
         summary: 'Review compliance evidence',
+        description: 'A reviewer (never the submitter) accepts or rejects evidence (P5).',
         tags: ['compliance'],
         params: Params,
         body: Body,

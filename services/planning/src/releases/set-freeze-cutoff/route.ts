@@ -13,6 +13,7 @@ export const setFreezeCutoffRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = asy
       config: { roles: ['release-manager'] },
       schema: {
         summary: 'Set the freeze cutoff',
+        description: 'The freeze cutoff of a release not on a train slot (P4).',
         tags: ['freeze'],
         params: ReleaseIdParams,
         body: Body,

@@ -20,6 +20,7 @@ export const submitComplianceEvidenceRoute: FastifyPluginAsyncZod<ReleaseRouteDe
       config: { roles: ['release-manager', 'developer', 'sre', 'product-owner'] },
       schema: {
         summary: 'Submit compliance evidence',
+        description: 'Submit evidence (P5).',
         tags: ['compliance'],
         params: Params,
         body: Body,

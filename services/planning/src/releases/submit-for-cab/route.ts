@@ -26,6 +26,7 @@ export const submitForCabRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async 
       config: { roles: ['release-manager'] },
       schema: {
         summary: 'Submit a release to the CAB',
+        description: 'Submit a frozen release to the CAB with its explained risk score (P3).',
         tags: ['cab'],
         params: ReleaseIdParams,
         body: Body,

@@ -12,7 +12,13 @@ export const createRiskPolicyRoute: FastifyPluginAsyncZod<RiskPolicyRouteDeps> =
     '/risk-policies',
     {
       config: { roles: ['release-manager', 'cab-member'] },
-      schema: { summary: 'Create a risk policy', tags: ['cab'], body: Body, response: { 201: RiskPolicyView } },
+      schema: {
+        summary: 'Create a risk policy',
+        description: 'A CAB risk policy with its first version (P3).',
+        tags: ['cab'],
+        body: Body,
+        response: { 201: RiskPolicyView },
+      },
     },
     async (request, reply) => {
       const ctx = commandContext(request, { now: now() });

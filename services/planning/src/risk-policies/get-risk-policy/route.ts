@@ -15,6 +15,7 @@ export const getRiskPolicyRoute: FastifyPluginAsyncZod<RiskPolicyRouteDeps> = as
     {
       schema: {
         summary: 'Get a risk policy',
+        description: 'The policy and every version it has had.',
         tags: ['cab'],
         params: RiskPolicyIdParams,
         response: { 200: RiskPolicyView },

@@ -20,6 +20,7 @@ export const publishRiskPolicyVersionRoute: FastifyPluginAsyncZod<RiskPolicyRout
       config: { roles: ['release-manager', 'cab-member'] },
       schema: {
         summary: 'Publish a risk policy version',
+        description: 'A new version of the weights and levels; earlier versions stay on record.',
         tags: ['cab'],
         params: RiskPolicyIdParams,
         body: z.strictObject({ rules: RiskPolicyRules }),

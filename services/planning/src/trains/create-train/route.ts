@@ -20,7 +20,13 @@ export const createTrainRoute: FastifyPluginAsyncZod<TrainRouteDeps> = async (ap
     '/release-trains',
     {
       config: { roles: ['release-manager'] },
-      schema: { summary: 'Create a release train', tags: ['trains'], body: Body, response: { 201: TrainView } },
+      schema: {
+        summary: 'Create a release train',
+        description: 'A train with its cadence and member teams (P2).',
+        tags: ['trains'],
+        body: Body,
+        response: { 201: TrainView },
+      },
     },
     async (request, reply) => {
       const ctx = commandContext(request, { now: now() });

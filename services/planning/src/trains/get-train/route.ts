@@ -12,6 +12,7 @@ export const getTrainRoute: FastifyPluginAsyncZod<TrainRouteDeps> = async (app, 
     {
       schema: {
         summary: 'Get a release train and its upcoming slots',
+        description: 'The train with its next slots and their freeze cutoffs, computed in its time zone.',
         tags: ['trains'],
         params: TrainIdParams,
         querystring: Query,

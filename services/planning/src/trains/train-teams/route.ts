@@ -24,6 +24,7 @@ export const trainTeamsRoute: FastifyPluginAsyncZod<TrainRouteDeps> = async (app
       config: { roles: ['release-manager'] },
       schema: {
         summary: 'Add a team to a train',
+        description: 'A team joins the train: its releases may ride the slots from now on (P2).',
         tags: ['trains'],
         params: TrainIdParams,
         body: z.strictObject({ team: Team }),
@@ -41,6 +42,7 @@ export const trainTeamsRoute: FastifyPluginAsyncZod<TrainRouteDeps> = async (app
       config: { roles: ['release-manager'] },
       schema: {
         summary: 'Take a team off a train',
+        description: 'A team leaves the train; releases already on a slot keep it (P2).',
         tags: ['trains'],
         params: z.strictObject({ id: z.uuid(), team: Team }),
         response: { 200: TrainView },
