@@ -9,7 +9,12 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { EventMetadata } from '@railyard/contracts';
-import { createPostgresEventStore, type EventToAppend, type PostgresEventStore } from '@railyard/eventstore';
+import {
+  createPostgresEventStore,
+  type EventToAppend,
+  type PostgresEventStore,
+  watchPoolErrors,
+} from '@railyard/eventstore';
 import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
 import pg from 'pg';
 import { type BusStreamNames, ensureBusStreams } from '../bus-streams.js';
@@ -32,8 +37,9 @@ export async function createBusFixture(label: string): Promise<BusFixture> {
   const infra = await testInfra();
   const db = await createTestDatabase(label);
   const pool = new pg.Pool({ connectionString: db.url, max: 20 });
-  // Idle clients die when a test terminates backends or drops the database; that is expected here.
-  pool.on('error', () => {});
+  // Connections die when a test terminates backends or drops the database, idle or held by a projection or
+  // relay still stopping: expected here, and it must not take the test worker down with it.
+  watchPoolErrors(pool, () => {});
   const store = createPostgresEventStore({ connectionString: db.url, pollIntervalMs: 50 });
   const nc = await connect({ servers: infra.natsUrl });
   const jsm = await jetstreamManager(nc);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { createPostgresEventStore, type PostgresEventStore } from '@railyard/eventstore';
+import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
 import { type App, createLogger, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase } from '@railyard/testing';
 import pg from 'pg';
@@ -48,8 +48,9 @@ export async function startArtifact(
   const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
   await store.ready();
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
-  // Idle clients die when the database is dropped at the end; that is expected here.
-  pool.on('error', () => {});
+  // Connections die when a test terminates backends or drops the database, idle or held by a projection or
+  // relay still stopping: expected here, and it must not take the test worker down with it.
+  watchPoolErrors(pool, () => {});
   const storageDir = await mkdtemp(path.join(tmpdir(), 'railyard-artifacts-'));
   const clock = { now: new Date() };
   const runtime = await startArtifactRuntime({

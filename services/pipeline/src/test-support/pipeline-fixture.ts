@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { streamName } from '@railyard/contracts';
-import { createPostgresEventStore, type PostgresEventStore } from '@railyard/eventstore';
+import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
 import { createRelay, ensureBusStreams, type Relay } from '@railyard/messaging';
 import { type App, createLogger, hashApiKey, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
@@ -45,8 +45,9 @@ export async function startPipeline(label: string): Promise<PipelineFixture> {
   const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
   await store.ready();
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
-  // Idle clients die when the database is dropped at the end; that is expected here.
-  pool.on('error', () => {});
+  // Connections die when a test terminates backends or drops the database, idle or held by a projection or
+  // relay still stopping: expected here, and it must not take the test worker down with it.
+  watchPoolErrors(pool, () => {});
   const { natsUrl } = await testInfra();
   const nc: NatsConnection = await connect({ servers: natsUrl });
   const prefix = testSubjectPrefix(label);

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { createPostgresEventStore, type PostgresEventStore } from '@railyard/eventstore';
+import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
 import type { ProjectionRunner } from '@railyard/readmodels';
 import { type App, createLogger, type Logger, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase, type TestDatabase } from '@railyard/testing';
@@ -37,8 +37,9 @@ export async function startPlanning(
   const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
   await store.ready();
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
-  // Idle clients die when the database is dropped at the end; that is expected here.
-  pool.on('error', () => {});
+  // Connections die when a test terminates backends or drops the database, idle or held by a projection or
+  // relay still stopping: expected here, and it must not take the test worker down with it.
+  watchPoolErrors(pool, () => {});
   const runtime = await startPlanningRuntime({
     store,
     pool,
