@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       await stack.close();
     }
 
-    progress(`(g) OFREP flag evaluation vs bare fastify, ${HTTP_CONCURRENCY} in flight…`);
+    progress(`(i) OFREP flag evaluation vs bare fastify, ${HTTP_CONCURRENCY} in flight…`);
     figures.push(
       ...(await measureOfrep({
         store,
