@@ -11,7 +11,7 @@ const AUTH_SECRET = 'bench-secret-that-is-long-enough-for-hs256!';
 const API_KEY = 'bench-ofrep-client-key';
 
 /**
- * (g) OFREP: one flag evaluated per request through the orchestration service as main() wires it (auth by API key,
+ * (i) OFREP: one flag evaluated per request through the orchestration service as main() wires it (auth by API key,
  * zod validation, flagd-core evaluation from the in-memory snapshot, access log), against the bare fastify rate
  * (4) at the same concurrency (DESIGN §10: ≥ 0.8×). The flag has a 10-rule targeting ending in a fractional split,
  * so every request walks the rules and hashes the targeting key.
@@ -94,7 +94,7 @@ export async function measureOfrep(options: {
             return 1;
           }, loop),
       ]);
-      const name = `(g) OFREP evaluate (10 rules + fractional) vs bare fastify, ${options.concurrency} in flight`;
+      const name = `(i) OFREP evaluate (10 rules + fractional) vs bare fastify, ${options.concurrency} in flight`;
       return [ratioFigure(name, ofrep!.rate, 'req/s', bare!.rate, 0.8)];
     } finally {
       await client.close();

@@ -18,8 +18,13 @@ export const VariantName = z.string().min(1).max(100);
 export const FlagState = z.enum(['ENABLED', 'DISABLED']);
 export type FlagState = z.infer<typeof FlagState>;
 
+/**
+ * Any JSON value. Bodies arrive as parsed JSON, so nothing else can reach it; `z.json()` would say the same with a
+ * recursive schema that OpenAPI tools cannot resolve.
+ */
+export const JsonValue = z.unknown().describe('Any JSON value.');
 /** A JSONLogic rule: an object whose operators flagd-core checks against flagd's targeting schema. */
-export const TargetingRule = z.record(z.string(), z.json());
+export const TargetingRule = z.record(z.string(), JsonValue);
 export type TargetingRule = z.infer<typeof TargetingRule>;
 
 /** flagd metadata values are primitives. */
@@ -31,7 +36,7 @@ export const FlagMetadataValues = z.record(
 /** One flag as flagd defines it (https://flagd.dev/reference/flag-definitions/). */
 export const FlagDefinition = z.strictObject({
   state: FlagState,
-  variants: z.record(VariantName, z.json()).refine((v) => Object.keys(v).length > 0, 'a flag needs a variant'),
+  variants: z.record(VariantName, JsonValue).refine((v) => Object.keys(v).length > 0, 'a flag needs a variant'),
   defaultVariant: VariantName,
   targeting: TargetingRule.optional(),
   metadata: FlagMetadataValues.optional(),
@@ -68,7 +73,7 @@ export const FlagVariantsChanged = defineEvent(
   'FlagVariantsChanged',
   z.strictObject({
     key: FlagKey,
-    variants: z.record(VariantName, z.json()),
+    variants: z.record(VariantName, JsonValue),
     defaultVariant: VariantName,
     offVariant: VariantName,
     reason: Reason,

@@ -195,7 +195,8 @@ export class FlagSnapshot {
         errorDetails: `The flag "${key}" splits by targeting key: the context needs a non-empty "targetingKey".`,
       };
     }
-    const result = served.evaluate(context);
+    // Bodies are parsed JSON, so every value of the context is one flagd-core can read.
+    const result = served.evaluate(context as Parameters<typeof served.evaluate>[0]);
     if (result.reason === 'ERROR') {
       return {
         ok: false,

@@ -21,7 +21,7 @@ function walk(node: Json, visit: (obj: Record<string, Json>) => void): void {
   if (Array.isArray(node)) {
     for (const item of node) walk(item, visit);
   } else if (node !== null && typeof node === 'object') {
-    visit(node);
+    visit(node as Record<string, Json>);
     for (const value of Object.values(node)) walk(value, visit);
   }
 }
@@ -72,7 +72,7 @@ export function returnedVariants(rule: Json | undefined): string[] {
   const found: string[] = [];
   const visit = (node: Json | undefined) => {
     if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
-    const branches = node.if;
+    const branches = (node as Record<string, Json>).if;
     if (!Array.isArray(branches)) return;
     branches.forEach((branch, i) => {
       const isResult = i % 2 === 1 || (i === branches.length - 1 && branches.length % 2 === 1);

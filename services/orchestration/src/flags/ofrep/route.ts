@@ -1,3 +1,4 @@
+import { JsonValue } from '@railyard/contracts';
 import { type FastifyPluginAsyncZod, handleError, PROBLEM_CONTENT_TYPE, problemBody } from '@railyard/service-kit';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -12,14 +13,14 @@ import type { Evaluation } from '../flag-snapshot.js';
  */
 const EvaluationRequest = z.object({
   context: z
-    .record(z.string(), z.json())
+    .record(z.string(), JsonValue)
     .describe('The evaluation context: `targetingKey` and any attributes the targeting reads.'),
 });
 const Success = z.object({
   key: z.string(),
   reason: z.enum(['STATIC', 'TARGETING_MATCH', 'SPLIT', 'DEFAULT', 'DISABLED']),
   variant: z.string(),
-  value: z.json().describe('A disabled flag serves its default variant, with reason DISABLED.'),
+  value: JsonValue.describe('A disabled flag serves its default variant, with reason DISABLED.'),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
 });
 const Failure = z.looseObject({
