@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     });
     figures.push(...rebuild.figures);
 
-    progress('(h) canary judgement of 10 metrics × 1,000 samples…');
+    progress('(j) canary judgement of 10 metrics × 1,000 samples…');
     figures.push(measureCanaryJudge({ runs: Math.max(5, Math.round(21 * scale)) }));
   } finally {
     await store.close().catch(() => {});
