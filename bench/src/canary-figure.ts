@@ -13,7 +13,7 @@ function seeded(seed: number): () => number {
 }
 
 /**
- * (h) The canary judge on 10 metrics × 1,000 samples a side (DESIGN §10: < 50 ms): the median of `runs` judgements
+ * (j) The canary judge on 10 metrics × 1,000 samples a side (DESIGN §10: < 50 ms): the median of `runs` judgements
  * after a warm-up. Half the metrics shift, so both the Pass and the High paths (three interval roots each) run.
  */
 export function measureCanaryJudge(options: { runs: number }): Figure {
@@ -37,5 +37,5 @@ export function measureCanaryJudge(options: { runs: number }): Figure {
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)]!;
-  return absoluteFigure('(h) canary judgement, 10 metrics × 1,000 samples (median)', median, 'ms', 50, false);
+  return absoluteFigure('(j) canary judgement, 10 metrics × 1,000 samples (median)', median, 'ms', 50, false);
 }
