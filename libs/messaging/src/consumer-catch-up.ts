@@ -93,6 +93,12 @@ async function consumerInfoOrNull(jsm: JetStreamManager, stream: string, name: s
   }
 }
 
+/** The last stream sequence a durable no longer needs: its ack floor, or the sequence before its start. */
+function ackFloor(info: ConsumerInfo): number {
+  const start = info.config.deliver_policy === DeliverPolicy.StartSequence ? (info.config.opt_start_seq ?? 1) - 1 : 0;
+  return Math.max(info.ack_floor.stream_seq, start);
+}
+
 export interface CatchUpRun {
   jsm: JetStreamManager;
   stream: string;
@@ -127,7 +133,9 @@ export async function catchUpIfNeeded(run: CatchUpRun, create: () => Promise<voi
   const streamState = (await jsm.streams.info(stream)).state;
   // A durable whose ack floor is below the stream's first message never acknowledged messages the bus has since
   // dropped (max_age). A purge moves ack floors along with it, so after a purge delete the durable to catch up.
-  const agedOut = info !== null && info.ack_floor.stream_seq + 1 < streamState.first_seq;
+  // A durable created at a start sequence (by a catch-up) reports an ack floor of 0 until its first ack: the
+  // messages before its start were never its own.
+  const agedOut = info !== null && ackFloor(info) + 1 < streamState.first_seq;
   const fresh = info === null && (run.catchUp.start ?? 'bus') === 'beginning';
   run.onDecision(agedOut || fresh);
   if (!agedOut && !fresh) {
