@@ -93,6 +93,12 @@ async function consumerInfoOrNull(jsm: JetStreamManager, stream: string, name: s
   }
 }
 
+/** The last stream sequence a durable no longer needs: its ack floor, or the sequence before its start. */
+function ackFloor(info: ConsumerInfo): number {
+  const start = info.config.deliver_policy === DeliverPolicy.StartSequence ? (info.config.opt_start_seq ?? 1) - 1 : 0;
+  return Math.max(info.ack_floor.stream_seq, start);
+}
+
 export interface CatchUpRun {
   jsm: JetStreamManager;
   stream: string;
@@ -111,8 +117,9 @@ export interface CatchUpRun {
 }
 
 /**
- * Decides whether the consumer must catch up and, if so, does it and hands over to the bus; otherwise calls `create`
- * (create the durable or update its settings, as without catch-up). Returns the events read from the store.
+ * Decides whether the consumer must catch up and, if so, does it and hands over to the bus; otherwise creates the
+ * durable at the bus's first message, or calls `create` to update an existing one's settings. Returns the events
+ * read from the store.
  *
  * The hand-over, and why it loses nothing: before each store page is read, the bus stream's last sequence S is
  * noted. Everything the bus had stored by then was published by a relay, and a relay only publishes what readers
@@ -127,12 +134,17 @@ export async function catchUpIfNeeded(run: CatchUpRun, create: () => Promise<voi
   const streamState = (await jsm.streams.info(stream)).state;
   // A durable whose ack floor is below the stream's first message never acknowledged messages the bus has since
   // dropped (max_age). A purge moves ack floors along with it, so after a purge delete the durable to catch up.
-  const agedOut = info !== null && info.ack_floor.stream_seq + 1 < streamState.first_seq;
+  // A durable created at a start sequence (by a catch-up) reports an ack floor of 0 until its first ack: the
+  // messages before its start were never its own.
+  const agedOut = info !== null && ackFloor(info) + 1 < streamState.first_seq;
   const fresh = info === null && (run.catchUp.start ?? 'bus') === 'beginning';
   run.onDecision(agedOut || fresh);
   if (!agedOut && !fresh) {
-    // Nothing to catch up: create the durable, or update the settings that may change between deploys.
-    await create();
+    // A new durable starting with what the bus holds starts at the stream's first message, explicitly: with
+    // DeliverAll its ack floor would stay 0 until its first ack, and a restart before then would look aged out.
+    if (!info) await addDurable(run, Math.max(1, streamState.first_seq));
+    // Otherwise nothing to catch up: update the settings that may change between deploys.
+    else await create();
     return 0;
   }
 
@@ -166,15 +178,21 @@ export async function catchUpIfNeeded(run: CatchUpRun, create: () => Promise<voi
 
   // JetStream cannot move an existing durable's start (NATS 2.9), so it is re-created at the hand-over point.
   if (info) await jsm.consumers.delete(stream, durableName);
-  await jsm.consumers.add(stream, {
-    durable_name: durableName,
+  await addDurable(run, handOverSeq);
+  return handled;
+}
+
+/** Creates the durable to deliver from stream sequence `startSeq` (settings as ensureDurableConsumer's). */
+async function addDurable(run: CatchUpRun, startSeq: number): Promise<void> {
+  await run.jsm.consumers.add(run.stream, {
+    durable_name: run.durableName,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.StartSequence,
-    opt_start_seq: handOverSeq,
+    opt_start_seq: startSeq,
     filter_subject: run.filterSubject,
     ack_wait: nanos(run.ackWaitMs),
+    // Redelivery is bounded by the consumer loop, which dead-letters; see ensureDurableConsumer.
     max_deliver: -1,
     max_ack_pending: run.maxAckPending,
   });
-  return handled;
 }

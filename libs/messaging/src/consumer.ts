@@ -131,6 +131,7 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
   let messages: ConsumerMessages | undefined;
   let running: Promise<void> | undefined;
   let stopSignal = new AbortController();
+  let prepareAgain = false;
 
   async function deadLetter(m: JsMsg, reason: string, eventId: string | undefined): Promise<void> {
     try {
@@ -343,25 +344,50 @@ export function createConsumer(options: ConsumerOptions): DurableConsumer {
       maxAckPending: MAX_ACK_PENDING,
     });
 
+  /**
+   * The client keeps waiting for a deleted durable to come back; with catch-up, its deletion means "catch up" (how an
+   * operator asks for it after a purge), so the pull ends and the loop sets the durable up again.
+   */
+  async function closeWhenDeleted(ms: ConsumerMessages): Promise<void> {
+    for await (const s of ms.status()) {
+      if (s.type === 'consumer_deleted' || s.type === 'consumer_not_found') {
+        logger.warn({ consumer: name }, 'durable consumer deleted; setting it up again');
+        prepareAgain = true;
+        await ms.close();
+        return;
+      }
+    }
+  }
+
   async function loop(): Promise<void> {
+    // Without catch-up, start() already set the durable up; with it, that happens here, in the background.
     let prepared = !options.catchUp;
     while (!stopping) {
       try {
         if (!prepared) {
-          await prepare(stopSignal.signal);
+          if (options.catchUp) await prepare(stopSignal.signal);
+          else await ensureSettings();
           if (stopping) break;
           prepared = true;
           status.state = 'running';
         }
         const consumer = await options.js.consumers.get(options.stream, name);
         messages = await consumer.consume({ max_messages: options.prefetch ?? 10 });
+        if (options.catchUp) void closeWhenDeleted(messages);
         for await (const m of messages) {
           // Messages already buffered when stop() was called go back to the server for another replica.
           if (stopping) m.nak();
           else await handle(m);
         }
+        if (prepareAgain) {
+          prepareAgain = false;
+          prepared = false;
+        }
       } catch (err) {
         if (stopping) break;
+        // The durable is gone (an operator deleted it to force a catch-up, or the stream was re-created): set it up
+        // again, which with catchUp reads what the bus no longer has from the store first.
+        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound) prepared = false;
         status.lastError = describeError(err);
         logger.error({ consumer: name, err: status.lastError }, 'consumer failed; restarting');
         await sleep(1000, undefined, { signal: stopSignal.signal }).catch(() => {});

@@ -82,6 +82,25 @@ describe('lease (Postgres advisory lock on a dedicated session)', () => {
     await b!.release();
   });
 
+  it('counts a session that stops answering as lost, and discards it so statements waiting on it fail', async () => {
+    const key = 'lease-test:unresponsive';
+    const a = (await acquireLease(pool, key, { wait: false, heartbeatMs: 100 })) as Lease;
+    // A statement that keeps the session busy stands in for a dead socket: the heartbeat queued behind it gets no
+    // answer within its interval.
+    const stuck = a.client.query('SELECT pg_sleep(1)').then(
+      () => 'answered',
+      (err: Error) => err.message,
+    );
+    await waitFor('lease lost', () => a.lost.aborted, { timeoutMs: 900 });
+    expect(String(a.lost.reason)).toMatch(/did not answer within 100 ms/);
+    expect(await stuck).toMatch(/Connection terminated/);
+    // The discarded session takes its lock with it (once its backend notices, after the statement it is running).
+    const b = await acquireLease(pool, key, { wait: true, pollMs: 20 });
+    expect(b).not.toBeNull();
+    await a.release();
+    await b!.release();
+  });
+
   it('runUnderLease re-acquires on a fresh session after the session dies, and stops on its signal', async () => {
     const key = 'lease-test:run';
     const ctl = new AbortController();

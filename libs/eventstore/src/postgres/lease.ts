@@ -65,7 +65,8 @@ export async function acquireLease(pool: pg.Pool, key: string, options: AcquireL
   const handBack = (broken: boolean) => {
     if (handedBack) return;
     handedBack = true;
-    client.off('error', onError);
+    // A broken session keeps the listener: ending it may still emit 'error', which must not reach the process.
+    if (!broken) client.off('error', onError);
     client.release(broken);
   };
 
@@ -92,17 +93,33 @@ export async function acquireLease(pool: pg.Pool, key: string, options: AcquireL
     throw err;
   }
 
+  // Once lost, the session is discarded at once: statements of the holder's work still waiting on it (a relay's
+  // checkpoint write on a dead socket) then fail instead of hanging, so the work stops and competes again.
+  lostCtl.signal.addEventListener('abort', () => handBack(true), { once: true });
+
   const releaseCtl = new AbortController();
-  // Heartbeat: a session can die without an 'error' event (a network partition leaves the socket open), and
-  // the holder must notice before a standby's lease and its own work overlap for long.
+  const heartbeatMs = options.heartbeatMs ?? 5000;
+  // Heartbeat: a session can die without an 'error' event (a network partition leaves the socket open, and a
+  // statement on it would wait for TCP keepalives), so an answer that takes longer than the interval counts as lost.
   const heartbeat = (async () => {
     while (!releaseCtl.signal.aborted && !lostCtl.signal.aborted) {
-      await pause(options.heartbeatMs ?? 5000, AbortSignal.any([releaseCtl.signal, lostCtl.signal]));
+      await pause(heartbeatMs, AbortSignal.any([releaseCtl.signal, lostCtl.signal]));
       if (releaseCtl.signal.aborted || lostCtl.signal.aborted) return;
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await client.query('SELECT 1');
+        await Promise.race([
+          client.query('SELECT 1'),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(
+              () => reject(new Error(`lease session did not answer within ${heartbeatMs} ms`)),
+              heartbeatMs,
+            );
+          }),
+        ]);
       } catch (err) {
         onError(err as Error);
+      } finally {
+        clearTimeout(timer);
       }
     }
   })();

@@ -62,11 +62,12 @@ describe('the artifact gate read model', () => {
     const consumer = f.runtime.artifactGates!;
     await consumer.stop();
     const sha256 = 'c'.repeat(64);
-    const artifactId = await f.publishArtifact({ name: 'vault', version: '2.0.0', sha256, signed: true });
     const jsm = await jetstreamManager(f.nc);
-    await f.until('the events on the bus', async () =>
-      (await jsm.streams.info(f.bus.stream)).state.messages >= 3 ? true : undefined,
-    );
+    const lastSeq = async () => (await jsm.streams.info(f.bus.stream)).state.last_seq;
+    const before = await lastSeq();
+    const artifactId = await f.publishArtifact({ name: 'vault', version: '2.0.0', sha256, signed: true });
+    // Its three events reach the bus (and only then are purged): afterwards only the store still has them.
+    await f.until('the events on the bus', async () => ((await lastSeq()) >= before + 3 ? true : undefined));
     // Gone from the bus before the consumer saw them; deleting the durable is how an operator asks for a catch-up.
     await jsm.streams.purge(f.bus.stream);
     await jsm.consumers.delete(f.bus.stream, 'pipeline--artifact-gates');
