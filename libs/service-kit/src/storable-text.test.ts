@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { App } from './app.js';
@@ -17,6 +18,12 @@ describe('unstorableStrings', () => {
     ]);
     // A well-formed pair (an emoji) and ordinary control characters are text Postgres stores.
     expect(unstorableStrings({ a: '🚀 tab\there', n: 1, z: null }, 'body')).toEqual([]);
+  });
+
+  it('leaves raw bodies alone: a stream or a Buffer is no JSON value (walking a stream never ends)', () => {
+    const stream = Readable.from([Buffer.from('x\u0000')]);
+    expect(unstorableStrings(stream, 'body')).toEqual([]);
+    expect(unstorableStrings(Buffer.from('x\u0000'), 'body')).toEqual([]);
   });
 
   it('walks a body nested 10,000 levels deep without recursion', () => {

@@ -20,6 +20,17 @@ function problemOf(value: string): string | undefined {
 }
 
 /**
+ * Only what a JSON or form parser produces is walked: a raw body (an upload stream, a Buffer) is no JSON value, and
+ * walking a stream's properties would follow its socket and server round and round until the heap runs out.
+ */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  // fastify's query parser builds objects on a prototype that itself has none: those are plain too.
+  return prototype === Object.prototype || prototype === null || Object.getPrototypeOf(prototype) === null;
+}
+
+/**
  * Every string (and object key) in `value` that cannot be stored, with its JSON-pointer-like path. Walks with an
  * explicit stack: a body nested thousands of levels deep must cost a loop, not the call stack.
  */
@@ -33,7 +44,7 @@ export function unstorableStrings(value: unknown, root: string, limit = 10): Iss
       if (message) issues.push({ path, message });
     } else if (Array.isArray(item)) {
       for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], `${path}/${i}`]);
-    } else if (item !== null && typeof item === 'object') {
+    } else if (isPlainObject(item)) {
       for (const [key, child] of Object.entries(item)) {
         const keyProblem = problemOf(key);
         if (keyProblem) issues.push({ path, message: `a field name ${keyProblem}` });
