@@ -8,10 +8,12 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { orchestrationMigrations } from '../migrations/index.js';
 import { buildOrchestrationApp, type OrchestrationDb, type OrchestrationRunners } from './app.js';
-import { bookingListProjection } from './bookings/booking-list/projection.js';
+import { type BookingListDb, bookingListProjection } from './bookings/booking-list/projection.js';
 import { createBookingCommands } from './bookings/booking-store.js';
-import { environmentListProjection } from './environments/environment-list/projection.js';
+import { bookingLifecycleWork } from './bookings/lifecycle-work.js';
+import { type EnvironmentListDb, environmentListProjection } from './environments/environment-list/projection.js';
 import { createEnvironmentCommands } from './environments/environment-store.js';
+import { environmentLifecycleWork } from './environments/lifecycle-work.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
 import { createLifecycleScheduler, type LifecycleScheduler } from './lifecycle/scheduler.js';
 import { quotaUseProjection } from './quotas/quota-use/projection.js';
@@ -80,10 +82,10 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
     closers.add('flag snapshot', () => flags.stop());
     const now = options.now ?? (() => new Date());
     const scheduler = createLifecycleScheduler({
-      store,
-      db: db as unknown as Parameters<typeof createLifecycleScheduler>[0]['db'],
-      environments: createEnvironmentCommands(store),
-      bookings: createBookingCommands(store),
+      work: {
+        ...environmentLifecycleWork(db as unknown as Kysely<EnvironmentListDb>, createEnvironmentCommands(store)),
+        ...bookingLifecycleWork(db as unknown as Kysely<BookingListDb>, createBookingCommands(store)),
+      },
       now,
       intervalMs: options.schedulerIntervalMs || 30_000,
       logger,

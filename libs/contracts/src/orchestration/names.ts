@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { EnvironmentName } from '../pipeline/definition-events.js';
 import { streamName } from '../streams.js';
 
-/** An environment's name: its identity, so agents and pipelines address it as they already call it. */
-export const OrchestrationEnvironmentName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,49}$/, 'a lowercase environment name (letters, digits, dashes)');
+/**
+ * An environment's name: its identity. The same shape as the pipeline's deploy stages name environments, so a
+ * `DeploymentRequested` addresses an orchestration environment as it is.
+ */
+export const OrchestrationEnvironmentName = EnvironmentName;
 /** A team name, as quotas key on it. */
 export const TeamName = z.string().regex(/^[a-z][a-z0-9-]{0,49}$/, 'a lowercase team name (letters, digits, dashes)');
 /** A dataset's name: its identity. */

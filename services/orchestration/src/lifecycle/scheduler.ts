@@ -1,11 +1,6 @@
-import { type Actor, bookingCalendarStream, environmentStream } from '@railyard/contracts';
-import type { EventStore } from '@railyard/eventstore';
+import type { Actor } from '@railyard/contracts';
+import type { CommandContext } from '@railyard/eventstore';
 import type { Logger } from '@railyard/service-kit';
-import type { Kysely } from 'kysely';
-import type { BookingListDb } from '../bookings/booking-list/projection.js';
-import type { createBookingCommands } from '../bookings/booking-store.js';
-import type { EnvironmentListDb } from '../environments/environment-list/projection.js';
-import type { createEnvironmentCommands } from '../environments/environment-store.js';
 
 /** The scheduler acts as this system actor: its events say no person did it. */
 export const SCHEDULER_ACTOR: Actor = { id: 'orchestration-scheduler', kind: 'system', roles: [] };
@@ -18,57 +13,42 @@ export interface LifecycleScheduler {
 }
 
 /**
- * E4's scheduler: on every tick it sends the environment aggregate a Tick (TTL teardown, due recreates) and the
- * booking calendar an ExpireBookings (ended bookings, then the queue). Candidates come from the read models; the
- * decision is the deciders' on the folded streams, so a stale row costs a no-op, never a wrong event. Time comes
- * from the injected clock, so tests move the clock instead of waiting.
+ * What the scheduler asks of the other capabilities, handed over by the composition root so this module imports
+ * none of them: where something may be due (from the read models), and the commands that decide it.
+ */
+export interface LifecycleWork {
+  /** Environments that may have expired or whose recreate cron may be due at `at`. */
+  dueEnvironments(at: Date): Promise<string[]>;
+  /** Environments with confirmed or queued bookings that ended by `at`. */
+  endedBookings(at: Date): Promise<string[]>;
+  /** The environment aggregate's Tick; returns the events appended. */
+  tickEnvironment(name: string, at: Date, ctx: CommandContext): Promise<number>;
+  /** The booking calendar's ExpireBookings; returns the events appended. */
+  expireBookings(environment: string, at: Date, ctx: CommandContext): Promise<number>;
+}
+
+/**
+ * E4's scheduler: on every pass it sends each candidate environment a Tick (TTL teardown, due recreates) and each
+ * booking calendar with ended bookings an ExpireBookings. Candidates come from the read models; the decision is
+ * the deciders' on the folded streams, so a stale row costs a no-op, never a wrong event, and two replicas racing
+ * append once. Time comes from the injected clock, so tests move the clock instead of waiting.
  */
 export function createLifecycleScheduler(deps: {
-  store: EventStore;
-  db: Kysely<EnvironmentListDb & BookingListDb>;
-  environments: ReturnType<typeof createEnvironmentCommands>;
-  bookings: ReturnType<typeof createBookingCommands>;
+  work: LifecycleWork;
   now: () => Date;
   intervalMs: number;
   logger: Logger;
 }): LifecycleScheduler {
-  const { db, now, logger } = deps;
+  const { work, now, logger } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
   async function pass(): Promise<number> {
     const at = now();
-    const ctx = { actor: SCHEDULER_ACTOR, now: at, correlationId: `lifecycle-${at.toISOString()}` };
+    const ctx: CommandContext = { actor: SCHEDULER_ACTOR, now: at, correlationId: `lifecycle-${at.toISOString()}` };
     let appended = 0;
-    const envs = await db
-      .selectFrom('orchestration.environments')
-      .select('name')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('expires_at', '<=', at), eb('torn_down_at', 'is', null)]),
-          eb('recreate_cron', 'is not', null),
-        ]),
-      )
-      .execute();
-    for (const { name } of envs) {
-      const result = await deps.environments.handle(environmentStream(name), { type: 'Tick', at }, ctx);
-      appended += result.events.length;
-    }
-    const calendars = await db
-      .selectFrom('orchestration.bookings')
-      .select('environment')
-      .distinct()
-      .where('status', 'in', ['confirmed', 'queued'])
-      .where('until_at', '<=', at)
-      .execute();
-    for (const { environment } of calendars) {
-      const result = await deps.bookings.handle(
-        bookingCalendarStream(environment),
-        { type: 'ExpireBookings', environment, now: at },
-        ctx,
-      );
-      appended += result.events.length;
-    }
+    for (const name of await work.dueEnvironments(at)) appended += await work.tickEnvironment(name, at, ctx);
+    for (const environment of await work.endedBookings(at)) appended += await work.expireBookings(environment, at, ctx);
     return appended;
   }
 

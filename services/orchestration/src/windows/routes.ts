@@ -5,10 +5,10 @@ import { addWindowRoute } from './add-window/route.js';
 import { createCalendarCommands, createOverrideCommands } from './calendar-store.js';
 import { type CheckWindowDeps, checkWindowRoute } from './check-window/route.js';
 import { createCalendarRoute } from './create-calendar/route.js';
+import type { WindowInputsReader } from './domain/window-check.js';
 import { getCalendarRoute } from './get-calendar/route.js';
 import { grantOverrideRoute } from './grant-override/route.js';
 import { removeWindowRoute } from './remove-window/route.js';
-import type { WindowInputsReader } from './window-calendar/read-windows.js';
 
 /** The windows capability (O3): calendars, windows, the check and emergency overrides. */
 export async function registerWindowRoutes(

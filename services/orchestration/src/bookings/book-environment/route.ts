@@ -61,7 +61,7 @@ export const bookEnvironmentRoute: FastifyPluginAsyncZod<BookEnvironmentDeps> = 
         bookingCalendarStream(environment.name),
         {
           type: 'Book',
-          environment: { name: environment.name, tier: environment.tier },
+          environment: { name: environment.name, tier: environment.tier, tornDown: environment.tornDownAt !== null },
           request: {
             bookingId,
             ...rest,

@@ -3,6 +3,7 @@ import { type ProjectionRunner, projectionLagHeaders } from '@railyard/readmodel
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { decodeCursor, encodeCursor, PageQuery } from '../../pagination/cursor.js';
 import { BookingView } from '../booking-view.js';
 import type { BookingListDb } from './projection.js';
 
@@ -10,9 +11,10 @@ const Query = z.strictObject({
   release: z.string().min(1).max(200).optional(),
   environment: OrchestrationEnvironmentName.optional(),
   status: z.enum(['confirmed', 'queued', 'cancelled', 'expired']).optional(),
+  ...PageQuery,
 });
 
-/** GET /bookings?release=&environment= — the booking calendar, by start time, from the booking-list projection. */
+/** GET /bookings?release=&environment= — the booking calendar by start time, paginated, from the booking-list projection. */
 export const bookingListRoute: FastifyPluginAsyncZod<{ db: Kysely<BookingListDb>; runner: ProjectionRunner }> = async (
   app,
   { db, runner },
@@ -24,22 +26,32 @@ export const bookingListRoute: FastifyPluginAsyncZod<{ db: Kysely<BookingListDb>
         summary: 'The booking calendar',
         tags: ['bookings'],
         querystring: Query,
-        response: { 200: z.object({ items: z.array(BookingView) }) },
+        response: { 200: z.object({ items: z.array(BookingView), nextCursor: z.string().nullable() }) },
       },
     },
     async (request, reply) => {
-      const { release, environment, status } = request.query;
+      const { release, environment, status, limit, cursor } = request.query;
       let query = db
         .selectFrom('orchestration.bookings')
         .selectAll()
         .orderBy('from_at')
-        .orderBy('requested_at')
-        .limit(500);
+        .orderBy('booking_id')
+        .limit(limit + 1);
+      if (cursor) {
+        const [fromAt, id] = decodeCursor(cursor, 2) as [string, string];
+        const after = new Date(fromAt);
+        query = query.where((eb) =>
+          eb.or([eb('from_at', '>', after), eb.and([eb('from_at', '=', after), eb('booking_id', '>', id)])]),
+        );
+      }
       if (release) query = query.where('release_id', '=', release);
       if (environment) query = query.where('environment', '=', environment);
       if (status) query = query.where('status', '=', status);
-      const [rows, lag] = await Promise.all([query.execute(), projectionLagHeaders(runner)]);
+      const [found, lag] = await Promise.all([query.execute(), projectionLagHeaders(runner)]);
+      const rows = found.slice(0, limit);
+      const last = rows.at(-1);
       return reply.headers({ ...lag }).send({
+        nextCursor: found.length > limit && last ? encodeCursor([last.from_at.toISOString(), last.booking_id]) : null,
         items: rows.map((r) => ({
           id: r.booking_id,
           environment: r.environment,

@@ -17,7 +17,7 @@ const request = (n: number, over: Partial<BookingRequest> = {}): BookingRequest 
   requestedAt: now.toISOString(),
   ...over,
 });
-const staging = { name: 'staging', tier: 'staging' as const };
+const staging = { name: 'staging', tier: 'staging' as const, tornDown: false };
 const book = (
   r: BookingRequest,
   over: Partial<Extract<BookingCalendarCommand, { type: 'Book' }>> = {},
@@ -52,6 +52,11 @@ describe('booking calendar decider', () => {
         .when(book(request(1)))
         .then([confirmed(request(1))]);
     });
+    it('refuses an environment that was torn down', () => {
+      spec(bookingCalendarDecider)
+        .when(book(request(1), { environment: { ...staging, tornDown: true } }))
+        .thenThrows('ORCHESTRATION_ENVIRONMENT_TORN_DOWN');
+    });
     it('refuses a range that does not end after it starts, and one in the past', () => {
       spec(bookingCalendarDecider)
         .when(book(request(1, { until: '2026-12-02T00:00:00.000Z' })))
@@ -61,7 +66,7 @@ describe('booking calendar decider', () => {
         .thenThrows('ORCHESTRATION_BOOKING_IN_PAST');
     });
     it('books preprod only for final-integration', () => {
-      const preprod = { name: 'preprod', tier: 'preprod' as const };
+      const preprod = { name: 'preprod', tier: 'preprod' as const, tornDown: false };
       spec(bookingCalendarDecider)
         .when(book(request(1), { environment: preprod }))
         .thenThrows('ORCHESTRATION_BOOKING_PHASE_NOT_ALLOWED');

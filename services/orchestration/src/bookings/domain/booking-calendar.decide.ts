@@ -26,7 +26,7 @@ export interface BookingCalendarState {
 export type BookingCalendarCommand =
   | {
       type: 'Book';
-      environment: { name: string; tier: EnvironmentTier };
+      environment: { name: string; tier: EnvironmentTier; tornDown: boolean };
       request: BookingRequest;
       /** The datasets the request names, as the data-policy capability knows them. */
       datasets: DatasetPolicyView[];
@@ -69,6 +69,12 @@ function allocateFromQueue(s: BookingCalendarState, environment: string, freedBy
 
 function book(c: Extract<BookingCalendarCommand, { type: 'Book' }>, s: BookingCalendarState): BookingCalendarEvent[] {
   const { request: r, environment } = c;
+  if (environment.tornDown) {
+    throw ruleViolated(
+      Codes.ENVIRONMENT_TORN_DOWN,
+      `Environment ${environment.name} was torn down; it cannot be booked.`,
+    );
+  }
   if (ms(r.until) <= ms(r.from)) {
     throw invalid(Codes.BOOKING_RANGE_INVALID, 'A booking must end after it starts.', { from: r.from, until: r.until });
   }

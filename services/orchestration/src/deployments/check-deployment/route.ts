@@ -14,7 +14,7 @@ import type { BookingCalendarState } from '../../bookings/domain/booking-calenda
 import type { DatasetPolicyView } from '../../data-policy/domain/data-policy.js';
 import type { RegisteredEnvironment } from '../../environments/domain/environment.decide.js';
 import type { QuotaState } from '../../quotas/domain/quota.decide.js';
-import type { WindowInputsReader } from '../../windows/window-calendar/read-windows.js';
+import type { WindowInputsReader } from '../../windows/domain/window-check.js';
 import { WindowVerdictView } from '../../windows/window-verdict-view.js';
 import { checkDeployment } from '../domain/deploy-check.js';
 

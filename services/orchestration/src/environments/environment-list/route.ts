@@ -3,12 +3,14 @@ import { type ProjectionRunner, projectionLagHeaders } from '@railyard/readmodel
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { decodeCursor, encodeCursor, PageQuery } from '../../pagination/cursor.js';
 import type { EnvironmentListDb } from './projection.js';
 
 const Query = z.strictObject({
   service: ServiceNameSchema.optional(),
   tier: EnvironmentTier.optional(),
   drift: z.enum(['unknown', 'in-sync', 'drifted']).optional(),
+  ...PageQuery,
 });
 const Item = z.object({
   name: z.string(),
@@ -22,7 +24,7 @@ const Item = z.object({
   tornDownAt: z.string().nullable(),
 });
 
-/** GET /environments — environments with their drift status, from the environment-list projection. */
+/** GET /environments — environments with their drift status, by name, paginated, from the environment-list projection. */
 export const environmentListRoute: FastifyPluginAsyncZod<{
   db: Kysely<EnvironmentListDb>;
   runner: ProjectionRunner;
@@ -34,17 +36,25 @@ export const environmentListRoute: FastifyPluginAsyncZod<{
         summary: 'List environments with their drift status',
         tags: ['environments'],
         querystring: Query,
-        response: { 200: z.object({ items: z.array(Item) }) },
+        response: { 200: z.object({ items: z.array(Item), nextCursor: z.string().nullable() }) },
       },
     },
     async (request, reply) => {
-      const { service, tier, drift } = request.query;
-      let query = db.selectFrom('orchestration.environments').selectAll().orderBy('name').limit(500);
+      const { service, tier, drift, limit, cursor } = request.query;
+      let query = db
+        .selectFrom('orchestration.environments')
+        .selectAll()
+        .orderBy('name')
+        .limit(limit + 1);
+      if (cursor) query = query.where('name', '>', decodeCursor(cursor, 1)[0]!);
       if (service) query = query.where('service', '=', service);
       if (tier) query = query.where('tier', '=', tier);
       if (drift) query = query.where('drift_status', '=', drift);
-      const [rows, lag] = await Promise.all([query.execute(), projectionLagHeaders(runner)]);
+      const [found, lag] = await Promise.all([query.execute(), projectionLagHeaders(runner)]);
+      const rows = found.slice(0, limit);
+      const last = rows.at(-1);
       return reply.headers({ ...lag }).send({
+        nextCursor: found.length > limit && last ? encodeCursor([last.name]) : null,
         items: rows.map((r) => ({
           name: r.name,
           service: r.service,

@@ -4,8 +4,8 @@ import type { EventStore } from '@railyard/eventstore';
 import { type ProjectionRunner, projectionLagHeaders } from '@railyard/readmodels';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
+import type { WindowInputsReader } from '../domain/window-check.js';
 import { checkWindows } from '../domain/window-check.js';
-import type { WindowInputsReader } from '../window-calendar/read-windows.js';
 import { WindowVerdictView } from '../window-verdict-view.js';
 
 const Query = z.strictObject({

@@ -20,6 +20,16 @@ export interface CalendarWindows {
   holidaySelectors: WindowSelectors;
 }
 
+/**
+ * The port through which a caller gathers checkWindows' inputs for an instant (the service implements it over its
+ * read model): the calendars in force and the overrides of this service and environment around `at`.
+ */
+export type WindowInputsReader = (
+  at: Date,
+  service: string,
+  environment: string,
+) => Promise<{ calendars: CalendarWindows[]; overrides: OverrideGrant[] }>;
+
 /** One window (or holiday) that decided the answer. */
 export interface DecidingWindow {
   source: 'window' | 'holiday';

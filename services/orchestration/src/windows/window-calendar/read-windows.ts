@@ -2,19 +2,10 @@ import type { HolidayRule, WindowSelectors } from '@railyard/contracts';
 import type { Kysely } from 'kysely';
 import type { WindowDefinition } from '../domain/calendar.decide.js';
 import type { OverrideGrant } from '../domain/override.decide.js';
-import type { CalendarWindows } from '../domain/window-check.js';
+import type { WindowInputsReader } from '../domain/window-check.js';
 import type { WindowCalendarDb } from './projection.js';
 
-/** What checkWindows needs, from the window-calendar projection: the windows in force and the overrides around `at`. */
-export type WindowInputsReader = (
-  at: Date,
-  service: string,
-  environment: string,
-) => Promise<{
-  calendars: CalendarWindows[];
-  overrides: OverrideGrant[];
-}>;
-
+/** checkWindows' inputs from the window-calendar projection: the windows in force and the overrides around `at`. */
 export function windowInputsReader(db: Kysely<WindowCalendarDb>): WindowInputsReader {
   return async (at, service, environment) => {
     const [calendars, windows, overrides] = await Promise.all([
