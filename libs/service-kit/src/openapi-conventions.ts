@@ -253,8 +253,8 @@ export function createOpenApiConventions(service: string, servers: readonly { ur
     if (facts?.hasInput || facts?.command) statuses.push('BadRequest');
     if (!facts?.public) statuses.push('Unauthorized');
     if (facts?.roles?.length) statuses.push('Forbidden');
-    // Every path answers 404 for what it addresses; a public fixed path (health) has nothing else to refuse.
-    if (facts?.hasPathParams || facts?.public) statuses.push('NotFound');
+    // A path parameter addresses something that may not exist.
+    if (facts?.hasPathParams) statuses.push('NotFound');
     if (facts?.command) statuses.push('Conflict', 'PreconditionFailed', 'Unprocessable');
     if (facts?.hasBody) statuses.push('TooLarge', 'UnsupportedMediaType');
     statuses.push('ServerError');
