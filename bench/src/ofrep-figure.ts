@@ -1,4 +1,4 @@
-import type { PostgresEventStore } from '@railyard/eventstore';
+import { type PostgresEventStore, warnConnectionError, watchPoolErrors } from '@railyard/eventstore';
 import { startOrchestrationRuntime } from '@railyard/orchestration/runtime';
 import { createLogger, hashApiKey, signDevToken } from '@railyard/service-kit';
 import pg from 'pg';
@@ -29,7 +29,7 @@ export async function measureOfrep(options: {
     max: 10,
     application_name: 'railyard-orchestration',
   });
-  pool.on('error', () => {});
+  watchPoolErrors(pool, warnConnectionError);
   const logger = createLogger({ name: 'orchestration', level: 'info', destination: { write: () => {} } });
   const runtime = await startOrchestrationRuntime({
     store: options.store,

@@ -1,4 +1,4 @@
-import { createPostgresEventStore, type PostgresEventStore } from '@railyard/eventstore';
+import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
 import { type App, createLogger, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase, type TestDatabase } from '@railyard/testing';
 import pg from 'pg';
@@ -22,7 +22,8 @@ export async function startMonitoring(label: string): Promise<MonitoringFixture>
   const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
   await store.ready();
   const pool = new pg.Pool({ connectionString: database.url, max: 5 });
-  pool.on('error', () => {});
+  // Clients die when the database is dropped at the end; held ones too must not crash the worker.
+  watchPoolErrors(pool, () => {});
   const runtime = await startMonitoringRuntime({
     store,
     pool,

@@ -1,6 +1,7 @@
 import type { FlagDefinition, FlagEvent, FlagSegmentEvent } from '@railyard/contracts';
 import { createMemoryEventStore, type RecordedEvent } from '@railyard/eventstore';
 import { describe, expect, it } from 'vitest';
+import { flagStream, segmentStream } from './flag-commands.js';
 import { FlagSnapshot } from './flag-snapshot.js';
 
 const actor = { id: 'dev-ines', kind: 'user' as const, roles: ['developer'] };
@@ -29,7 +30,7 @@ function snapshotWith(...flags: [string, FlagDefinition, string?][]): FlagSnapsh
   const snapshot = new FlagSnapshot(createMemoryEventStore(), { warn() {}, info() {} });
   for (const [key, definition, offVariant] of flags) {
     snapshot.apply(
-      recorded(`flag-${key}`, {
+      recorded(flagStream(key), {
         type: 'FlagDefined',
         data: {
           key,
@@ -198,7 +199,7 @@ describe('evaluation', () => {
   it('matches targeting through a segment, else serves the default', () => {
     const snapshot = snapshotWith(['beta-checkout', beta]);
     snapshot.apply(
-      recorded('flagSegment-beta', {
+      recorded(segmentStream('beta'), {
         type: 'SegmentDefined',
         data: { name: 'beta', rule: { ends_with: [{ var: 'email' }, '@beta.example'] }, reason: 'r', definedBy: 'x' },
       }),
@@ -228,7 +229,7 @@ describe('evaluation', () => {
     const before = keys.map((k) => variantOf(snapshot, 'rollout', k));
     expect(new Set(before)).toEqual(new Set(['a', 'b']));
     snapshot.apply(
-      recorded('flag-rollout', {
+      recorded(flagStream('rollout'), {
         type: 'FlagKilled',
         data: { key: 'rollout', offVariant: 'a', reason: 'r', killedBy: 'x' },
       }),
@@ -236,7 +237,7 @@ describe('evaluation', () => {
     expect(keys.map((k) => variantOf(snapshot, 'rollout', k))).toEqual(keys.map(() => 'a'));
     expect(snapshot.evaluate('rollout', {})).toMatchObject({ ok: true, reason: 'STATIC', metadata: { killed: true } });
     snapshot.apply(
-      recorded('flag-rollout', { type: 'FlagRestored', data: { key: 'rollout', reason: 'r', restoredBy: 'x' } }),
+      recorded(flagStream('rollout'), { type: 'FlagRestored', data: { key: 'rollout', reason: 'r', restoredBy: 'x' } }),
     );
     expect(keys.map((k) => variantOf(snapshot, 'rollout', k))).toEqual(before);
   });
@@ -247,7 +248,7 @@ describe('evaluation', () => {
     expect(snapshot.etag({ plan: 'pro', targetingKey: 'u' })).toBe(tag);
     expect(snapshot.etag({ targetingKey: 'v', plan: 'pro' })).not.toBe(tag);
     snapshot.apply(
-      recorded('flag-rollout', {
+      recorded(flagStream('rollout'), {
         type: 'FlagStateChanged',
         data: { key: 'rollout', state: 'DISABLED', reason: 'r', changedBy: 'x' },
       }),

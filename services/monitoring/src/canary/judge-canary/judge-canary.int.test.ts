@@ -1,6 +1,7 @@
 import { MonitoringErrorCodes } from '@railyard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MonitoringFixture, startMonitoring } from '../../test-support/monitoring-fixture.js';
+import { judgementStream } from '../canary-commands.js';
 import { normalSample, seeded } from '../test-support/samples.js';
 
 let f: MonitoringFixture;
@@ -42,7 +43,7 @@ describe('POST /canary/judge', () => {
     expect(errors.ratio).toBeGreaterThan(3);
     expect(body.metrics[1]).toMatchObject({ name: 'latency-p95', classification: 'Pass' });
 
-    const events = await f.eventsOf(`canaryJudgement-${body.judgementId}`);
+    const events = await f.eventsOf(judgementStream(body.judgementId));
     expect(events).toHaveLength(1);
     expect(events[0]!.type).toBe('CanaryJudged');
     const { input, result, subject, judgedBy } = events[0]!.data as Record<string, unknown>;

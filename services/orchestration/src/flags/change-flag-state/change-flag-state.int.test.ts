@@ -1,5 +1,6 @@
 import { FlagErrorCodes } from '@railyard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flagStream } from '../flag-commands.js';
 import { type FlagFixture, startFlags, TEST_API_KEY } from '../test-support/flag-fixture.js';
 
 let f: FlagFixture;
@@ -25,11 +26,11 @@ describe('PUT /flags/:key/state', () => {
   it('disables a flag: recorded, and OFREP answers DISABLED', async () => {
     const res = await put('DISABLED');
     expect(res.statusCode).toBe(200);
-    expect((await f.eventsOf('flag-exports')).at(-1)).toEqual({
+    expect((await f.eventsOf(flagStream('exports'))).at(-1)).toEqual({
       type: 'FlagStateChanged',
       data: { key: 'exports', state: 'DISABLED', reason: 'maintenance', changedBy: 'dev-ines' },
     });
-    await f.settled('flag-exports');
+    await f.settled(flagStream('exports'));
     const ofrep = await f.app.inject({
       method: 'POST',
       url: '/ofrep/v1/evaluate/flags/exports',
@@ -43,6 +44,6 @@ describe('PUT /flags/:key/state', () => {
     const same = await put('DISABLED');
     expect([same.statusCode, same.json().code]).toEqual([409, FlagErrorCodes.FLAG_UNCHANGED]);
     expect((await put('PAUSED')).statusCode).toBe(400);
-    expect(await f.eventsOf('flag-exports')).toHaveLength(2);
+    expect(await f.eventsOf(flagStream('exports'))).toHaveLength(2);
   });
 });

@@ -1,5 +1,6 @@
 import { FlagErrorCodes } from '@railyard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flagStream } from '../flag-commands.js';
 import { type FlagFixture, startFlags } from '../test-support/flag-fixture.js';
 
 let f: FlagFixture;
@@ -28,7 +29,7 @@ describe('PUT /flags/:key/targeting', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers.etag).toBe('"1"');
     expect(res.json().definition.targeting).toEqual(targeting);
-    expect((await f.eventsOf('flag-search')).at(-1)).toEqual({
+    expect((await f.eventsOf(flagStream('search'))).at(-1)).toEqual({
       type: 'FlagTargetingChanged',
       data: { key: 'search', targeting, reason: '10% canary', changedBy: 'dev-ines' },
     });
@@ -40,7 +41,7 @@ describe('PUT /flags/:key/targeting', () => {
     expect([same.statusCode, same.json().code]).toEqual([409, FlagErrorCodes.FLAG_UNCHANGED]);
     const missing = await put({ targeting: null, reason: 'r' }, {}, 'nope');
     expect([missing.statusCode, missing.json().code]).toEqual([404, FlagErrorCodes.FLAG_NOT_FOUND]);
-    expect(await f.eventsOf('flag-search')).toHaveLength(2);
+    expect(await f.eventsOf(flagStream('search'))).toHaveLength(2);
   });
 
   it('refuses targeting that does not parse, or weights that are not integers, recording nothing', async () => {
@@ -57,7 +58,7 @@ describe('PUT /flags/:key/targeting', () => {
       expect([res.statusCode, res.json().code]).toEqual([422, FlagErrorCodes.FLAG_INVALID]);
     }
     expect((await put({ targeting: 'on', reason: 'r' })).statusCode).toBe(400);
-    expect(await f.eventsOf('flag-search')).toHaveLength(2);
+    expect(await f.eventsOf(flagStream('search'))).toHaveLength(2);
   });
 
   it('removes the targeting with null', async () => {

@@ -1,5 +1,6 @@
 import { FlagErrorCodes } from '@railyard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flagStream } from '../flag-commands.js';
 import { type FlagFixture, startFlags } from '../test-support/flag-fixture.js';
 
 let f: FlagFixture;
@@ -27,7 +28,7 @@ describe('PUT /flags/:key/variants', () => {
     const res = await put({ variants, defaultVariant: 'none', reason: 'copy change' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ offVariant: 'none', definition: { variants } });
-    expect((await f.eventsOf('flag-banner')).at(-1)).toEqual({
+    expect((await f.eventsOf(flagStream('banner'))).at(-1)).toEqual({
       type: 'FlagVariantsChanged',
       data: {
         key: 'banner',
@@ -50,6 +51,6 @@ describe('PUT /flags/:key/variants', () => {
       const res = await put({ ...body, reason: 'r' });
       expect([res.statusCode, res.json().code]).toEqual([422, FlagErrorCodes.FLAG_INVALID]);
     }
-    expect(await f.eventsOf('flag-banner')).toHaveLength(2);
+    expect(await f.eventsOf(flagStream('banner'))).toHaveLength(2);
   });
 });

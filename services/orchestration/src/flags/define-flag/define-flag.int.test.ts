@@ -1,5 +1,6 @@
 import { FlagErrorCodes } from '@railyard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flagStream } from '../flag-commands.js';
 import { type FlagFixture, startFlags } from '../test-support/flag-fixture.js';
 
 let f: FlagFixture;
@@ -35,7 +36,7 @@ describe('POST /flags', () => {
       killed: false,
       revision: 0,
     });
-    expect(await f.eventsOf('flag-new-checkout')).toEqual([
+    expect(await f.eventsOf(flagStream('new-checkout'))).toEqual([
       {
         type: 'FlagDefined',
         data: {
@@ -58,7 +59,7 @@ describe('POST /flags', () => {
     });
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe(FlagErrorCodes.FLAG_EXISTS);
-    expect(await f.eventsOf('flag-new-checkout')).toHaveLength(1);
+    expect(await f.eventsOf(flagStream('new-checkout'))).toHaveLength(1);
   });
 
   it('needs a role that may change flags', async () => {
@@ -70,7 +71,7 @@ describe('POST /flags', () => {
       payload: { key: 'x1', ...checkout, reason: 'r' },
     });
     expect(res.statusCode).toBe(403);
-    expect(await f.eventsOf('flag-x1')).toEqual([]);
+    expect(await f.eventsOf(flagStream('x1'))).toEqual([]);
   });
 
   // Bad input: problem+json, nothing recorded.
@@ -140,6 +141,6 @@ describe('POST /flags', () => {
     expect(res.statusCode).toBe(status);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json().code).toBe(code);
-    expect(await f.eventsOf('flag-bad-flag')).toEqual([]);
+    expect(await f.eventsOf(flagStream('bad-flag'))).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flagStream } from '../flag-commands.js';
 import { type FlagFixture, startFlags } from '../test-support/flag-fixture.js';
 
 let f: FlagFixture;
@@ -48,7 +49,7 @@ describe('GET /flags/:key/history, GET /flags/:key, GET /flags', () => {
 
     const one = await f.app.inject({ method: 'GET', url: '/flags/wishlist', headers: dev });
     expect([one.statusCode, one.headers.etag, one.json().killed]).toEqual([200, '"2"', true]);
-    await f.settled('flag-wishlist');
+    await f.settled(flagStream('wishlist'));
     const list = await f.app.inject({ method: 'GET', url: '/flags', headers: dev });
     expect(list.json().flags.map((x: { key: string; killed: boolean }) => [x.key, x.killed])).toEqual([
       ['wishlist', true],

@@ -1,5 +1,6 @@
 import { FlagErrorCodes } from '@railyard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flagStream } from '../flag-commands.js';
 import { type FlagFixture, startFlags, TEST_API_KEY } from '../test-support/flag-fixture.js';
 
 let f: FlagFixture;
@@ -37,7 +38,7 @@ beforeAll(async () => {
     reason: 'r',
   };
   expect((await f.app.inject({ method: 'POST', url: '/flags', headers: dev, payload })).statusCode).toBe(201);
-  await f.settled('flag-new-pricing');
+  await f.settled(flagStream('new-pricing'));
 });
 afterAll(() => f?.close());
 
@@ -54,11 +55,11 @@ describe('POST /flags/:key/kill and /restore', () => {
     });
     expect(kill.statusCode).toBe(200);
     expect(kill.json()).toMatchObject({ killed: true });
-    expect((await f.eventsOf('flag-new-pricing')).at(-1)).toEqual({
+    expect((await f.eventsOf(flagStream('new-pricing'))).at(-1)).toEqual({
       type: 'FlagKilled',
       data: { key: 'new-pricing', offVariant: 'off', reason: 'checkout errors', killedBy: 'sre-oli' },
     });
-    await f.settled('flag-new-pricing');
+    await f.settled(flagStream('new-pricing'));
     expect(await variants()).toEqual(keys.map(() => 'off'));
 
     const again = await f.app.inject({
@@ -76,7 +77,7 @@ describe('POST /flags/:key/kill and /restore', () => {
       payload: { reason: 'fixed' },
     });
     expect(restore.statusCode).toBe(200);
-    await f.settled('flag-new-pricing');
+    await f.settled(flagStream('new-pricing'));
     expect(await variants()).toEqual(before);
     const twice = await f.app.inject({
       method: 'POST',
@@ -99,6 +100,6 @@ describe('POST /flags/:key/kill and /restore', () => {
       payload: { reason: 'r' },
     });
     expect(res.statusCode).toBe(403);
-    expect(await f.eventsOf('flag-new-pricing')).toHaveLength(3);
+    expect(await f.eventsOf(flagStream('new-pricing'))).toHaveLength(3);
   });
 });

@@ -1,6 +1,7 @@
 import { OFREPProvider } from '@openfeature/ofrep-provider';
 import { type Client, OpenFeature } from '@openfeature/server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flagStream } from '../flag-commands.js';
 import { type FlagFixture, startFlags, TEST_API_KEY } from '../test-support/flag-fixture.js';
 
 /**
@@ -51,7 +52,7 @@ beforeAll(async () => {
     targeting: { if: [{ sem_ver: [{ var: 'appVersion' }, '>=', '2.0.0'] }, 'fresh', null] },
   });
   await define('legacy-export', { state: 'DISABLED', variants: { on: true, off: false }, defaultVariant: 'on' });
-  await f.settled(...['dark-mode', 'greeting', 'max-items', 'theme', 'legacy-export'].map((k) => `flag-${k}`));
+  await f.settled(...['dark-mode', 'greeting', 'max-items', 'theme', 'legacy-export'].map(flagStream));
   const provider = new OFREPProvider({ baseUrl, headers: [['X-API-Key', TEST_API_KEY]] });
   await OpenFeature.setProviderAndWait('railyard', provider);
   client = OpenFeature.getClient('railyard');
@@ -163,7 +164,7 @@ describe('OFREP over HTTP', () => {
       payload: { reason: 'incident' },
     });
     expect(kill.statusCode).toBe(200);
-    await f.settled('flag-dark-mode');
+    await f.settled(flagStream('dark-mode'));
     const changed = await post('/ofrep/v1/evaluate/flags', { context }, { 'if-none-match': etag });
     expect(changed.statusCode).toBe(200);
     expect(changed.headers.etag).not.toBe(etag);

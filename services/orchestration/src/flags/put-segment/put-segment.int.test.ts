@@ -1,5 +1,6 @@
 import { FlagErrorCodes } from '@railyard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flagStream, segmentStream } from '../flag-commands.js';
 import { type FlagFixture, startFlags, TEST_API_KEY } from '../test-support/flag-fixture.js';
 
 let f: FlagFixture;
@@ -42,7 +43,7 @@ describe('PUT /segments/:name', () => {
         201,
       );
     }
-    await f.settled('flag-new-nav', 'flag-dark-mode');
+    await f.settled(flagStream('new-nav'), flagStream('dark-mode'));
     expect(await evaluate('new-nav', { targetingKey: 'u', email: 'a@contractor.example' })).toMatchObject({
       value: false,
     });
@@ -51,7 +52,7 @@ describe('PUT /segments/:name', () => {
     const changed = await put('staff', { rule, reason: 'contractors too' });
     expect(changed.statusCode).toBe(200);
     expect(changed.json().affectedFlags).toEqual(['dark-mode', 'new-nav']);
-    expect((await f.eventsOf('flagSegment-staff')).at(-1)).toEqual({
+    expect((await f.eventsOf(segmentStream('staff'))).at(-1)).toEqual({
       type: 'SegmentChanged',
       data: {
         name: 'staff',
@@ -61,7 +62,7 @@ describe('PUT /segments/:name', () => {
         affectedFlags: ['dark-mode', 'new-nav'],
       },
     });
-    await f.settled('flagSegment-staff');
+    await f.settled(segmentStream('staff'));
     expect(await evaluate('new-nav', { targetingKey: 'u', email: 'a@contractor.example' })).toMatchObject({
       value: true,
     });
@@ -80,6 +81,6 @@ describe('PUT /segments/:name', () => {
     });
     expect([again.statusCode, again.json().code]).toEqual([409, FlagErrorCodes.SEGMENT_UNCHANGED]);
     expect((await put('Bad Name', { rule: {}, reason: 'r' })).statusCode).toBe(400);
-    expect(await f.eventsOf('flagSegment-broken')).toEqual([]);
+    expect(await f.eventsOf(segmentStream('broken'))).toEqual([]);
   });
 });
