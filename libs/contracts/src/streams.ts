@@ -26,7 +26,12 @@ export const CATEGORY_OWNERS = {
   windowOverride: 'orchestration',
   flag: 'orchestration',
   flagSegment: 'orchestration',
+  deployment: 'orchestration',
+  rolloutPlan: 'orchestration',
   canaryJudgement: 'monitoring',
+  deploymentWatch: 'monitoring',
+  alert: 'monitoring',
+  anomaly: 'monitoring',
 } as const satisfies Record<string, ServiceName>;
 export type Category = keyof typeof CATEGORY_OWNERS;
 

@@ -55,6 +55,27 @@ export const LoadTestMetrics = z.strictObject({
 });
 export type LoadTestMetrics = z.infer<typeof LoadTestMetrics>;
 
+/** A commit the artifact contains: what governance measures lead time for changes from (G1). */
+export const ChangeCommit = z.strictObject({
+  sha: z.string().regex(/^[0-9a-f]{7,64}$/, 'a lowercase hex commit sha'),
+  committedAt: z.iso.datetime({ offset: true }),
+});
+export type ChangeCommit = z.infer<typeof ChangeCommit>;
+const releaseId = z.uuid().nullable().describe('The planning release the run ships, when it ships one.');
+const commits = z
+  .array(ChangeCommit)
+  .max(10_000)
+  .describe('The commits the artifact contains (sha, committedAt), for lead time.');
+
+/**
+ * Version 1 of `PipelineRunStarted` and `DeploymentRequested` had no release and no commits. Stored events are never
+ * rewritten: a reader upcasts them to "no release, no known commits".
+ */
+function withoutReleaseOrCommits(data: unknown, fromVersion: number): unknown {
+  if (fromVersion >= 2) return data;
+  return { releaseId: null, commits: [], ...(data as Record<string, unknown>) };
+}
+
 export const ShardJob = z.strictObject({
   test: z.string().min(1).max(300),
   combo: z.string().min(1).max(100),
@@ -79,9 +100,13 @@ export const PipelineRunStarted = defineEvent(
     artifact: RunArtifact,
     changeAuthor: actorId.describe('Who authored the change the artifact carries: may not approve.'),
     triggeredBy: actorId.describe('Who triggered the run: may not approve.'),
+    releaseId,
+    commits,
     reason,
   }),
-  'A run of a service pipeline for an artifact version, pinned to a definition version, with its strategies.',
+  'A run of a service pipeline for an artifact version, pinned to a definition version, with its strategies, and ' +
+    'the release and commits it ships (version 2; version 1 upcasts to none).',
+  { version: 2, upcast: withoutReleaseOrCommits },
 );
 export const StageClaimed = defineEvent(
   'StageClaimed',
@@ -135,9 +160,13 @@ export const DeploymentRequested = defineEvent(
     strategy: RolloutStrategy,
     rollbackTarget: RunArtifact.nullable().describe('The last accepted release of the service, if any.'),
     gates: z.array(GateResult),
+    releaseId,
+    commits,
     reason,
   }),
-  'The gates passed and the run is promoted into an environment: what orchestration needs to roll it out.',
+  'The gates passed and the run is promoted into an environment: what orchestration needs to roll it out, with ' +
+    'the release and commits it ships (version 2; version 1 upcasts to none). The event id is the deployment id.',
+  { version: 2, upcast: withoutReleaseOrCommits },
 );
 export const TestShardsPlanned = defineEvent(
   'TestShardsPlanned',

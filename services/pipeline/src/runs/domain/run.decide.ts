@@ -1,5 +1,6 @@
 import {
   type Actor,
+  type ChangeCommit,
   PipelineErrorCodes as Codes,
   type GateResult,
   type LoadTestMetrics,
@@ -40,6 +41,8 @@ export type RunCommand = Issued &
         strategies: { environment: string; strategy: RolloutStrategy }[];
         artifact: RunArtifact;
         changeAuthor: string;
+        releaseId: string | null;
+        commits: ChangeCommit[];
       }
     | { type: 'ClaimStage'; stage: number; promotion?: PromotionInputs }
     | { type: 'ReportStage'; stage: number; outcome: 'passed' | 'failed'; detailsUrl?: string }
@@ -154,6 +157,8 @@ function claim(run: ActiveRun, c: Extract<RunCommand, { type: 'ClaimStage' }>): 
         strategy: c.promotion.strategy,
         rollbackTarget: c.promotion.rollbackTarget,
         gates: c.promotion.gates,
+        releaseId: run.releaseId,
+        commits: run.commits,
         reason: c.reason ?? `Every gate passed for ${def.environment}.`,
       },
     },

@@ -38,6 +38,8 @@ export const started: Extract<PipelineRunEvent, { type: 'PipelineRunStarted' }> 
     artifact,
     changeAuthor: 'dev-bo',
     triggeredBy: 'dev-ana',
+    releaseId: null,
+    commits: [],
     reason: 'Run of payments-api@2.3.1.',
   },
 };

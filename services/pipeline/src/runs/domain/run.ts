@@ -1,4 +1,5 @@
 import type {
+  ChangeCommit,
   LoadTestMetrics,
   PipelineRunEvent,
   RolloutStrategy,
@@ -26,6 +27,9 @@ export interface ActiveRun {
   strategies: { environment: string; strategy: RolloutStrategy }[];
   changeAuthor: string;
   triggeredBy: string;
+  /** The release the run ships and the commits its artifact contains (empty for version-1 runs). */
+  releaseId: string | null;
+  commits: ChangeCommit[];
   status: 'running' | 'succeeded' | 'failed';
   /** Index of the current stage (stages.length once succeeded). */
   current: number;
@@ -58,6 +62,8 @@ export function evolveRun(state: RunState, event: PipelineRunEvent): RunState {
       strategies: d.strategies,
       changeAuthor: d.changeAuthor,
       triggeredBy: d.triggeredBy,
+      releaseId: d.releaseId,
+      commits: d.commits,
       status: 'running',
       current: 0,
       approvals: [],

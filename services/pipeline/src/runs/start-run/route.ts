@@ -1,4 +1,4 @@
-import { PipelineErrorCodes, ruleViolated, ServiceNameSchema } from '@railyard/contracts';
+import { ChangeCommit, PipelineErrorCodes, ruleViolated, ServiceNameSchema } from '@railyard/contracts';
 import { newAggregateId } from '@railyard/eventstore';
 import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
@@ -12,6 +12,12 @@ const Body = z.strictObject({
   service: ServiceNameSchema,
   artifact: z.strictObject({ name: z.string().min(1).max(200), version: z.string().min(1).max(256) }),
   changeAuthor: z.string().min(1).max(200).describe('Who authored the change: barred from approving the run.'),
+  releaseId: z.uuid().optional().describe('The planning release this run ships, for DORA lead time by release.'),
+  commits: z
+    .array(ChangeCommit)
+    .max(10_000)
+    .optional()
+    .describe('The commits the artifact contains, with their commit times: lead time for changes starts there.'),
   reason: Reason,
 });
 
@@ -61,6 +67,8 @@ export const startRunRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (ap
           strategies: strategiesFor(deps.policies.strategies, pinned.tier, pinned.stages),
           artifact: { name: known.name, version: known.version, sha256: known.sha256 },
           changeAuthor: body.changeAuthor,
+          releaseId: body.releaseId ?? null,
+          commits: body.commits ?? [],
         },
         ctx,
         201,
