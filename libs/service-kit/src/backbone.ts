@@ -91,3 +91,5 @@ export function startStoreUpkeep(
     () => pgStore.heldBack(),
   );
 }
+
+export * from './service-runtime.js';

@@ -1,44 +1,18 @@
 import path from 'node:path';
-import {
-  authConfigFromEnv,
-  createLogger,
-  loadConfigOrExit,
-  openServiceInfrastructure,
-  rateLimitFromEnv,
-  runService,
-  startTelemetry,
-} from '@railyard/service-kit';
+import { runServiceMain } from '@railyard/service-kit';
 import { artifactConfigSchema, masterKeyOf, namingConventions } from './config.js';
 
-// Composition root: config → telemetry → infrastructure → runtime → listen. Telemetry starts before anything
-// loads `pg`, so its instrumentation sees the driver (hence the runtime's dynamic import).
-const config = loadConfigOrExit(artifactConfigSchema);
-startTelemetry({ serviceName: 'artifact', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-const logger = createLogger({ name: 'artifact', level: config.LOG_LEVEL });
-let master: ReturnType<typeof masterKeyOf>;
-try {
-  master = masterKeyOf(config);
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n`);
-  process.exit(1);
-}
-
-await runService({
-  name: 'artifact',
-  logger,
-  async start(onShutdown) {
-    if (master.warning) logger.warn(`WARNING: ${master.warning}`);
-    const infra = await openServiceInfrastructure('artifact', config, logger, onShutdown);
+// Composition root: the kit's main (config → telemetry → infrastructure → runtime → listen, shutdown on signals).
+// The master key is checked before anything opens; the runtime is imported once telemetry has started.
+await runServiceMain({
+  service: 'artifact',
+  configSchema: artifactConfigSchema,
+  prepare: (config) => masterKeyOf(config),
+  async start(base, config, master) {
+    if (master.warning) base.logger.warn(`WARNING: ${master.warning}`);
     const { startArtifactRuntime } = await import('./runtime.js');
-    const runtime = await startArtifactRuntime({
-      store: infra.store,
-      pool: infra.pool,
-      nats: infra.nats,
-      subjectPrefix: config.SUBJECT_PREFIX,
-      auth: authConfigFromEnv(config),
-      rateLimit: rateLimitFromEnv(config),
-      logger,
-      sealIntervalMs: config.SEAL_INTERVAL_MS,
+    return startArtifactRuntime({
+      ...base,
       sweepIntervalMs: config.ARTIFACT_SWEEP_INTERVAL_MS || false,
       storageDir: path.resolve(config.ARTIFACT_STORAGE_DIR),
       masterKey: master.key,
@@ -50,9 +24,6 @@ await runService({
         maxUploadBytes: config.ARTIFACT_MAX_UPLOAD_BYTES,
         emptyContentKinds: config.ARTIFACT_EMPTY_CONTENT_KINDS,
       },
-      readiness: infra.readiness,
     });
-    onShutdown('artifact runtime', () => runtime.close());
-    await runtime.app.listen({ host: config.HOST, port: config.PORT });
   },
 });

@@ -1,18 +1,8 @@
-import type { NatsConnection } from '@nats-io/transport-node';
-import type { EventStore } from '@railyard/eventstore';
 import type { Relay } from '@railyard/messaging';
-import { createDb, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
-import {
-  type App,
-  type AuthConfig,
-  createClosers,
-  type Logger,
-  type RateLimitConfig,
-  type ReadinessCheck,
-} from '@railyard/service-kit';
-import { startServiceProjection, startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
+import type { ProjectionRunner } from '@railyard/readmodels';
+import type { App, ServiceRuntimeBase } from '@railyard/service-kit';
+import { startServiceRuntime } from '@railyard/service-kit/backbone';
 import type { Kysely } from 'kysely';
-import type pg from 'pg';
 import { artifactMigrations } from '../migrations/index.js';
 import { buildArtifactApp } from './app.js';
 import { type ArtifactPolicies, createArtifactCommands } from './artifacts/artifact-commands.js';
@@ -22,28 +12,14 @@ import { startSweeper } from './retention/sweep-timer.js';
 import type { KeyVault } from './signing/key-vault.js';
 import { createLocalKeyring, type KeyringDb } from './signing/local-keyring.js';
 
-export interface ArtifactRuntimeOptions {
-  store: EventStore;
-  /** The service's database: read models, keyring, relay checkpoint. Owned by the caller. */
-  pool: pg.Pool;
-  auth: AuthConfig;
-  /** Requests per principal per window (429 beyond); omitted: no limit (tests, bench). */
-  rateLimit?: RateLimitConfig | false;
-  logger: Logger;
+export interface ArtifactRuntimeOptions extends ServiceRuntimeBase {
   /** Where content-addressed blobs are stored (created if missing). */
   storageDir: string;
   /** The keyring's master key (ARTIFACT_MASTER_KEY). */
   masterKey: string;
   policies: ArtifactPolicies;
-  /** The bus; without it the relay does not run (tests of the HTTP slice alone). */
-  nats?: NatsConnection;
-  subjectPrefix?: string;
-  /** How often the Postgres log is sealed; false: no sealer in this process. */
-  sealIntervalMs?: number | false;
-  readiness?: Record<string, ReadinessCheck>;
   /** How often the retention sweeper runs in this process; false: only on request (POST /retention/sweep). */
   sweepIntervalMs?: number | false;
-  now?: () => Date;
 }
 
 export interface ArtifactRuntime {
@@ -58,61 +34,36 @@ export interface ArtifactRuntime {
 }
 
 /**
- * The artifact service's moving parts, wired once for main() and the integration tests: migrations, storage, the
- * keyring, the catalog projection, the relay to NATS, the sealer, the lag gauges and the HTTP app (not listening).
+ * The artifact service's moving parts, wired by the kit's runtime for main() and the integration tests: its schema,
+ * the catalog projection, content storage, the keyring, the retention sweeper and the HTTP app (the relay and the
+ * sealer come with the kit).
  */
 export async function startArtifactRuntime(options: ArtifactRuntimeOptions): Promise<ArtifactRuntime> {
-  const { store, pool, logger } = options;
-  const closers = createClosers(logger);
-  const close = () => closers.close();
-  try {
-    // The db shares the caller's pool; it is never destroyed here, since destroying it would end that pool.
-    const db = createDb<ArtifactCatalogDb>(pool);
-    await migrateSchema(db, { schema: 'artifact', migrations: artifactMigrations });
-    const content = new ContentStore(options.storageDir);
-    await content.init();
-    const vault = createLocalKeyring(db as unknown as Kysely<KeyringDb>, options.masterKey);
-
-    const relay = options.nats
-      ? await startServiceRelay(
-          { store, pool, nats: options.nats, service: 'artifact', subjectPrefix: options.subjectPrefix },
-          logger,
-          closers,
-        )
-      : undefined;
-    const catalog = await startServiceProjection({ ...artifactCatalogProjection, store, db }, logger, closers);
-    startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
-
-    if (options.sweepIntervalMs) {
-      const sweeper = startSweeper(
-        {
-          commands: createArtifactCommands(store, options.policies.naming),
-          content,
-          db,
-          retention: options.policies.retention,
-        },
-        { intervalMs: options.sweepIntervalMs, logger, now: options.now ?? (() => new Date()) },
-      );
-      closers.add('retention sweeper', () => sweeper.stop());
-    }
-
-    const app = await buildArtifactApp({
-      store,
-      db,
-      catalog,
-      content,
-      vault,
-      policies: options.policies,
-      auth: options.auth,
-      rateLimit: options.rateLimit,
-      logger,
-      now: options.now,
-      readiness: { store: () => store.ping(), ...options.readiness },
-    });
-    closers.add('http server', () => app.close());
-    return { app, db, catalog, content, vault, relay, close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
+  const runtime = await startServiceRuntime<ArtifactCatalogDb, 'catalog', { content: ContentStore; vault: KeyVault }>({
+    ...options,
+    service: 'artifact',
+    migrations: artifactMigrations,
+    projections: { catalog: artifactCatalogProjection },
+    async parts({ store, db, logger, now, onClose }) {
+      const content = new ContentStore(options.storageDir);
+      await content.init();
+      const vault = createLocalKeyring(db as unknown as Kysely<KeyringDb>, options.masterKey);
+      if (options.sweepIntervalMs) {
+        const sweeper = startSweeper(
+          {
+            commands: createArtifactCommands(store, options.policies.naming),
+            content,
+            db,
+            retention: options.policies.retention,
+          },
+          { intervalMs: options.sweepIntervalMs, logger, now },
+        );
+        onClose('retention sweeper', () => sweeper.stop());
+      }
+      return { content, vault };
+    },
+    buildApp: ({ store, db, projections, parts, now, kit }) =>
+      buildArtifactApp({ ...kit, store, db, catalog: projections.catalog, ...parts, policies: options.policies, now }),
+  });
+  return { ...runtime, catalog: runtime.projections.catalog, ...runtime.parts };
 }

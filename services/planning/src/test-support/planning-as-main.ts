@@ -3,11 +3,10 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { consumerName, deadLetterSubject, subjectFilter } from '@railyard/contracts';
 import { createConsumer, type DurableConsumer } from '@railyard/messaging';
 import {
-  authConfigFromEnv,
   createLogger,
   loadConfig,
   openServiceInfrastructure,
-  rateLimitFromEnv,
+  runtimeBaseOf,
   type ServiceInfrastructure,
   signDevToken,
 } from '@railyard/service-kit';
@@ -52,17 +51,7 @@ export async function startPlanningAsMain(env: Record<string, string>): Promise<
   const infra = await openServiceInfrastructure('planning', config, logger, (resource, close) =>
     closers.push({ resource, close }),
   );
-  const runtime = await startPlanningRuntime({
-    store: infra.store,
-    pool: infra.pool,
-    nats: infra.nats,
-    subjectPrefix: config.SUBJECT_PREFIX,
-    auth: authConfigFromEnv(config),
-    rateLimit: rateLimitFromEnv(config),
-    logger,
-    sealIntervalMs: config.SEAL_INTERVAL_MS,
-    readiness: infra.readiness,
-  });
+  const runtime = await startPlanningRuntime(runtimeBaseOf(config, infra, logger));
   closers.push({ resource: 'planning runtime', close: () => runtime.close() });
   return {
     runtime,

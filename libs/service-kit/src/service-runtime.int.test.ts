@@ -1,0 +1,152 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { consumerName, deadLetterSubject, streamName, subjectFilter } from '@railyard/contracts';
+import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
+import { createConsumer, ensureBusStreams } from '@railyard/messaging';
+import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix, waitFor } from '@railyard/testing';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app.js';
+import { createLogger } from './logging.js';
+import { startServiceRuntime } from './service-runtime.js';
+
+interface SeenDb {
+  'planning.seen': { event_id: string };
+}
+
+const logger = createLogger({ name: 'runtime-test', level: 'silent' });
+let database: TestDatabase;
+let store: PostgresEventStore;
+let pool: pg.Pool;
+let nc: NatsConnection;
+let bus: { prefix: string; stream: string; deadLetterStream: string };
+
+beforeAll(async () => {
+  database = await createTestDatabase('svcruntime');
+  store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
+  await store.ready();
+  pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  watchPoolErrors(pool, () => {});
+  nc = await connect({ servers: (await testInfra()).natsUrl });
+  const prefix = testSubjectPrefix('svcruntime');
+  const streams = await ensureBusStreams(await jetstreamManager(nc), { prefix, name: prefix.toUpperCase() });
+  bus = { prefix, ...streams };
+});
+
+afterAll(async () => {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.delete(bus.stream).catch(() => {});
+  await jsm.streams.delete(bus.deadLetterStream).catch(() => {});
+  await nc.close();
+  await pool.end();
+  await store.close();
+  await database.drop();
+});
+
+const base = () => ({
+  service: 'planning' as const,
+  store,
+  pool,
+  logger,
+  auth: { secret: 'runtime-test-secret-that-is-long-enough' },
+  sealIntervalMs: false as const,
+});
+
+describe('startServiceRuntime', () => {
+  it('migrates, runs projections, parts and consumers, serves the app, and closes everything newest first', async () => {
+    const closed: string[] = [];
+    const labels: string[] = [];
+    const runtime = await startServiceRuntime<SeenDb, 'seen', { label: string }>({
+      ...base(),
+      nats: nc,
+      subjectPrefix: bus.prefix,
+      busStream: bus.stream,
+      migrations: {
+        '0001_seen': {
+          up: async (db) => {
+            await db.schema
+              .createTable('seen')
+              .addColumn('event_id', 'uuid', (c) => c.primaryKey())
+              .execute();
+          },
+        },
+      },
+      projections: {
+        seen: {
+          name: 'seen',
+          schema: 'planning',
+          filter: { categories: ['release'] },
+          project: async (trx, event) => {
+            await sql`INSERT INTO planning.seen (event_id) VALUES (${event.id})`.execute(trx);
+          },
+        },
+      },
+      parts: ({ onClose }) => {
+        onClose('first part', () => closed.push('first part'));
+        onClose('second part', () => closed.push('second part'));
+        return { label: 'parts reach the app' };
+      },
+      consumers: (b, { pool }) => {
+        const name = consumerName('planning', 'runtime-probe');
+        return [
+          createConsumer({
+            js: b.js,
+            jsm: b.jsm,
+            pool,
+            stream: b.stream,
+            durableName: name,
+            filterSubject: subjectFilter(b.subjectPrefix, 'planning', 'release'),
+            deadLetterSubject: deadLetterSubject(b.subjectPrefix, name),
+            handler: async () => {},
+          }),
+        ];
+      },
+      buildApp: async ({ parts, kit }) => {
+        const app = await buildApp({ ...kit, serviceName: 'planning', version: 'test' });
+        labels.push(parts.label);
+        app.addHook('onClose', async () => {
+          closed.push('app');
+        });
+        return app;
+      },
+    });
+    expect(runtime.relay).toBeDefined();
+    expect(labels).toEqual(['parts reach the app']);
+    expect(runtime.consumers.map((c) => c.name)).toEqual(['planning--runtime-probe']);
+
+    const appended = await store.append(
+      streamName('release', '0193a0b0-0000-7000-8000-000000000001'),
+      [{ type: 'ReleaseProbed', data: {} }],
+      'noStream',
+    );
+    await runtime.projections.seen.waitFor(appended.position);
+    const rows = await runtime.db.selectFrom('planning.seen').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    // The consumer is started on the bus: it receives what the relay publishes.
+    await waitFor('the consumer to handle the event', () => runtime.consumers[0]!.status().handled === 1);
+    const ready = await runtime.app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().checks).toHaveProperty('store');
+
+    await runtime.close();
+    expect(closed).toEqual(['app', 'second part', 'first part']);
+    expect(runtime.projections.seen.status().state).toBe('stopped');
+    expect(runtime.consumers[0]!.status().state).toBe('stopped');
+  });
+
+  it('stops what it started when a later step fails, and rethrows', async () => {
+    const closed: string[] = [];
+    const failure = startServiceRuntime<SeenDb>({
+      ...base(),
+      parts: ({ onClose }) => {
+        onClose('part', () => closed.push('part'));
+      },
+      buildApp: async () => {
+        throw new Error('no app today');
+      },
+    });
+    await expect(failure).rejects.toThrow('no app today');
+    expect(closed).toEqual(['part']);
+  });
+});
