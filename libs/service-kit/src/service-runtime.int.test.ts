@@ -3,7 +3,14 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { consumerName, deadLetterSubject, streamName, subjectFilter } from '@railyard/contracts';
 import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
 import { createConsumer, ensureBusStreams } from '@railyard/messaging';
-import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix, waitFor } from '@railyard/testing';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testInfra,
+  testSubjectPrefix,
+  toAppend,
+  waitFor,
+} from '@railyard/testing';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,10 +124,10 @@ describe('startServiceRuntime', () => {
 
     const appended = await store.append(
       streamName('release', '0193a0b0-0000-7000-8000-000000000001'),
-      [{ type: 'ReleaseProbed', data: {} }],
+      [toAppend({ type: 'ReleaseProbed', data: {} })],
       'noStream',
     );
-    await runtime.projections.seen.waitFor(appended.position);
+    await runtime.projections.seen.waitFor(appended.lastPosition);
     const rows = await runtime.db.selectFrom('planning.seen').selectAll().execute();
     expect(rows).toHaveLength(1);
     // The consumer is started on the bus: it receives what the relay publishes.

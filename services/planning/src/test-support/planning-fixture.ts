@@ -31,7 +31,7 @@ export interface PlanningFixture {
 export async function startPlanning(
   label: string,
   bus?: { nats: NatsConnection; subjectPrefix: string },
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; now?: () => Date } = {},
 ): Promise<PlanningFixture> {
   const database = await createTestDatabase(label);
   const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
@@ -46,6 +46,7 @@ export async function startPlanning(
     auth: { secret: TEST_SECRET },
     logger: options.logger ?? createLogger({ name: 'planning', level: 'silent' }),
     sealIntervalMs: false,
+    now: options.now,
     ...(bus ?? {}),
   });
   return {
