@@ -144,7 +144,7 @@ describe('startServiceRuntime', () => {
 
   it('stops what it started when a later step fails, and rethrows', async () => {
     const closed: string[] = [];
-    const failure = startServiceRuntime<SeenDb>({
+    const failure = startServiceRuntime<SeenDb, never, void>({
       ...base(),
       parts: ({ onClose }) => {
         onClose('part', () => closed.push('part'));

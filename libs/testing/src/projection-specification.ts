@@ -11,10 +11,10 @@ export interface TransactionalDb {
 /** A projection as its slice exports it (see @railyard/readmodels ProjectionOptions). */
 export interface SpecifiedProjection {
   name: string;
-  project?: (trx: any, event: RecordedEvent) => Promise<void>;
-  projectBatch?: (trx: any, events: readonly RecordedEvent[]) => Promise<void>;
+  project?: (trx: any, event: RecordedEvent) => Promise<unknown>;
+  projectBatch?: (trx: any, events: readonly RecordedEvent[]) => Promise<unknown>;
   /** Empties the projection's tables (a rebuild's first step); with it, one-by-one and batched folds are compared. */
-  reset?: (trx: any) => Promise<void>;
+  reset?: (trx: any) => Promise<unknown>;
 }
 
 export interface ProjectionSpecification {
