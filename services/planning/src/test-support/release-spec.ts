@@ -23,6 +23,8 @@ export interface ReleaseSpecFixture {
   spec(): HttpSpecification;
   /** The bearer header of this actor (its id and roles). */
   as(actor: Actor): Promise<{ authorization: string }>;
+  /** A request by `actor`, for `when` (headers are signed when the specification runs). */
+  request(method: InjectRequest['method'], url: string, actor: Actor, payload?: unknown): () => Promise<InjectRequest>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,25 @@ export async function startReleaseSpecs(label: string): Promise<ReleaseSpecFixtu
     },
     spec: () => httpSpecification(f),
     as: (actor) => f.auth(actor.id, actor.roles),
+    request: (method, url, actor, payload) => async () => ({
+      method,
+      url,
+      headers: await f.auth(actor.id, actor.roles),
+      ...(payload === undefined ? {} : { payload }),
+    }),
     close: () => f.close(),
   };
 }
+
+/** A weekly train from 2026-11-05 (Thursdays 10:00 Paris, cutoff 2 days before) with teams payments and web. */
+export const train = (trainId: string) => ({
+  trainId,
+  name: 'Thursday train',
+  timeZone: 'Europe/Paris',
+  firstSlot: '2026-11-05',
+  everyWeeks: 1,
+  releaseTime: '10:00',
+  cutoffDaysBefore: 2,
+  teams: ['payments', 'web'],
+  createdBy: 'rm-ana',
+});
