@@ -97,7 +97,10 @@ export interface HttpWhen {
 }
 
 export interface HttpSpecification {
-  /** Appends these events to `stream` (a name from the contracts' builders) before the request. */
+  /**
+   * Appends these events to `stream` (a name from the contracts' builders) before the request; with none, the stream
+   * is only watched (it must stay as it is unless `then` names events for it).
+   */
   given(stream: string, ...events: SpecEvent[]): HttpSpecification;
   when(request: InjectRequest | (() => InjectRequest | Promise<InjectRequest>)): HttpWhen;
 }
@@ -168,8 +171,9 @@ export function httpSpecification(target: { app: Injectable; store: EventStore }
           }
           const { store, app } = target;
           const revisions = new Map<string, number>();
+          // A stream given no events is still watched: the request must append nothing to it.
           for (const { stream, events } of givens) {
-            await store.append(stream, events.map(toAppend), 'any');
+            if (events.length > 0) await store.append(stream, events.map(toAppend), 'any');
           }
           for (const { stream } of givens) revisions.set(stream, (await store.readStream(stream)).length);
           const before = await lastPosition(store);
