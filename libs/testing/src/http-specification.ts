@@ -187,7 +187,8 @@ export function httpSpecification(target: { app: Injectable; store: EventStore }
             expect(response.json().code, described).toBe(expected.code);
           }
           if (typeof expected.body === 'function') expected.body(response.json(), response);
-          else if (expected.body !== undefined) expect(response.json(), described).toMatchObject(expected.body as object);
+          else if (expected.body !== undefined)
+            expect(response.json(), described).toMatchObject(expected.body as object);
 
           const expectedEvents =
             (typeof expected.events === 'function' ? expected.events(response) : expected.events) ?? {};

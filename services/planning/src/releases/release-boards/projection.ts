@@ -70,7 +70,8 @@ export const releaseBoardsFilter = {
 type D = Record<string, string | boolean | undefined | Record<string, string>>;
 
 /**
- * Applies one event. Statements per event (not folded per batch like the release list): these boards see a few
+ * Applies one event; an event at or before a row's `last_position` is already in it and changes nothing (a replay
+ * over a lost checkpoint, or a redelivery, must not count evidence twice). Statements per event (not folded per batch like the release list): these boards see a few
  * events per release, and each event touches one row by key, so a batch is already a handful of index lookups.
  */
 async function apply(trx: Transaction<ReleaseBoardsDb>, event: RecordedEvent): Promise<void> {
@@ -112,6 +113,7 @@ async function apply(trx: Transaction<ReleaseBoardsDb>, event: RecordedEvent): P
           last_position,
         })
         .where('exception_id', '=', d.exceptionId as string)
+        .where('last_position', '<', last_position)
         .execute();
       return;
     case 'FreezeExceptionUsed':
@@ -119,6 +121,7 @@ async function apply(trx: Transaction<ReleaseBoardsDb>, event: RecordedEvent): P
         .updateTable('planning.freeze_exception_log')
         .set({ status: 'used', used_at: at, last_position })
         .where('exception_id', '=', d.exceptionId as string)
+        .where('last_position', '<', last_position)
         .execute();
       return;
     case 'DependencyDeclared': {
@@ -149,6 +152,7 @@ async function apply(trx: Transaction<ReleaseBoardsDb>, event: RecordedEvent): P
         .updateTable('planning.dependency_board')
         .set({ status: d.status as string, updated_at: at, last_position })
         .where('dependency_id', '=', d.dependencyId as string)
+        .where('last_position', '<', last_position)
         .execute();
       return;
     case 'ComplianceRequirementAttached':
@@ -174,6 +178,7 @@ async function apply(trx: Transaction<ReleaseBoardsDb>, event: RecordedEvent): P
         .updateTable('planning.compliance_status')
         .set({ pending_evidence: sql`pending_evidence + 1`, last_position })
         .where('requirement_id', '=', d.requirementId as string)
+        .where('last_position', '<', last_position)
         .execute();
       return;
     case 'ComplianceEvidenceReviewed': {
@@ -186,6 +191,7 @@ async function apply(trx: Transaction<ReleaseBoardsDb>, event: RecordedEvent): P
           last_position,
         })
         .where('requirement_id', '=', d.requirementId as string)
+        .where('last_position', '<', last_position)
         .execute();
       return;
     }

@@ -110,6 +110,8 @@ function foldPlanned(row: ReleaseListRow, event: RecordedEvent): ReleaseListRow 
 
 /** Folds one release event into its row (undefined: the release is not known yet). Pure. */
 export function foldReleaseRow(row: ReleaseListRow | undefined, event: RecordedEvent): ReleaseListRow | undefined {
+  // An event the row has already folded (a replay over a lost checkpoint, a redelivery) changes nothing.
+  if (row && BigInt(row.last_position) >= event.position) return row;
   const touched = { last_event_id: event.id, last_position: event.position.toString() };
   if (event.type === 'ReleasePlanned') {
     const d = event.data as { releaseId: string; name: string; targetDate: string; trainId?: string; owner: string };
