@@ -54,6 +54,8 @@ export const projectArtifactCatalog: ProjectFn = async (anyTrx, event: RecordedE
       .updateTable('artifact.artifacts')
       .set({ ...set, ...touched })
       .where('artifact_id', '=', d.artifactId)
+      // An event the row has already folded (a replay over a lost checkpoint) changes nothing: no second count.
+      .where('last_position', '<', touched.last_position)
       .execute();
   switch (event.type) {
     case 'ArtifactRegistered':
