@@ -5,9 +5,10 @@ import { startServiceRuntime } from '@railyard/service-kit/backbone';
 import type { Kysely } from 'kysely';
 import { artifactMigrations } from '../migrations/index.js';
 import { buildArtifactApp } from './app.js';
-import { type ArtifactPolicies, createArtifactCommands } from './artifacts/artifact-commands.js';
+import { createArtifactCommands } from './artifacts/artifact-store.js';
 import { type ArtifactCatalogDb, artifactCatalogProjection } from './catalog/projection.js';
 import { ContentStore } from './content/content-store.js';
+import type { ArtifactPolicies } from './policies.js';
 import { startSweeper } from './retention/sweep-timer.js';
 import type { KeyVault } from './signing/key-vault.js';
 import { createLocalKeyring, type KeyringDb } from './signing/local-keyring.js';
@@ -51,7 +52,7 @@ export async function startArtifactRuntime(options: ArtifactRuntimeOptions): Pro
       if (options.sweepIntervalMs) {
         const sweeper = startSweeper(
           {
-            commands: createArtifactCommands(store, options.policies.naming),
+            artifacts: createArtifactCommands(store, options.policies.naming),
             content,
             db,
             retention: options.policies.retention,

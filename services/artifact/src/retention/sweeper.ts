@@ -1,7 +1,7 @@
 import { DomainError } from '@railyard/contracts';
 import type { CommandContext } from '@railyard/eventstore';
 import type { Kysely } from 'kysely';
-import { type ArtifactCommands, artifactStream } from '../artifacts/artifact-commands.js';
+import { type ArtifactHandler, artifactStream } from '../artifacts/domain/artifact-identity.js';
 import type { ArtifactCatalogDb } from '../catalog/projection.js';
 import type { ContentStore } from '../content/content-store.js';
 import type { RetentionPolicy } from './domain/retention.js';
@@ -13,7 +13,7 @@ export interface SweepOutcome {
 }
 
 export interface SweeperDeps {
-  commands: ArtifactCommands;
+  artifacts: ArtifactHandler;
   content: ContentStore;
   db: Kysely<ArtifactCatalogDb>;
   retention: RetentionPolicy;
@@ -26,7 +26,7 @@ export interface SweeperDeps {
  * safe: the stream's expected revision lets one record the sweep, the other finds it done.
  */
 export async function sweepExpired(deps: SweeperDeps, ctx: CommandContext): Promise<SweepOutcome> {
-  const { commands, content, db } = deps;
+  const { artifacts, content, db } = deps;
   const report = await retentionReport(db, deps.retention, ctx.now);
   const outcome: SweepOutcome = { swept: [], skipped: [] };
   // Idempotency and If-Match belong to the request, not to each artifact's command.
@@ -34,7 +34,7 @@ export async function sweepExpired(deps: SweeperDeps, ctx: CommandContext): Prom
   for (const item of report.filter((i) => i.action !== 'keep')) {
     const base = { name: item.name, version: item.version, sha256: item.sha256 };
     try {
-      const result = await commands.artifacts.handle(
+      const result = await artifacts.handle(
         artifactStream(item.artifactId),
         {
           type: 'SweepArtifact',

@@ -1,8 +1,10 @@
 import { ArtifactErrorCodes } from '@railyard/contracts';
 import { type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { LoadArtifact } from '../../artifacts/domain/artifact-identity.js';
+import type { ArtifactCatalogDb } from '../../catalog/projection.js';
 import type { ContentStore } from '../../content/content-store.js';
-import { type ArtifactRouteDeps, loadArtifact } from '../artifact-commands.js';
 import { ArtifactParams } from '../artifact-view.js';
 
 const Bytes = z.unknown().describe('The artifact bytes (application/octet-stream).');
@@ -23,8 +25,15 @@ async function stream(content: ContentStore, sha256: string, reply: import('fast
 const gone = (detail: string, details: Record<string, unknown>) =>
   new HttpProblem(410, ArtifactErrorCodes.CONTENT_SWEPT, detail, details);
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface DownloadDeps {
+  loadArtifact: LoadArtifact;
+  content: ContentStore;
+  db: Kysely<ArtifactCatalogDb>;
+}
+
 /** GET /artifacts/:name/:version/content and GET /blobs/sha256/:digest — streamed downloads (A2). */
-export const downloadRoutes: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, deps) => {
+export const downloadRoutes: FastifyPluginAsyncZod<DownloadDeps> = async (app, deps) => {
   const { content, db } = deps;
   app.get(
     '/artifacts/:name/:version/content',
@@ -38,7 +47,7 @@ export const downloadRoutes: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (a
       },
     },
     async (request, reply) => {
-      const { artifact } = await loadArtifact(deps, request.params.name, request.params.version);
+      const { artifact } = await deps.loadArtifact(request.params.name, request.params.version);
       if (artifact.swept) {
         throw gone(
           `The content of ${artifact.name}@${artifact.version} was deleted by retention: ${artifact.swept.reason}.`,

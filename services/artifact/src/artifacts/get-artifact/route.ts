@@ -1,9 +1,14 @@
 import { etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
-import { type ArtifactRouteDeps, loadArtifact } from '../artifact-commands.js';
+import type { LoadArtifact } from '../../artifacts/domain/artifact-identity.js';
 import { ArtifactParams, ArtifactView, artifactView } from '../artifact-view.js';
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface GetArtifactDeps {
+  loadArtifact: LoadArtifact;
+}
+
 /** GET /artifacts/:name/:version — the artifact folded from its stream (always current); ETag = stream revision. */
-export const getArtifactRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, deps) => {
+export const getArtifactRoute: FastifyPluginAsyncZod<GetArtifactDeps> = async (app, deps) => {
   app.get(
     '/artifacts/:name/:version',
     {
@@ -15,7 +20,7 @@ export const getArtifactRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async 
       },
     },
     async (request, reply) => {
-      const { artifact, revision } = await loadArtifact(deps, request.params.name, request.params.version);
+      const { artifact, revision } = await deps.loadArtifact(request.params.name, request.params.version);
       return reply.header('etag', etagOf(revision)).send(artifactView(artifact, revision));
     },
   );

@@ -1,7 +1,7 @@
 import { ArtifactErrorCodes, Sha256Hex } from '@railyard/contracts';
 import { commandContext, etagOf, type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
 import { z } from 'zod';
-import { type ArtifactRouteDeps, artifactIdOf, artifactStream } from '../artifact-commands.js';
+import { type ArtifactHandler, artifactIdOf, artifactStream } from '../../artifacts/domain/artifact-identity.js';
 import { ArtifactParams, ArtifactView, artifactView, PublishMetadata } from '../artifact-view.js';
 
 const Body = z.strictObject({
@@ -19,8 +19,14 @@ const Body = z.strictObject({
   ...PublishMetadata,
 });
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface RegisterExternalDeps {
+  artifacts: ArtifactHandler;
+  now: () => Date;
+}
+
 /** POST /artifacts — register content stored elsewhere, by digest and URI (A2). */
-export const registerExternalRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, { commands, now }) => {
+export const registerExternalRoute: FastifyPluginAsyncZod<RegisterExternalDeps> = async (app, { artifacts, now }) => {
   app.post(
     '/artifacts',
     {
@@ -37,7 +43,7 @@ export const registerExternalRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = a
       const sha256 = Sha256Hex.parse(digest.slice('sha256:'.length));
       const ctx = commandContext(request, { now: now() });
       const artifactId = artifactIdOf(name, version);
-      const result = await commands.artifacts.handle(
+      const result = await artifacts.handle(
         artifactStream(artifactId),
         {
           type: 'RegisterArtifact',

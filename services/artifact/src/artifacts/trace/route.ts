@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
-import { type ArtifactRouteDeps, loadArtifact } from '../artifact-commands.js';
+import type { LoadArtifact } from '../../artifacts/domain/artifact-identity.js';
 import { ArtifactParams } from '../artifact-view.js';
 
 const At = z.object({ at: z.string(), by: z.string() });
@@ -26,8 +26,13 @@ const Trace = z.object({
   overwriteAttempts: z.array(At.extend({ attemptedSha256: z.string() })),
 });
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface TraceDeps {
+  loadArtifact: LoadArtifact;
+}
+
 /** GET /artifacts/:name/:version/trace — commit → artifact → promotions (A1), from the artifact's own events. */
-export const traceRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, deps) => {
+export const traceRoute: FastifyPluginAsyncZod<TraceDeps> = async (app, deps) => {
   app.get(
     '/artifacts/:name/:version/trace',
     {
@@ -39,7 +44,7 @@ export const traceRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, 
       },
     },
     async (request) => {
-      const { artifact, events } = await loadArtifact(deps, request.params.name, request.params.version);
+      const { artifact, events } = await deps.loadArtifact(request.params.name, request.params.version);
       const when = (e: (typeof events)[number]) => ({ at: e.metadata.occurredAt, by: e.metadata.actor.id });
       const registered = events.find((e) => e.type === 'ArtifactRegistered')!;
       return {

@@ -2,8 +2,10 @@ import type { Readable } from 'node:stream';
 import { ArtifactErrorCodes, ErrorCodes } from '@railyard/contracts';
 import { commandContext, etagOf, type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
 import { z } from 'zod';
+import { type ArtifactHandler, artifactIdOf, artifactStream } from '../../artifacts/domain/artifact-identity.js';
+import type { ContentStore } from '../../content/content-store.js';
 import { IngestError } from '../../content/content-store.js';
-import { type ArtifactRouteDeps, artifactIdOf, artifactStream } from '../artifact-commands.js';
+import type { ArtifactPolicies } from '../../policies.js';
 import { ArtifactParams, ArtifactView, artifactView, PublishMetadata } from '../artifact-view.js';
 import { checkName, parseVersion } from '../domain/naming.js';
 import { declaredSha256 } from './declared-digest.js';
@@ -39,12 +41,20 @@ const emptyContent = (kind: string) =>
     { kind },
   );
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface UploadArtifactDeps {
+  artifacts: ArtifactHandler;
+  content: ContentStore;
+  policies: Pick<ArtifactPolicies, 'naming' | 'maxUploadBytes' | 'emptyContentKinds'>;
+  now: () => Date;
+}
+
 /**
  * PUT /artifacts/:name/:version — publish an artifact's bytes (A1, A2). The body is streamed to disk while hashed
  * (never buffered), published under its sha256, and name@version is bound to that digest for good.
  */
-export const uploadArtifactRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, deps) => {
-  const { commands, content, policies, now } = deps;
+export const uploadArtifactRoute: FastifyPluginAsyncZod<UploadArtifactDeps> = async (app, deps) => {
+  const { artifacts, content, policies, now } = deps;
   // The raw request stream goes to the handler untouched; the kit's JSON parser stays for the other routes.
   app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
   app.put(
@@ -115,7 +125,7 @@ export const uploadArtifactRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = asy
       request.body = { sha256: stored.sha256 };
       const ctx = commandContext(request, { now: now() });
       const artifactId = artifactIdOf(name, version);
-      const result = await commands.artifacts.handle(
+      const result = await artifacts.handle(
         artifactStream(artifactId),
         {
           type: 'RegisterArtifact',

@@ -1,16 +1,10 @@
-import { artifactEvents, DomainError, type EventCatalogue } from '@railyard/contracts';
-import { loadAggregate } from '@railyard/eventstore';
+import { ArtifactErrorCodes, DomainError } from '@railyard/contracts';
 import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
-import {
-  type ArtifactRouteDeps,
-  artifactIdOf,
-  artifactStream,
-  bundleIdOf,
-  bundleStream,
-} from '../../artifacts/artifact-commands.js';
 import { ArtifactParams } from '../../artifacts/artifact-view.js';
+import type { LoadArtifact } from '../../artifacts/domain/artifact-identity.js';
 import { parseVersion } from '../../artifacts/domain/naming.js';
+import { type BundleCommands, bundleIdOf, bundleStream } from '../bundle-store.js';
 import { BundleParams, BundleView, bundleView } from '../bundle-view.js';
 import type { PinnedArtifact } from '../domain/bundle.decide.js';
 
@@ -50,9 +44,16 @@ function isVersion(version: string): boolean {
   }
 }
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface CreateBundleDeps {
+  loadArtifact: LoadArtifact;
+  bundles: BundleCommands;
+  now: () => Date;
+}
+
 /** POST /bundles — pin artifacts under one composite version, checking the inter-service constraints (A4). */
-export const createBundleRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, deps) => {
-  const { store, commands, now } = deps;
+export const createBundleRoute: FastifyPluginAsyncZod<CreateBundleDeps> = async (app, deps) => {
+  const { loadArtifact, bundles, now } = deps;
   app.post(
     '/bundles',
     {
@@ -74,19 +75,20 @@ export const createBundleRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async
           // An invalid version cannot name a registered artifact: the decider reports it as an unknown member. Only
           // that is caught here; a store that cannot be read is an outage (503), never "pin unresolved".
           if (!isVersion(a.version)) return { ...a, sha256: undefined };
-          const loaded = await loadAggregate(
-            store,
-            commands.decider,
-            artifactEvents as unknown as EventCatalogue,
-            artifactStream(artifactIdOf(a.name, a.version)),
+          const artifact = await loadArtifact(a.name, a.version).then(
+            (loaded) => loaded.artifact,
+            (err: unknown) => {
+              if (err instanceof DomainError && err.code === ArtifactErrorCodes.NOT_FOUND) return undefined;
+              throw err;
+            },
           );
-          if (!loaded.state.exists || loaded.state.swept) return { ...a, sha256: undefined };
-          return { ...a, version: loaded.state.version, sha256: loaded.state.sha256 };
+          if (!artifact || artifact.swept) return { ...a, sha256: undefined };
+          return { ...a, version: artifact.version, sha256: artifact.sha256 };
         }),
       );
       const ctx = commandContext(request, { now: now() });
       const bundleId = bundleIdOf(name, version);
-      const result = await commands.bundles.handle(
+      const result = await bundles.handle(
         bundleStream(bundleId),
         { type: 'CreateBundle', actor: ctx.actor, at: ctx.now, bundleId, name, version, artifacts: pins, constraints },
         ctx,

@@ -1,12 +1,18 @@
 import { ArtifactErrorCodes, bundleEvents, type EventCatalogue, notFound } from '@railyard/contracts';
+import type { EventStore } from '@railyard/eventstore';
 import { loadAggregate } from '@railyard/eventstore';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
-import { type ArtifactRouteDeps, bundleIdOf, bundleStream } from '../../artifacts/artifact-commands.js';
+import { bundleIdOf, bundleStream } from '../bundle-store.js';
 import { BundleParams, BundleView, bundleView } from '../bundle-view.js';
 import { bundleDecider } from '../domain/bundle.decide.js';
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface GetBundleDeps {
+  store: EventStore;
+}
+
 /** GET /bundles/:name/:version — a bundle as created (immutable). */
-export const getBundleRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, { store }) => {
+export const getBundleRoute: FastifyPluginAsyncZod<GetBundleDeps> = async (app, { store }) => {
   app.get(
     '/bundles/:name/:version',
     {

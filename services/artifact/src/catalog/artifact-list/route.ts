@@ -1,8 +1,10 @@
 import { ErrorCodes } from '@railyard/contracts';
+import type { ProjectionRunner } from '@railyard/readmodels';
 import { projectionLagHeaders } from '@railyard/readmodels';
 import { type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { ArtifactRouteDeps } from '../../artifacts/artifact-commands.js';
+import type { ArtifactCatalogDb } from '../../catalog/projection.js';
 
 const Query = z.strictObject({
   name: z.string().max(128).optional().describe('Exact name.'),
@@ -49,8 +51,14 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   return { at: new Date(at), id };
 }
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface ArtifactListDeps {
+  db: Kysely<ArtifactCatalogDb>;
+  catalog: ProjectionRunner;
+}
+
 /** GET /artifacts — list and search artifact versions, from the catalog projection (headers say its lag). */
-export const artifactListRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, { db, catalog }) => {
+export const artifactListRoute: FastifyPluginAsyncZod<ArtifactListDeps> = async (app, { db, catalog }) => {
   app.get(
     '/artifacts',
     {

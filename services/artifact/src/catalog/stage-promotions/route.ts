@@ -1,7 +1,9 @@
+import type { ProjectionRunner } from '@railyard/readmodels';
 import { projectionLagHeaders } from '@railyard/readmodels';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { ArtifactRouteDeps } from '../../artifacts/artifact-commands.js';
+import type { ArtifactCatalogDb } from '../../catalog/projection.js';
 
 const Params = z.strictObject({ stage: z.string().regex(/^[a-z][a-z0-9-]{0,49}$/) });
 const Query = z.strictObject({ name: z.string().max(128).optional() });
@@ -19,8 +21,14 @@ const Status = z.object({
   ),
 });
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface StagePromotionsDeps {
+  db: Kysely<ArtifactCatalogDb>;
+  catalog: ProjectionRunner;
+}
+
 /** GET /stages/:stage/promotions — promotion status per stage: what reached it, when, by whom (projection). */
-export const stagePromotionsRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, { db, catalog }) => {
+export const stagePromotionsRoute: FastifyPluginAsyncZod<StagePromotionsDeps> = async (app, { db, catalog }) => {
   app.get(
     '/stages/:stage/promotions',
     {

@@ -1,9 +1,10 @@
 import { ArtifactErrorCodes } from '@railyard/contracts';
 import { commandContext, etagOf, type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
 import { z } from 'zod';
-import { type ArtifactRouteDeps, artifactIdOf, artifactStream } from '../../artifacts/artifact-commands.js';
 import { ArtifactParams, ArtifactView, artifactView } from '../../artifacts/artifact-view.js';
 import type { ArtifactCommand } from '../../artifacts/domain/artifact.decide.js';
+import { type ArtifactHandler, artifactIdOf, artifactStream } from '../../artifacts/domain/artifact-identity.js';
+import type { ArtifactPolicies } from '../../policies.js';
 import { CycloneDxSbom, licensesOfSbom } from '../cyclonedx.js';
 import { evaluateLicense } from '../license-policy.js';
 
@@ -39,8 +40,15 @@ const Body = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface AttachScanDeps {
+  artifacts: ArtifactHandler;
+  policies: Pick<ArtifactPolicies, 'licenses'>;
+  now: () => Date;
+}
+
 /** POST /artifacts/:name/:version/scans — attach static-analysis, vulnerability or license results (A3). */
-export const attachScanRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, { commands, policies, now }) => {
+export const attachScanRoute: FastifyPluginAsyncZod<AttachScanDeps> = async (app, { artifacts, policies, now }) => {
   app.post(
     '/artifacts/:name/:version/scans',
     {
@@ -81,7 +89,7 @@ export const attachScanRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (
         };
       }
       const { name, version } = request.params;
-      const result = await commands.artifacts.handle(artifactStream(artifactIdOf(name, version)), command, ctx);
+      const result = await artifacts.handle(artifactStream(artifactIdOf(name, version)), command, ctx);
       if (!result.state.exists) throw new Error('unreachable: scans attach to registered artifacts only');
       return reply.code(201).header('etag', etagOf(result.revision)).send(artifactView(result.state, result.revision));
     },

@@ -1,23 +1,34 @@
 import { ArtifactErrorCodes, invalid } from '@railyard/contracts';
 import { commandContext, etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
+import { ArtifactParams, ArtifactView, artifactView } from '../../artifacts/artifact-view.js';
 import {
-  type ArtifactRouteDeps,
+  type ArtifactHandler,
   artifactIdOf,
   artifactStream,
-  loadArtifact,
-} from '../../artifacts/artifact-commands.js';
-import { ArtifactParams, ArtifactView, artifactView } from '../../artifacts/artifact-view.js';
+  type LoadArtifact,
+} from '../../artifacts/domain/artifact-identity.js';
+import type { ArtifactPolicies } from '../../policies.js';
+import type { KeyVault } from '../../signing/key-vault.js';
 import { signatureChecks } from '../signature-checks.js';
 
 const Body = z.strictObject({ stage: z.string().regex(/^[a-z][a-z0-9-]{0,49}$/) });
+
+/** What this slice uses, handed over by its capability's routes. */
+export interface PromoteDeps {
+  loadArtifact: LoadArtifact;
+  artifacts: ArtifactHandler;
+  vault: KeyVault;
+  policies: Pick<ArtifactPolicies, 'stages'>;
+  now: () => Date;
+}
 
 /**
  * POST /artifacts/:name/:version/promotions — promote to a stage (A3, A6). Refused (409 ARTIFACT_GATE_FAILED,
  * with every failing rule) while a gate of the stage's policy fails; prod also needs a signature that verifies.
  */
-export const promoteRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, deps) => {
-  const { commands, policies, vault, now } = deps;
+export const promoteRoute: FastifyPluginAsyncZod<PromoteDeps> = async (app, deps) => {
+  const { artifacts, policies, vault, now } = deps;
   app.post(
     '/artifacts/:name/:version/promotions',
     {
@@ -39,10 +50,10 @@ export const promoteRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app
           stages: Object.keys(policies.stages),
         });
       }
-      const { artifact } = await loadArtifact(deps, name, version);
+      const { artifact } = await deps.loadArtifact(name, version);
       const checks = await signatureChecks(vault, artifact);
       const ctx = commandContext(request, { now: now() });
-      const result = await commands.artifacts.handle(
+      const result = await artifacts.handle(
         artifactStream(artifactIdOf(name, version)),
         { type: 'PromoteArtifact', actor: ctx.actor, at: ctx.now, stage, policy, signatureChecks: checks },
         ctx,

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
-import { type ArtifactRouteDeps, loadArtifact } from '../../artifacts/artifact-commands.js';
 import { ArtifactParams } from '../../artifacts/artifact-view.js';
+import type { LoadArtifact } from '../../artifacts/domain/artifact-identity.js';
 import { evaluateGates } from '../../artifacts/domain/gates.js';
+import type { ArtifactPolicies } from '../../policies.js';
+import type { KeyVault } from '../../signing/key-vault.js';
 import { signatureChecks } from '../signature-checks.js';
 
 const Status = z.object({
@@ -16,8 +18,15 @@ const Status = z.object({
   ),
 });
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface StageStatusDeps {
+  loadArtifact: LoadArtifact;
+  vault: KeyVault;
+  policies: Pick<ArtifactPolicies, 'stages'>;
+}
+
 /** GET /artifacts/:name/:version/stages — promotion status per stage: promoted, eligible, or blocked and why. */
-export const stageStatusRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, deps) => {
+export const stageStatusRoute: FastifyPluginAsyncZod<StageStatusDeps> = async (app, deps) => {
   app.get(
     '/artifacts/:name/:version/stages',
     {
@@ -29,7 +38,7 @@ export const stageStatusRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async 
       },
     },
     async (request) => {
-      const { artifact } = await loadArtifact(deps, request.params.name, request.params.version);
+      const { artifact } = await deps.loadArtifact(request.params.name, request.params.version);
       const checks = await signatureChecks(deps.vault, artifact);
       return {
         stages: Object.entries(deps.policies.stages).map(([stage, policy]) => {

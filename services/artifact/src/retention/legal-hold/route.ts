@@ -1,7 +1,7 @@
 import { commandContext, etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
-import { type ArtifactRouteDeps, artifactIdOf, artifactStream } from '../../artifacts/artifact-commands.js';
 import { ArtifactParams, ArtifactView, artifactView } from '../../artifacts/artifact-view.js';
+import { type ArtifactHandler, artifactIdOf, artifactStream } from '../../artifacts/domain/artifact-identity.js';
 
 const Place = z.strictObject({
   reason: z.string().trim().min(1).max(1000),
@@ -9,8 +9,14 @@ const Place = z.strictObject({
 });
 const Release = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() });
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface LegalHoldDeps {
+  artifacts: ArtifactHandler;
+  now: () => Date;
+}
+
 /** POST /artifacts/:name/:version/legal-hold (and …/legal-hold/release) — block or unblock deletion (A5). */
-export const legalHoldRoutes: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, { commands, now }) => {
+export const legalHoldRoutes: FastifyPluginAsyncZod<LegalHoldDeps> = async (app, { artifacts, now }) => {
   const roles = ['auditor', 'release-manager'] as const;
   app.post(
     '/artifacts/:name/:version/legal-hold',
@@ -27,7 +33,7 @@ export const legalHoldRoutes: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (
     async (request, reply) => {
       const ctx = commandContext(request, { now: now() });
       const { name, version } = request.params;
-      const result = await commands.artifacts.handle(
+      const result = await artifacts.handle(
         artifactStream(artifactIdOf(name, version)),
         { type: 'PlaceLegalHold', actor: ctx.actor, at: ctx.now, ...request.body },
         ctx,
@@ -51,7 +57,7 @@ export const legalHoldRoutes: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (
     async (request, reply) => {
       const ctx = commandContext(request, { now: now() });
       const { name, version } = request.params;
-      const result = await commands.artifacts.handle(
+      const result = await artifacts.handle(
         artifactStream(artifactIdOf(name, version)),
         { type: 'ReleaseLegalHold', actor: ctx.actor, at: ctx.now, ...request.body },
         ctx,

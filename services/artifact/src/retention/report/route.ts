@@ -1,7 +1,10 @@
+import type { ProjectionRunner } from '@railyard/readmodels';
 import { projectionLagHeaders } from '@railyard/readmodels';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { ArtifactRouteDeps } from '../../artifacts/artifact-commands.js';
+import type { ArtifactCatalogDb } from '../../catalog/projection.js';
+import type { ArtifactPolicies } from '../../policies.js';
 import { ReportItem, retentionReport } from '../retention-report.js';
 
 const Query = z.strictObject({
@@ -14,8 +17,16 @@ const Report = z.object({
   items: z.array(ReportItem),
 });
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface RetentionReportDeps {
+  db: Kysely<ArtifactCatalogDb>;
+  catalog: ProjectionRunner;
+  policies: Pick<ArtifactPolicies, 'retention'>;
+  now: () => Date;
+}
+
 /** GET /retention/report — the dry run: what a sweep would delete, keep, or leave under legal hold (A5). */
-export const retentionReportRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, deps) => {
+export const retentionReportRoute: FastifyPluginAsyncZod<RetentionReportDeps> = async (app, deps) => {
   app.get(
     '/retention/report',
     {

@@ -1,7 +1,7 @@
 import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
-import type { ArtifactRouteDeps } from '../../artifacts/artifact-commands.js';
-import { sweepExpired } from '../sweeper.js';
+import type { ArtifactPolicies } from '../../policies.js';
+import { type SweeperDeps, sweepExpired } from '../sweeper.js';
 
 const Outcome = z.object({ name: z.string(), version: z.string(), sha256: z.string(), detail: z.string() });
 const Result = z.object({
@@ -10,8 +10,17 @@ const Result = z.object({
   skipped: z.array(Outcome.extend({ code: z.string() })),
 });
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface SweepDeps {
+  artifacts: SweeperDeps['artifacts'];
+  content: SweeperDeps['content'];
+  db: SweeperDeps['db'];
+  policies: Pick<ArtifactPolicies, 'retention'>;
+  now: () => Date;
+}
+
 /** POST /retention/sweep — delete the content of every expired artifact not under legal hold, now (A5). */
-export const sweepRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, deps) => {
+export const sweepRoute: FastifyPluginAsyncZod<SweepDeps> = async (app, deps) => {
   app.post(
     '/retention/sweep',
     {

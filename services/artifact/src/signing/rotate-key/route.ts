@@ -1,13 +1,21 @@
 import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { v7 as uuidv7 } from 'uuid';
-import { type ArtifactRouteDeps, signingKeyStream } from '../../artifacts/artifact-commands.js';
+import type { KeyVault } from '../../signing/key-vault.js';
+import { type SigningKeyCommands, signingKeyStream } from '../signing-key-store.js';
 import { SigningKeyView, signingKeyView } from '../signing-key-view.js';
+
+/** What this slice uses, handed over by its capability's routes. */
+export interface RotateKeyDeps {
+  keys: SigningKeyCommands;
+  vault: KeyVault;
+  now: () => Date;
+}
 
 /**
  * POST /signing-keys — rotation (A6): a new key becomes the active one; the previous one is retired and kept, so
  * the signatures it made still verify. Recorded as SigningKeyCreated (and SigningKeyRetired) events.
  */
-export const rotateKeyRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, { commands, vault, now }) => {
+export const rotateKeyRoute: FastifyPluginAsyncZod<RotateKeyDeps> = async (app, { keys, vault, now }) => {
   app.post(
     '/signing-keys',
     {
@@ -18,7 +26,7 @@ export const rotateKeyRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (a
       const ctx = commandContext(request, { now: now() });
       const { created, retired } = await vault.rotate(uuidv7(), ctx.now);
       const issued = { actor: ctx.actor, at: ctx.now };
-      await commands.keys.handle(
+      await keys.handle(
         signingKeyStream(created.keyId),
         {
           type: 'RecordKeyCreated',
@@ -31,7 +39,7 @@ export const rotateKeyRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (a
         ctx,
       );
       if (retired) {
-        await commands.keys.handle(
+        await keys.handle(
           signingKeyStream(retired.keyId),
           { type: 'RecordKeyRetired', ...issued, replacedBy: created.keyId },
           ctx,

@@ -1,19 +1,28 @@
 import { ArtifactErrorCodes, ruleViolated } from '@railyard/contracts';
 import { commandContext, etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { ArtifactParams, ArtifactView, artifactView } from '../../artifacts/artifact-view.js';
 import {
-  type ArtifactRouteDeps,
+  type ArtifactHandler,
   artifactIdOf,
   artifactStream,
-  loadArtifact,
-} from '../../artifacts/artifact-commands.js';
-import { ArtifactParams, ArtifactView, artifactView } from '../../artifacts/artifact-view.js';
+  type LoadArtifact,
+} from '../../artifacts/domain/artifact-identity.js';
+import type { KeyVault } from '../../signing/key-vault.js';
+
+/** What this slice uses, handed over by its capability's routes. */
+export interface SignArtifactDeps {
+  loadArtifact: LoadArtifact;
+  artifacts: ArtifactHandler;
+  vault: KeyVault;
+  now: () => Date;
+}
 
 /**
  * POST /artifacts/:name/:version/signatures — sign the artifact's digest with the active key (A6). The signature is
  * Ed25519 over the 32 raw bytes of the sha256 digest.
  */
-export const signArtifactRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, deps) => {
-  const { commands, vault, now } = deps;
+export const signArtifactRoute: FastifyPluginAsyncZod<SignArtifactDeps> = async (app, deps) => {
+  const { artifacts, vault, now } = deps;
   app.post(
     '/artifacts/:name/:version/signatures',
     {
@@ -27,14 +36,14 @@ export const signArtifactRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async
     },
     async (request, reply) => {
       const { name, version } = request.params;
-      const { artifact } = await loadArtifact(deps, name, version);
+      const { artifact } = await deps.loadArtifact(name, version);
       const key = await vault.activeKey();
       if (!key) {
         throw ruleViolated(ArtifactErrorCodes.NO_ACTIVE_KEY, 'The keyring has no active key: rotate to create one.');
       }
       const signature = await vault.sign(key.keyId, Buffer.from(artifact.sha256, 'hex'));
       const ctx = commandContext(request, { now: now() });
-      const result = await commands.artifacts.handle(
+      const result = await artifacts.handle(
         artifactStream(artifactIdOf(name, version)),
         {
           type: 'SignArtifact',

@@ -1,7 +1,7 @@
 import { ArtifactErrorCodes, notFound } from '@railyard/contracts';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
-import type { ArtifactRouteDeps } from '../../artifacts/artifact-commands.js';
+import type { KeyVault } from '../../signing/key-vault.js';
 import { SigningKeyView, signingKeyView } from '../signing-key-view.js';
 
 const PemParams = z.strictObject({
@@ -11,8 +11,13 @@ const PemParams = z.strictObject({
     .describe('`<keyId>.pem`'),
 });
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface SigningKeysDeps {
+  vault: KeyVault;
+}
+
 /** GET /signing-keys and GET /signing-keys/:keyId.pem — the keyring's public halves (A6). */
-export const signingKeysRoutes: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, { vault }) => {
+export const signingKeysRoutes: FastifyPluginAsyncZod<SigningKeysDeps> = async (app, { vault }) => {
   app.get(
     '/signing-keys',
     {

@@ -1,7 +1,7 @@
 import { Sha256Hex } from '@railyard/contracts';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
-import type { ArtifactRouteDeps } from '../../artifacts/artifact-commands.js';
+import type { KeyVault } from '../../signing/key-vault.js';
 
 const Body = z.strictObject({
   sha256: Sha256Hex.describe('The digest that was signed (hex).'),
@@ -10,8 +10,13 @@ const Body = z.strictObject({
 });
 const Result = z.object({ valid: z.boolean(), keyId: z.uuid(), keyStatus: z.enum(['active', 'retired', 'unknown']) });
 
+/** What this slice uses, handed over by its capability's routes. */
+export interface VerifySignatureDeps {
+  vault: KeyVault;
+}
+
 /** POST /signatures/verify — whether a signature over a digest verifies with a key of the keyring (A6). */
-export const verifySignatureRoute: FastifyPluginAsyncZod<ArtifactRouteDeps> = async (app, { vault }) => {
+export const verifySignatureRoute: FastifyPluginAsyncZod<VerifySignatureDeps> = async (app, { vault }) => {
   app.post(
     '/signatures/verify',
     {
