@@ -79,7 +79,7 @@ export interface HttpThen {
   /** The problem+json `code` of an error response. */
   code?: string;
   /** Compared with `toMatchObject` (an object), or a function that asserts on the parsed body itself. */
-  body?: unknown | ((body: any, response: InjectedResponse) => void);
+  body?: object | ((body: any, response: InjectedResponse) => void);
   /**
    * The events the request appends, by stream, exactly: every stream given or named here must have received these
    * new events (type and data, in order) and no others, and no stream outside them may have received any. Omitted:

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, type ReleaseEvent, releaseEvents } from '@railyard/contracts';
-import { event, type HttpSpecification, httpSpecification, type SpecEvent } from '@railyard/testing';
+import {
+  event,
+  type HttpSpecification,
+  httpSpecification,
+  type InjectRequest,
+  type SpecEvent,
+} from '@railyard/testing';
 import { releaseStream } from '../releases/release-commands.js';
 import { type PlanningFixture, startPlanning } from './planning-fixture.js';
 import { at } from './release-history.js';

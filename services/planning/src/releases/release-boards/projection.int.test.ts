@@ -8,6 +8,7 @@ import {
   dependency,
   dependencyReady,
   dev,
+  ev1,
   evidence,
   exc1,
   itemA,
@@ -62,7 +63,7 @@ describe('release-boards projection', () => {
             data: {
               releaseId,
               requirementId: req1,
-              evidenceId: evidence.data.evidenceId as string,
+              evidenceId: ev1,
               verdict: 'rejected',
               reviewer: manager.id,
             },

@@ -16,7 +16,7 @@ describe('POST /releases/:id/freeze-exceptions', () => {
 
   it('records the request with its one change: FreezeExceptionRequested, 201 with the minted id', async () => {
     const { id, stream } = s.fresh();
-    const change = { action: 'remove-scope-item', itemId: itemA };
+    const change = { action: 'remove-scope-item' as const, itemId: itemA };
     await s
       .given(id, planned, added(itemA, 'Fix refunds'), accepted(itemA), frozen)
       .when(request(id, change))
