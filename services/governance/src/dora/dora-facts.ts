@@ -26,7 +26,7 @@ export async function loadDoraFacts(pool: pg.Pool, services: readonly string[] |
     params,
   );
   const classifications = await pool.query(
-    'SELECT incident_id, cause_class, cause, event_id, recorded_at FROM governance.incident_classifications',
+    'SELECT incident_id, cause_class, cause, classified_at, event_id, recorded_at FROM governance.incident_classifications',
   );
   return {
     deployments: deployments.rows.map((r) => ({
@@ -59,6 +59,7 @@ export async function loadDoraFacts(pool: pg.Pool, services: readonly string[] |
       incidentId: r.incident_id,
       causeClass: r.cause_class as CauseClass,
       cause: r.cause,
+      classifiedAt: r.classified_at,
       eventId: r.event_id,
       recordedAt: r.recorded_at,
     })),

@@ -41,7 +41,12 @@ export const DoraReportView = z.object({
     z.object({
       from: z.string(),
       to: z.string(),
-      firstKnownAt: z.string().nullable().describe("When the last of the period's deployments was recorded."),
+      closedAt: z
+        .string()
+        .nullable()
+        .describe(
+          "When everything that happened up to the period's end had been recorded: restatements are against it.",
+        ),
       restated: z.boolean(),
       restatedFigures: z.array(z.string()),
       figures: DoraFiguresView,

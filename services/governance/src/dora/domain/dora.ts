@@ -37,6 +37,7 @@ export interface ClassificationFact {
   incidentId: string;
   causeClass: CauseClass;
   cause: string | null;
+  classifiedAt: Date;
   eventId: string;
   recordedAt: Date;
 }
@@ -62,7 +63,8 @@ export function percentile(values: readonly number[], q: number): number | null 
   const pos = q * (xs.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  return xs[lo]! + (xs[hi]! - xs[lo]!) * (pos - lo);
+  // Seconds to the millisecond: interpolation in binary floating point leaves noise (64800.000000000015).
+  return Math.round((xs[lo]! + (xs[hi]! - xs[lo]!) * (pos - lo)) * 1000) / 1000;
 }
 
 /** What was known at one instant: the facts recorded by then, folded into per-deployment verdicts. */
@@ -268,26 +270,41 @@ export function periodsOf(from: Date, to: Date, interval: Interval): { from: Dat
 }
 
 /**
- * The DORA report over [from, to) by interval, as known at `asOf`. Each period says when its figures were first
- * complete (`firstKnownAt`: when the last of its deployments was recorded) and which figures were restated since:
- * changed by something recorded later (a late rollback, an incident linked or reclassified after the fact).
+ * When a period's figures were first complete: the instant by which everything that happened up to the period's end
+ * (deployments, rollbacks, links, classifications, by their own times) had been recorded, among the facts known in
+ * `k`. Live, that is the period's end or just after; for history fed later, when that history was recorded.
+ */
+function closedAt(k: KnownAt, facts: DoraFacts, end: Date): Date | null {
+  const before = (t: Date | null) => t !== null && t.getTime() < end.getTime();
+  const recorded: number[] = [];
+  for (const d of k.deployments.values()) {
+    if (d.succeeded && before(d.deployedAt)) recorded.push(d.succeededRecordedAt!.getTime());
+    if (d.rolledBack && before(d.rolledBackAt)) recorded.push(d.rolledBackRecordedAt!.getTime());
+  }
+  for (const l of facts.links)
+    if (known(l.recordedAt, k.at) && before(l.linkedAt)) recorded.push(l.recordedAt.getTime());
+  for (const c of facts.classifications) {
+    if (known(c.recordedAt, k.at) && before(c.classifiedAt)) recorded.push(c.recordedAt.getTime());
+  }
+  return recorded.length ? new Date(Math.max(...recorded)) : null;
+}
+
+/**
+ * The DORA report over [from, to) by interval, as known at `asOf`. A figure is restated when it differs from what it
+ * was when its period closed (see closedAt): something about the period was recorded afterwards, such as an incident
+ * linked after the fact or a fix deployed in a later period.
  */
 export function doraReport(
   facts: DoraFacts,
   q: { from: Date; to: Date; interval: Interval; asOf: Date; thresholds: ThresholdTable },
 ) {
-  const now = new KnownAt(facts, q.asOf);
+  const asKnown = new KnownAt(facts, q.asOf);
   return periodsOf(q.from, q.to, q.interval).map((p) => {
-    const current = figuresOf(now, p.from, p.to, q.thresholds);
-    const recordings = [...now.deployments.values()]
-      .filter((d) => d.countedAt.getTime() >= p.from.getTime() && d.countedAt.getTime() < p.to.getTime())
-      .map((d) =>
-        Math.min(...[d.succeededRecordedAt, d.rolledBackRecordedAt].filter((t) => t !== null).map((t) => t!.getTime())),
-      );
-    const firstKnownAt = recordings.length ? new Date(Math.max(...recordings)) : null;
+    const current = figuresOf(asKnown, p.from, p.to, q.thresholds);
+    const closed = closedAt(asKnown, facts, p.to);
     const restated: string[] = [];
-    if (firstKnownAt) {
-      const first = figuresOf(new KnownAt(facts, firstKnownAt), p.from, p.to, q.thresholds).figures;
+    if (closed) {
+      const first = figuresOf(new KnownAt(facts, closed), p.from, p.to, q.thresholds).figures;
       for (const name of Object.keys(current.figures) as (keyof DoraFigures)[]) {
         if (JSON.stringify(first[name]) !== JSON.stringify(current.figures[name])) restated.push(name);
       }
@@ -295,7 +312,7 @@ export function doraReport(
     return {
       from: p.from,
       to: p.to,
-      firstKnownAt,
+      closedAt: closed,
       restated: restated.length > 0,
       restatedFigures: restated,
       ...current,
