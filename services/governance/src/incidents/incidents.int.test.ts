@@ -25,6 +25,28 @@ const subject = {
   artifact: { name: 'checkout', version: '2.0.0', sha256: 'a'.repeat(64) },
 };
 
+const escalation = {
+  stream: anomalyStream(anomalyId),
+  type: 'AnomalyEscalated',
+  at: at(1, 0, '10:20'),
+  actor: 'monitoring',
+  data: {
+    anomalyId,
+    dedupKey: `anomaly-${anomalyId}`,
+    severity: 'critical',
+    summary: 'checkout error rate 12% after 2.0.0',
+    service: 'checkout',
+    environment: 'checkout-prod',
+    deploymentId,
+    releaseId: null,
+    lead: 'lead-1',
+    sentTo: 'http://127.0.0.1:1/v2/enqueue',
+    attempts: 1,
+    responseStatus: 202,
+    escalatedAt: at(1, 0, '10:20'),
+  },
+};
+
 beforeAll(async () => {
   f = await startGovernance('gov-incidents');
   sre = await f.auth('sre-1', ['sre']);
@@ -40,27 +62,7 @@ beforeAll(async () => {
         reason: 'live',
       },
     },
-    {
-      stream: anomalyStream(anomalyId),
-      type: 'AnomalyEscalated',
-      at: at(1, 0, '10:20'),
-      actor: 'monitoring',
-      data: {
-        anomalyId,
-        dedupKey: `anomaly-${anomalyId}`,
-        severity: 'critical',
-        summary: 'checkout error rate 12% after 2.0.0',
-        service: 'checkout',
-        environment: 'checkout-prod',
-        deploymentId,
-        releaseId: null,
-        lead: 'lead-1',
-        sentTo: 'http://127.0.0.1:1/v2/enqueue',
-        attempts: 1,
-        responseStatus: 202,
-        escalatedAt: at(1, 0, '10:20'),
-      },
-    },
+    escalation,
   ]);
 }, 60_000);
 
@@ -75,6 +77,11 @@ const eventTypes = async () => (await f.store.readStream(incidentStream(incident
 describe('an escalated anomaly', () => {
   it('opens an incident once, at SEV2, naming the suspected deployment without attributing it', async () => {
     await waitFor('the incident', async () => (await eventTypes()).length === 1);
+    // The same anomaly escalated again (a replayed or repeated escalation) finds its incident and adds nothing.
+    await f.append([{ ...escalation, at: at(1, 0, '10:25') }]);
+    const anomalies = f.runtime.consumers.find((c) => c.name === 'governance--anomalies')!;
+    await waitFor('both escalations handled', () => anomalies.status().handled >= 2);
+    expect(await eventTypes()).toEqual(['IncidentOpened']);
     await f.until(
       'the deployment',
       'SELECT count(*)::int AS n FROM reporting.deployments',
