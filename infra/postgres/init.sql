@@ -27,7 +27,9 @@ REVOKE TEMPORARY ON DATABASE railyard FROM PUBLIC;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT CONNECT ON DATABASE railyard TO railyard_analyst;
 
--- Governance owns `reporting`; creating it here lets the grants below exist before the service first starts.
+-- Governance owns `reporting`; creating it here lets the grants below exist before the service first starts. The
+-- governance service makes the same grants (and sets RAILYARD_ANALYST_PASSWORD) at every start, so a database created
+-- without this file still gets them (services/governance/src/reporting/analyst-role.ts).
 CREATE SCHEMA IF NOT EXISTS reporting;
 REVOKE ALL ON SCHEMA reporting FROM PUBLIC;
 GRANT USAGE ON SCHEMA reporting TO railyard_analyst;

@@ -4,6 +4,8 @@ export * from './artifact/errors.js';
 export * from './artifact/signing-key-events.js';
 export * from './envelope.js';
 export * from './errors.js';
+export * from './governance/errors.js';
+export * from './governance/incident-events.js';
 export * from './monitoring/canary-events.js';
 export * from './monitoring/health-events.js';
 export * from './orchestration/booking-events.js';

@@ -32,6 +32,8 @@ export const CATEGORY_OWNERS = {
   deploymentWatch: 'monitoring',
   alert: 'monitoring',
   anomaly: 'monitoring',
+  incident: 'governance',
+  serviceOwnership: 'governance',
 } as const satisfies Record<string, ServiceName>;
 export type Category = keyof typeof CATEGORY_OWNERS;
 

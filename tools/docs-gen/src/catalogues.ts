@@ -12,6 +12,7 @@ import {
   deploymentWatchEvents,
   type EventCatalogue,
   environmentEvents,
+  incidentEvents,
   performanceBaselineEvents,
   pipelineDefinitionEvents,
   pipelineRunEvents,
@@ -22,6 +23,7 @@ import {
   rolloutPlanEvents,
   type ServiceName,
   securityPolicyEvents,
+  serviceOwnershipEvents,
   signingKeyEvents,
   windowOverrideEvents,
 } from '@railyard/contracts';
@@ -60,4 +62,6 @@ export const CATALOGUES: readonly CatalogueEntry[] = [
   { service: 'monitoring', category: 'deploymentWatch', catalogue: deploymentWatchEvents },
   { service: 'monitoring', category: 'alert', catalogue: alertEvents },
   { service: 'monitoring', category: 'anomaly', catalogue: anomalyEvents },
+  { service: 'governance', category: 'incident', catalogue: incidentEvents },
+  { service: 'governance', category: 'serviceOwnership', catalogue: serviceOwnershipEvents },
 ];

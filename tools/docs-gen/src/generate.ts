@@ -5,6 +5,7 @@ import { artifactOpenApi } from './artifact-openapi.js';
 import { biomeFormat } from './biome-format.js';
 import { CATALOGUES } from './catalogues.js';
 import { renderEventCatalogue } from './event-catalogue.js';
+import { governanceOpenApi } from './governance-openapi.js';
 import { monitoringOpenApi } from './monitoring-openapi.js';
 import { orchestrationOpenApi } from './orchestration-openapi.js';
 import { pipelineOpenApi } from './pipeline-openapi.js';
@@ -27,6 +28,7 @@ const API_DOCS: readonly { service: string; build: () => Promise<Record<string, 
   { service: 'pipeline', build: pipelineOpenApi },
   { service: 'orchestration', build: orchestrationOpenApi },
   { service: 'monitoring', build: monitoringOpenApi },
+  { service: 'governance', build: governanceOpenApi },
 ];
 
 /** Every generated document, rendered in memory. */

@@ -71,6 +71,7 @@ describe('railyard rebuild', () => {
         'release-boards  (schema planning)',
         'artifact-catalog  (schema artifact)',
         'run-list  (schema pipeline)',
+        'reporting  (schema governance)',
       ]),
     );
   });

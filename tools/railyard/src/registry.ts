@@ -1,6 +1,7 @@
 import { artifactAggregates, artifactProjections } from '@railyard/artifact/aggregates';
 import type { EventCatalogue } from '@railyard/contracts';
 import type { DomainEvent } from '@railyard/eventstore';
+import { governanceAggregates, governanceProjections } from '@railyard/governance/aggregates';
 import { monitoringAggregates, monitoringProjections } from '@railyard/monitoring/aggregates';
 import { orchestrationAggregates, orchestrationProjections } from '@railyard/orchestration/aggregates';
 import { pipelineAggregates, pipelineProjections } from '@railyard/pipeline/aggregates';
@@ -33,6 +34,7 @@ export const AGGREGATES: ReadonlyMap<string, AggregateFold> = new Map(
       ...pipelineAggregates,
       ...orchestrationAggregates,
       ...monitoringAggregates,
+      ...governanceAggregates,
     ] as readonly AggregateFold[]
   ).map((a) => [a.category, a]),
 );
@@ -46,6 +48,7 @@ export const PROJECTIONS: ReadonlyMap<string, ProjectionDefinition> = new Map(
       ...pipelineProjections,
       ...orchestrationProjections,
       ...monitoringProjections,
+      ...governanceProjections,
     ] as readonly ProjectionDefinition[]
   ).map((p) => [p.name, p]),
 );

@@ -1,0 +1,23 @@
+import { type EventCatalogue, incidentEvents, serviceOwnershipEvents } from '@railyard/contracts';
+import { incidentDecider } from './incidents/domain/incident.decide.js';
+import { ownershipDecider } from './ownership/domain/ownership.decide.js';
+import { reportingProjection } from './reporting/reporting-projection.js';
+
+/** What the railyard CLI needs to replay governance's history: per stream category, the fold and the catalogue. */
+export const governanceAggregates = [
+  {
+    category: 'incident',
+    initialState: incidentDecider.initialState,
+    evolve: incidentDecider.evolve,
+    catalogue: incidentEvents as unknown as EventCatalogue,
+  },
+  {
+    category: 'serviceOwnership',
+    initialState: ownershipDecider.initialState,
+    evolve: ownershipDecider.evolve,
+    catalogue: serviceOwnershipEvents as unknown as EventCatalogue,
+  },
+] as const;
+
+/** Governance's projections a rebuild can replay: the whole `reporting` schema it fills. */
+export const governanceProjections = [reportingProjection] as const;
