@@ -12,7 +12,7 @@ export interface DeploymentRuntimeOptions {
   agentUrl: string;
   agentSecret: string;
   callbackSecret: string;
-  callbackUrl: string;
+  callbackUrl: string | (() => string);
   minuteMs?: number;
   keepMinutes?: number;
   /** The scheduler's pace (default 1000 ms); false: only on `scheduler.tick()`. */

@@ -6,8 +6,11 @@ export interface WebhookDriverOptions {
   agentUrl: string;
   /** Signs the requests (Standard Webhooks, `whsec_` + base64): the agent verifies with the same secret. */
   secret: string;
-  /** Where the agent posts its signed callbacks (orchestration's `POST /deployments/callbacks`, as the agent reaches it). */
-  callbackUrl: string;
+  /**
+   * Where the agent posts its signed callbacks (orchestration's `POST /deployments/callbacks`, as the agent reaches
+   * it); a function when the address is known only once the server listens (tests on port 0).
+   */
+  callbackUrl: string | (() => string);
   /** Per request (default 5 s). */
   timeoutMs?: number;
 }
@@ -31,7 +34,7 @@ export function createWebhookDriver(options: WebhookDriverOptions): DeploymentDr
         artifact: step.artifact,
         rollbackTo: step.rollbackTo,
         step: step.step,
-        callbackUrl: options.callbackUrl,
+        callbackUrl: typeof options.callbackUrl === 'function' ? options.callbackUrl() : options.callbackUrl,
       });
       // The wall clock, not the service's injectable one: the agent checks the timestamp against its own clock.
       const at = new Date();
