@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { deploymentsMigration } from './0004-deployments.js';
 
 /** The orchestration service's schema, in order. Migrations run inside schema `orchestration`. */
 export const orchestrationMigrations: Record<string, Migration> = {
@@ -159,4 +160,5 @@ export const orchestrationMigrations: Record<string, Migration> = {
         END $$`.execute(db);
     },
   },
+  '0004_deployments': deploymentsMigration,
 };

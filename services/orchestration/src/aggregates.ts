@@ -2,6 +2,7 @@ import {
   bookingCalendarEvents,
   datasetEvents,
   deploymentCalendarEvents,
+  deploymentEvents,
   type EventCatalogue,
   environmentEvents,
   quotaEvents,
@@ -10,6 +11,8 @@ import {
 import { bookingListProjection } from './bookings/booking-list/projection.js';
 import { bookingCalendarDecider } from './bookings/domain/booking-calendar.decide.js';
 import { datasetDecider } from './data-policy/domain/dataset.decide.js';
+import { deploymentListProjection } from './deployments/deployment-list/projection.js';
+import { deploymentDecider } from './deployments/domain/deployment.decide.js';
 import { environmentDecider } from './environments/domain/environment.decide.js';
 import { environmentListProjection } from './environments/environment-list/projection.js';
 import { flagAggregates } from './flags/routes.js';
@@ -61,6 +64,12 @@ export const orchestrationAggregates = [
     catalogue: windowOverrideEvents as unknown as EventCatalogue,
   },
   ...flagAggregates,
+  {
+    category: 'deployment',
+    initialState: deploymentDecider.initialState,
+    evolve: deploymentDecider.evolve,
+    catalogue: deploymentEvents as unknown as EventCatalogue,
+  },
 ] as const;
 
 /** Orchestration's projections, each with the name, schema, filter, fold and reset a rebuild needs. */
@@ -69,4 +78,5 @@ export const orchestrationProjections = [
   bookingListProjection,
   quotaUseProjection,
   windowCalendarProjection,
+  deploymentListProjection,
 ] as const;

@@ -1,6 +1,6 @@
 import type { EventStore } from '@railyard/eventstore';
 import type { ProjectionRunner } from '@railyard/readmodels';
-import { type App, type AppDeps, buildApp } from '@railyard/service-kit';
+import { type App, type AppDeps, buildApp, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import type { BookingListDb } from './bookings/booking-list/projection.js';
 import { createBookingCommands, loadBookingCalendar } from './bookings/booking-store.js';
@@ -8,6 +8,7 @@ import { registerBookingRoutes } from './bookings/routes.js';
 import { loadDatasetViews } from './data-policy/dataset-store.js';
 import { registerDataPolicyRoutes } from './data-policy/routes.js';
 import { checkDeploymentRoute } from './deployments/check-deployment/route.js';
+import type { DeploymentListDb } from './deployments/deployment-list/projection.js';
 import type { EnvironmentListDb } from './environments/environment-list/projection.js';
 import { loadEnvironment } from './environments/environment-store.js';
 import { registerEnvironmentRoutes } from './environments/routes.js';
@@ -24,7 +25,7 @@ export const SERVICE_NAME = 'orchestration';
 export const SERVICE_VERSION = '0.1.0';
 
 /** The orchestration schema's read-model tables. */
-export type OrchestrationDb = EnvironmentListDb & BookingListDb & QuotaUseDb & WindowCalendarDb;
+export type OrchestrationDb = EnvironmentListDb & BookingListDb & QuotaUseDb & WindowCalendarDb & DeploymentListDb;
 
 /** The projection runners the list and report routes read through (and report the lag of). */
 export interface OrchestrationRunners {
@@ -32,6 +33,7 @@ export interface OrchestrationRunners {
   bookings: ProjectionRunner;
   quotas: ProjectionRunner;
   windows: ProjectionRunner;
+  deployments: ProjectionRunner;
 }
 
 export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'version'> {
@@ -40,6 +42,8 @@ export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'versio
   runners: OrchestrationRunners;
   /** The in-memory flag set OFREP evaluates against (kept current by the runtime). */
   flags: FlagSnapshot;
+  /** The deployment capability's routes (createDeploymentCapability): built by the runtime with its workers. */
+  deployments?: FastifyPluginAsyncZod;
   now?: () => Date;
 }
 
@@ -50,7 +54,7 @@ export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'versio
  * handed over here, so the slice imports no other capability.
  */
 export async function buildOrchestrationApp(deps: OrchestrationDeps): Promise<App> {
-  const { store, db, runners, flags, now = () => new Date(), ...kit } = deps;
+  const { store, db, runners, flags, deployments, now = () => new Date(), ...kit } = deps;
   const app = await buildApp({ ...kit, serviceName: SERVICE_NAME, version: SERVICE_VERSION });
   // Kysely's database type is invariant: each capability sees the schema through its own tables.
   await registerEnvironmentRoutes(app, {
@@ -88,5 +92,6 @@ export async function buildOrchestrationApp(deps: OrchestrationDeps): Promise<Ap
     loadDatasets: loadDatasetViews,
     loadQuota,
   });
+  if (deployments) await app.register(deployments);
   return app;
 }

@@ -20,4 +20,15 @@ describe('orchestration configuration', () => {
       /ORCHESTRATION_SCHEDULER_INTERVAL_MS/,
     );
   });
+  it('takes the deploy agent, its secrets and the minute length, and refuses a malformed secret or URL', () => {
+    const config = loadConfig(orchestrationConfigSchema, { ORCHESTRATION_MINUTE_MS: '20' });
+    expect(config.ORCHESTRATION_MINUTE_MS).toBe(20);
+    expect(config.ORCHESTRATION_AGENT_URL).toBe('http://127.0.0.1:4190');
+    expect(() => loadConfig(orchestrationConfigSchema, { ORCHESTRATION_AGENT_SECRET: 'hunter2' })).toThrow(
+      /ORCHESTRATION_AGENT_SECRET/,
+    );
+    expect(() => loadConfig(orchestrationConfigSchema, { ORCHESTRATION_AGENT_URL: 'ftp://agent' })).toThrow(
+      /ORCHESTRATION_AGENT_URL/,
+    );
+  });
 });

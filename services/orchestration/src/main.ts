@@ -30,6 +30,15 @@ await runService({
       sealIntervalMs: config.SEAL_INTERVAL_MS,
       schedulerIntervalMs: config.ORCHESTRATION_SCHEDULER_INTERVAL_MS,
       readiness: infra.readiness,
+      deployments: {
+        agentUrl: config.ORCHESTRATION_AGENT_URL,
+        agentSecret: config.ORCHESTRATION_AGENT_SECRET,
+        callbackSecret: config.ORCHESTRATION_CALLBACK_SECRET,
+        callbackUrl: config.ORCHESTRATION_CALLBACK_URL,
+        minuteMs: config.ORCHESTRATION_MINUTE_MS,
+        keepMinutes: config.ORCHESTRATION_BLUE_GREEN_KEEP_MINUTES,
+        intervalMs: config.ORCHESTRATION_DEPLOYMENT_INTERVAL_MS,
+      },
     });
     onShutdown('orchestration runtime', () => runtime.close());
     await runtime.app.listen({ host: config.HOST, port: config.PORT });

@@ -9,15 +9,22 @@ import type pg from 'pg';
 import { orchestrationMigrations } from '../migrations/index.js';
 import { buildOrchestrationApp, type OrchestrationDb, type OrchestrationRunners } from './app.js';
 import { type BookingListDb, bookingListProjection } from './bookings/booking-list/projection.js';
-import { createBookingCommands } from './bookings/booking-store.js';
+import { createBookingCommands, loadBookingCalendar } from './bookings/booking-store.js';
 import { bookingLifecycleWork } from './bookings/lifecycle-work.js';
+import { loadDatasetViews } from './data-policy/dataset-store.js';
+import type { DeploymentCapability } from './deployments/capability.js';
+import { type DeploymentListDb, deploymentListProjection } from './deployments/deployment-list/projection.js';
+import { type DeploymentRuntimeOptions, startDeployments } from './deployments/start-deployments.js';
 import { type EnvironmentListDb, environmentListProjection } from './environments/environment-list/projection.js';
-import { createEnvironmentCommands } from './environments/environment-store.js';
+import { createEnvironmentCommands, loadEnvironment } from './environments/environment-store.js';
 import { environmentLifecycleWork } from './environments/lifecycle-work.js';
+import { servedDefinition } from './flags/domain/flag-set.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
 import { createLifecycleScheduler, type LifecycleScheduler } from './lifecycle/scheduler.js';
+import { loadQuota } from './quotas/quota-store.js';
 import { quotaUseProjection } from './quotas/quota-use/projection.js';
-import { windowCalendarProjection } from './windows/window-calendar/projection.js';
+import { type WindowCalendarDb, windowCalendarProjection } from './windows/window-calendar/projection.js';
+import { windowInputsReader } from './windows/window-calendar/read-windows.js';
 
 export interface OrchestrationRuntimeOptions {
   store: EventStore;
@@ -35,6 +42,10 @@ export interface OrchestrationRuntimeOptions {
   now?: () => Date;
   /** How often the lifecycle scheduler runs (default 30 s); false: only when `scheduler.tick()` is called. */
   schedulerIntervalMs?: number | false;
+  /** Deployments (O7, R1): the deploy agent, secrets, time scale; without it, the development defaults. */
+  deployments?: DeploymentRuntimeOptions;
+  /** The JetStream stream capturing `<prefix>.>` (default: derived from the prefix). */
+  busStream?: string;
 }
 
 export interface OrchestrationRuntime {
@@ -45,9 +56,19 @@ export interface OrchestrationRuntime {
   scheduler: LifecycleScheduler;
   /** The in-memory flag set OFREP answers from. */
   flags: FlagSnapshot;
+  /** One deployment of one service: its control for the plans, executor, scheduler. */
+  deployments: DeploymentCapability;
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
+
+/** The reference deploy agent's defaults on loopback (see tools/deploy-agent), for a developer machine. */
+const DEVELOPMENT_DEPLOYMENTS: DeploymentRuntimeOptions = {
+  agentUrl: 'http://127.0.0.1:4190',
+  agentSecret: 'whsec_ZGV2LWFnZW50LXJlcXVlc3Qtc2VjcmV0',
+  callbackSecret: 'whsec_ZGV2LWFnZW50LWNhbGxiYWNrLXNlY3JldA==',
+  callbackUrl: 'http://127.0.0.1:4104/deployments/callbacks',
+};
 
 /**
  * The orchestration service's moving parts, wired once for main() and the integration tests: migrations, the
@@ -74,6 +95,7 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
       bookings: await startServiceProjection({ ...bookingListProjection, store, db }, logger, closers),
       quotas: await startServiceProjection({ ...quotaUseProjection, store, db }, logger, closers),
       windows: await startServiceProjection({ ...windowCalendarProjection, store, db }, logger, closers),
+      deployments: await startServiceProjection({ ...deploymentListProjection, store, db }, logger, closers),
     };
     startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
     // Every replica keeps its own flag snapshot (no lease): OFREP answers from memory wherever it lands.
@@ -93,18 +115,46 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
     // Without an interval the scheduler only runs when tick() is called (tests move the clock, then tick).
     if (options.schedulerIntervalMs !== false) scheduler.start();
     closers.add('lifecycle scheduler', () => scheduler.stop());
+    const deployments = await startDeployments(options.deployments ?? DEVELOPMENT_DEPLOYMENTS, {
+      store,
+      pool,
+      db: db as unknown as Kysely<DeploymentListDb>,
+      runner: runners.deployments,
+      now,
+      logger,
+      // What each flag serves now (a killed flag serves its off variant), for the pre-rollback snapshot.
+      flags: {
+        list: () =>
+          flags.list().map((f) => {
+            const served = servedDefinition(f);
+            return { key: f.key, state: served.state, defaultVariant: served.defaultVariant };
+          }),
+      },
+      checks: {
+        readWindows: windowInputsReader(db as unknown as Kysely<WindowCalendarDb>),
+        loadEnvironment,
+        loadBookings: loadBookingCalendar,
+        loadDatasets: loadDatasetViews,
+        loadQuota,
+      },
+      nats: options.nats,
+      subjectPrefix: options.subjectPrefix,
+      busStream: options.busStream,
+      closers,
+    });
     const app = await buildOrchestrationApp({
       store,
       db,
       runners,
       flags,
+      deployments: deployments.routes,
       auth: options.auth,
       logger,
       now,
       readiness: { store: () => store.ping(), flags: flags.readiness, ...options.readiness },
     });
     closers.add('http server', () => app.close());
-    return { app, db, runners, relay, scheduler, flags, close };
+    return { app, db, runners, relay, scheduler, flags, deployments, close };
   } catch (error) {
     await close();
     throw error;

@@ -20,7 +20,8 @@ import { pipelineMigrations } from '../migrations/index.js';
 import { buildPipelineApp } from './app.js';
 import type { PipelineDb } from './artifact-gates/artifact-gates.js';
 import { createArtifactGatesConsumer } from './artifact-gates/consumer.js';
-import type { PipelinePolicies } from './pipeline-commands.js';
+import { createPipelineCommands, type PipelinePolicies } from './pipeline-commands.js';
+import { createDeploymentOutcomesConsumer } from './runs/deployment-outcomes/consumer.js';
 import { runListProjection } from './runs/run-list/projection.js';
 
 export interface PipelineRuntimeOptions {
@@ -49,13 +50,15 @@ export interface PipelineRuntime {
   runList: ProjectionRunner;
   relay?: Relay;
   artifactGates?: DurableConsumer;
+  deploymentOutcomes?: DurableConsumer;
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
 
 /**
  * The pipeline service's moving parts, wired once for main() and the integration tests: migrations, the relay to
- * NATS, the durable consumer of artifact events (`pipeline--artifact-gates`), the sealer, gauges and the HTTP app.
+ * NATS, the durable consumers of artifact events (`pipeline--artifact-gates`) and of deployment outcomes
+ * (`pipeline--deployment-outcomes`), the sealer, gauges and the HTTP app.
  */
 export async function startPipelineRuntime(options: PipelineRuntimeOptions): Promise<PipelineRuntime> {
   const { store, pool, logger } = options;
@@ -68,6 +71,7 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
 
     let relay: Relay | undefined;
     let artifactGates: DurableConsumer | undefined;
+    let deploymentOutcomes: DurableConsumer | undefined;
     if (options.nats) {
       relay = await startServiceRelay(
         { store, pool, nats: options.nats, service: 'pipeline', subjectPrefix: options.subjectPrefix },
@@ -92,6 +96,25 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
         'pipeline--artifact-gates',
         () => artifactGates!.lag(),
       );
+      deploymentOutcomes = createDeploymentOutcomesConsumer({
+        store,
+        commands: createPipelineCommands(store),
+        js: jetstream(options.nats),
+        jsm: await jetstreamManager(options.nats),
+        pool,
+        stream: options.busStream ?? busStreamNames(options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX).stream,
+        subjectPrefix: options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX,
+        logger,
+      });
+      await deploymentOutcomes.start();
+      closers.add('deployment-outcomes consumer', () => deploymentOutcomes!.stop());
+      observedGaugeSeries(
+        'railyard_consumer_lag_messages',
+        'Messages a durable consumer has not yet handled',
+        'consumer',
+        'pipeline--deployment-outcomes',
+        () => deploymentOutcomes!.lag(),
+      );
     }
     const runList = await startServiceProjection({ ...runListProjection, store, db }, logger, closers);
     startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
@@ -108,7 +131,7 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
       readiness: { store: () => store.ping(), ...options.readiness },
     });
     closers.add('http server', () => app.close());
-    return { app, db, runList, relay, artifactGates, close };
+    return { app, db, runList, relay, artifactGates, deploymentOutcomes, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,8 +1,9 @@
 import { createMemoryEventStore } from '@railyard/eventstore';
 import { buildOrchestrationApp, type OrchestrationDeps } from '@railyard/orchestration/app';
+import { createDeploymentCapability } from '@railyard/orchestration/deployments';
 import { FlagSnapshot } from '@railyard/orchestration/flag-snapshot';
 import { createLogger } from '@railyard/service-kit';
-import { idleRunner, neverConnectedDb, openApiOf } from './idle-deps.js';
+import { idleRunner, neverConnectedDb, openApiOf, untouched } from './idle-deps.js';
 
 /**
  * The orchestration service's OpenAPI document, from the app itself: an in-memory store and a Kysely over a pool
@@ -12,6 +13,22 @@ export async function orchestrationOpenApi(): Promise<Record<string, unknown>> {
   const db: OrchestrationDeps['db'] = neverConnectedDb();
   const store = createMemoryEventStore();
   const logger = createLogger({ name: 'orchestration', level: 'silent' });
+  const deployments = createDeploymentCapability({
+    store,
+    pool: untouched('pool'),
+    // Kysely's database type is invariant: the capability sees the schema through its own table.
+    db: db as never,
+    runner: idleRunner('deployment-list'),
+    now: () => new Date(),
+    logger,
+    flags: untouched('flags'),
+    checks: untouched('checks'),
+    driver: { name: 'webhook', send: untouched('driver') },
+    callbackSecret: `whsec_${Buffer.from('docs-gen-never-verifies').toString('base64')}`,
+    minuteMs: 60_000,
+    keepMinutes: 30,
+    schedulerIntervalMs: false,
+  });
   const app = await buildOrchestrationApp({
     store,
     db,
@@ -20,8 +37,10 @@ export async function orchestrationOpenApi(): Promise<Record<string, unknown>> {
       bookings: idleRunner('booking-list'),
       quotas: idleRunner('quota-use'),
       windows: idleRunner('window-calendar'),
+      deployments: idleRunner('deployment-list'),
     },
     flags: new FlagSnapshot(store, logger),
+    deployments: deployments.routes,
     auth: {},
     logger,
   });

@@ -6,6 +6,7 @@ import { type App, createLogger, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
 import pg from 'pg';
 import { orchestrationProjections } from '../aggregates.js';
+import type { DeploymentRuntimeOptions } from '../deployments/start-deployments.js';
 import { type OrchestrationRuntime, startOrchestrationRuntime } from '../runtime.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
@@ -45,7 +46,7 @@ export interface HttpClient {
 /** The orchestration service wired by the same runtime main() uses, on a fresh database and its own bus prefix. */
 export async function startOrchestration(
   label: string,
-  options: { start?: Date; schedulerIntervalMs?: number | false } = {},
+  options: { start?: Date; schedulerIntervalMs?: number | false; deployments?: DeploymentRuntimeOptions } = {},
 ): Promise<OrchestrationFixture> {
   const database = await createTestDatabase(label);
   const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
@@ -70,6 +71,15 @@ export async function startOrchestration(
     now: () => clock.now,
     // Off unless a test asks for it: most files drive the scheduler by moving the clock and calling tick().
     schedulerIntervalMs: options.schedulerIntervalMs ?? false,
+    busStream: streams.stream,
+    // Deployments reach no agent unless a test gives one; their scheduler only runs when a test asks for it.
+    deployments: options.deployments ?? {
+      agentUrl: 'http://127.0.0.1:9',
+      agentSecret: `whsec_${Buffer.from('no-agent-in-this-test').toString('base64')}`,
+      callbackSecret: `whsec_${Buffer.from('no-agent-in-this-test').toString('base64')}`,
+      callbackUrl: 'http://127.0.0.1:9/deployments/callbacks',
+      intervalMs: false,
+    },
   });
   const until: OrchestrationFixture['until'] = async (what, probe, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;

@@ -18,6 +18,8 @@ const run: ActiveRun = {
   strategies: [],
   changeAuthor: 'dev',
   triggeredBy: 'ci',
+  releaseId: null,
+  commits: [],
   status: 'succeeded',
   current: 0,
   approvals: [],

@@ -46,6 +46,13 @@ export type RunCommand = Issued &
       }
     | { type: 'ClaimStage'; stage: number; promotion?: PromotionInputs }
     | { type: 'ReportStage'; stage: number; outcome: 'passed' | 'failed'; detailsUrl?: string }
+    | {
+        /** Orchestration's outcome of the deployment a deploy stage requested (pipeline--deployment-outcomes). */
+        type: 'RecordDeploymentOutcome';
+        stage: number;
+        deploymentId: string;
+        outcome: 'succeeded' | 'failed' | 'refused';
+      }
     | { type: 'Approve'; stage: number }
     | { type: 'RenewApproval'; stage: number }
     | { type: 'CancelRun' }
@@ -197,6 +204,36 @@ function report(run: ActiveRun, c: Extract<RunCommand, { type: 'ReportStage' }>)
   ];
 }
 
+/**
+ * The system report of a deploy stage: the executor that claimed it promoted the run, and orchestration, which ran
+ * the deployment, says how it ended. The rule: only a deploy stage whose DeploymentRequested is on the run may be
+ * reported this way, whoever claimed it. Late or repeated outcomes (the stage already reported, the run ended) are
+ * recorded once and then change nothing, since the consumer that sends them delivers at least once.
+ */
+function deploymentOutcome(
+  state: RunState,
+  c: Extract<RunCommand, { type: 'RecordDeploymentOutcome' }>,
+): PipelineRunEvent[] {
+  if (!state.exists) throw notFound(Codes.RUN_NOT_FOUND, 'No such run.');
+  if (state.status !== 'running' || c.stage < state.current) return [];
+  const run = state;
+  currentStage(run, c.stage, ['deploy']);
+  if (!run.deploymentsRequested?.includes(c.stage)) {
+    throw ruleViolated(Codes.DEPLOYMENT_NOT_REQUESTED, `Stage ${c.stage} requested no deployment.`);
+  }
+  if (c.outcome === 'succeeded') {
+    return passStage(run, c.stage, c.actor.id, c.at, c.reason ?? `Deployment ${c.deploymentId} succeeded.`);
+  }
+  const reason = c.reason ?? `Deployment ${c.deploymentId} ${c.outcome === 'refused' ? 'was refused' : 'failed'}.`;
+  return [
+    {
+      type: 'StageReported',
+      data: { runId: run.runId, stage: c.stage, kind: 'deploy', outcome: 'failed', executor: c.actor.id, reason },
+    },
+    { type: 'PipelineRunFailed', data: { runId: run.runId, stage: c.stage, reason } },
+  ];
+}
+
 function approve(run: ActiveRun, c: Extract<RunCommand, { type: 'Approve' }>): PipelineRunEvent[] {
   const def = currentStage(run, c.stage, ['approval']) as Extract<StageDefinition, { kind: 'approval' }>;
   // Separation of duties (DESIGN §5): the trigger and the change's author cannot approve their own promotion.
@@ -311,6 +348,7 @@ export function decideRun(c: RunCommand, state: RunState): PipelineRunEvent[] {
       },
     ];
   }
+  if (c.type === 'RecordDeploymentOutcome') return deploymentOutcome(state, c);
   const run = running(state);
   switch (c.type) {
     case 'ClaimStage':

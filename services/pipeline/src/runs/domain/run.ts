@@ -37,6 +37,8 @@ export interface ActiveRun {
   approvals: { approver: string; group: string }[];
   approvalExpiresAt?: string;
   deployedTo: string[];
+  /** The deploy stages whose DeploymentRequested was recorded: orchestration may report their outcome. */
+  deploymentsRequested?: number[];
   scans: { sast?: SecurityFinding[]; dast?: SecurityFinding[] };
   loadTest?: { environment: string; metrics: LoadTestMetrics };
   shardPlan?: { stage: number; predictedWallMs: number; shards: ShardState[] };
@@ -86,7 +88,11 @@ export function evolveRun(state: RunState, event: PipelineRunEvent): RunState {
       return enough ? advanced(state) : { ...state, approvals };
     }
     case 'DeploymentRequested':
-      return { ...state, deployedTo: [...state.deployedTo, event.data.environment] };
+      return {
+        ...state,
+        deployedTo: [...state.deployedTo, event.data.environment],
+        deploymentsRequested: [...(state.deploymentsRequested ?? []), event.data.stage],
+      };
     case 'PromotionBlocked':
       return state;
     case 'TestShardsPlanned':

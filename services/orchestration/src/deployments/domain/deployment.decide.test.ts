@@ -1,0 +1,173 @@
+import {
+  OrchestrationErrorCodes as Codes,
+  type DeploymentCheckResult,
+  type DeploymentEvent,
+  type PreRollbackSnapshot,
+} from '@railyard/contracts';
+import { spec } from '@railyard/testing';
+import { describe, expect, it } from 'vitest';
+import { type DeploymentCommand, deploymentDecider } from './deployment.decide.js';
+import type { DeploymentSubject } from './deployment.js';
+import { expandStrategy } from './strategy-steps.js';
+
+const ID = '0193a000-0000-7000-8000-000000000001';
+const artifact = { name: 'checkout', version: '2.0.0', sha256: 'a'.repeat(64) };
+const previous = { name: 'checkout', version: '1.0.0', sha256: 'b'.repeat(64) };
+const subject: DeploymentSubject = {
+  deploymentId: ID,
+  runId: '0193a000-0000-7000-8000-0000000000aa',
+  stage: 2,
+  releaseId: null,
+  planId: null,
+  service: 'checkout',
+  environment: 'prod',
+  environmentTier: 'prod',
+  artifact,
+};
+const strategy = { type: 'canary' as const, steps: [{ weight: 20, pauseMinutes: 0 }] };
+const steps = expandStrategy(strategy, { keepMinutes: 0 });
+const passed: DeploymentCheckResult[] = [
+  { check: 'window', passed: true, reason: 'No deployment window applies.' },
+  { check: 'booking', passed: true, reason: 'Free.' },
+];
+const request = (over: Partial<Extract<DeploymentCommand, { type: 'Request' }>> = {}): DeploymentCommand => ({
+  type: 'Request',
+  subject,
+  strategy,
+  rollbackTarget: previous,
+  commits: [],
+  requestedAt: '2026-12-01T09:00:00.000Z',
+  checks: passed,
+  admission: { decision: 'start', reason: 'No rollout plan covers this deployment.' },
+  driver: 'webhook',
+  steps,
+  ...over,
+});
+const d = spec(deploymentDecider);
+/** What the command records on the given history (for assertions on part of the events). */
+const decided = (given: readonly DeploymentEvent[], c: DeploymentCommand): DeploymentEvent[] =>
+  deploymentDecider.decide(c, given.reduce(deploymentDecider.evolve, deploymentDecider.initialState));
+const run = (cmds: DeploymentCommand[]): DeploymentEvent[] => {
+  const events: DeploymentEvent[] = [];
+  for (const c of cmds) events.push(...decided(events, c));
+  return events;
+};
+const begin = (step: number): DeploymentCommand => ({ type: 'BeginStep', step, requestId: `req-${step}` });
+const complete = (step: number, outcome: 'succeeded' | 'failed' = 'succeeded', callbackId = `cb-${step}`) =>
+  ({
+    type: 'CompleteStep',
+    requestId: `req-${step}`,
+    step,
+    callbackId,
+    outcome,
+    live: { version: '2.0.0', weight: step === 0 ? 20 : 100 },
+    detail: 'done',
+    startedAt: '2026-12-01T09:00:00.000Z',
+  }) as DeploymentCommand;
+const snapshot: PreRollbackSnapshot = { takenAt: '2026-12-01T09:05:00.000Z', live: [], flags: [], metrics: null };
+const trigger = { kind: 'monitoring' as const, triggerId: 'trig-1', by: 'monitoring' };
+
+describe('a requested deployment', () => {
+  it('is scheduled and started with its steps when every check passes', () => {
+    const events = decided([], request());
+    expect(events.map((e) => e.type)).toEqual(['DeploymentScheduled', 'DeploymentStarted']);
+    expect(events[1]).toMatchObject({ data: { driver: 'webhook', steps } });
+  });
+  it('is refused with every failed check’s reason', () => {
+    const checks: DeploymentCheckResult[] = [
+      { check: 'window', passed: false, reason: 'Blocked by the freeze.' },
+      { check: 'booking', passed: false, reason: 'Booked by release r2.' },
+    ];
+    const events = decided([], request({ checks }));
+    expect(events[1]).toMatchObject({
+      type: 'DeploymentRefused',
+      data: { checks, reason: 'Blocked by the freeze. Booked by release r2.' },
+    });
+  });
+  it('waits for its wave, and a release starts it once', () => {
+    const waiting = run([request({ admission: { decision: 'wait', reason: 'wave 2' } })]);
+    expect(waiting.map((e) => e.type)).toEqual(['DeploymentScheduled']);
+    const release: DeploymentCommand = { type: 'Release', driver: 'webhook', steps, reason: 'Wave 2 opened.' };
+    const started = run([request({ admission: { decision: 'wait', reason: 'wave 2' } }), release]);
+    expect(started.at(-1)?.type).toBe('DeploymentStarted');
+    d.given(started).when(release).thenNothing();
+  });
+  it('is requested once: a redelivered request changes nothing', () => {
+    d.given(run([request()]))
+      .when(request())
+      .thenNothing();
+  });
+});
+
+describe('when running', () => {
+  const running = run([request()]);
+  it('sends the steps in order and succeeds after the last', () => {
+    d.given(running).when(begin(1)).thenThrows(Codes.STEP_OUT_OF_ORDER);
+    const afterAll = run([request(), begin(0), complete(0), begin(1), complete(1)]);
+    expect(afterAll.slice(-2).map((e) => e.type)).toEqual(['DeploymentStepCompleted', 'DeploymentSucceeded']);
+  });
+  it('refuses an outcome for a step that was never started', () => {
+    d.given(running).when(complete(0)).thenThrows(Codes.STEP_NOT_STARTED);
+  });
+  it('ignores a replayed callback and a second answer for the same step', () => {
+    const answered = run([request(), begin(0), complete(0)]);
+    d.given(answered).when(complete(0)).thenNothing();
+    d.given(answered)
+      .when(complete(0, 'failed', 'cb-other'))
+      .thenNothing();
+  });
+  it('fails when a step fails', () => {
+    const events = run([request(), begin(0), complete(0, 'failed')]);
+    expect(events.at(-1)).toMatchObject({ type: 'DeploymentFailed', data: { failedStep: 0 } });
+  });
+});
+
+describe('a rollback', () => {
+  const succeeded = run([request(), begin(0), complete(0), begin(1), complete(1)]);
+  const start: DeploymentCommand = {
+    type: 'StartRollback',
+    trigger,
+    snapshot,
+    requestId: 'req-rb',
+    reason: 'error rate',
+  };
+  it('records the snapshot and the rollback step, then the rollback on the agent’s success', () => {
+    const started = decided(succeeded, start);
+    expect(started).toMatchObject([
+      { type: 'DeploymentRollbackStarted', data: { to: previous, trigger, snapshot } },
+      { type: 'DeploymentStepStarted', data: { step: { step: 2, action: 'rollback' }, requestId: 'req-rb' } },
+    ]);
+    const done = decided([...succeeded, ...started], {
+      type: 'CompleteStep',
+      requestId: 'req-rb',
+      step: 2,
+      callbackId: 'cb-rb',
+      outcome: 'succeeded',
+      live: { version: '2.0.0', weight: 0 },
+      detail: 'back on 1.0.0',
+      startedAt: '2026-12-01T09:00:00.000Z',
+    });
+    expect(done.at(-1)).toMatchObject({ type: 'DeploymentRolledBack', data: { to: previous, trigger } });
+    d.given([...succeeded, ...started])
+      .when(start)
+      .thenNothing();
+  });
+  it('is refused for a deployment that never ran', () => {
+    const refused = run([request({ checks: [{ check: 'window', passed: false, reason: 'no' }] })]);
+    d.given(refused).when(start).thenThrows(Codes.DEPLOYMENT_NOT_ROLLBACKABLE);
+  });
+  it('refused by a migration is recorded once per trigger', () => {
+    const refuse: DeploymentCommand = {
+      type: 'RefuseRollback',
+      trigger,
+      reason: 'Rollback refused by migration m7: contracted.',
+    };
+    const events = decided(succeeded, refuse);
+    expect(events).toMatchObject([
+      { type: 'DeploymentRollbackFailed', data: { reason: expect.stringContaining('m7') } },
+    ]);
+    d.given([...succeeded, ...events])
+      .when(refuse)
+      .thenNothing();
+  });
+});
