@@ -5,6 +5,7 @@ import { createPostgresEventStore } from '@railyard/eventstore';
 import { measureBareFastify } from './bare-fastify.js';
 import { createBenchEnv } from './bench-env.js';
 import { measureCanaryJudge } from './canary-figure.js';
+import { measureDoraReport } from './dora-figure.js';
 import { measureHttpCommands } from './http-figures.js';
 import { measureOfrep } from './ofrep-figure.js';
 import { startPlanningStack } from './planning-stack.js';
@@ -132,6 +133,9 @@ async function main(): Promise<void> {
 
     progress('(j) canary judgement of 10 metrics × 1,000 samples…');
     figures.push(measureCanaryJudge({ runs: Math.max(5, Math.round(21 * scale)) }));
+
+    progress('(k) DORA report over two years of 20 services…');
+    figures.push(...measureDoraReport({ runs: Math.max(3, Math.round(7 * scale)) }));
   } finally {
     await store.close().catch(() => {});
     await env.cleanup().catch((err: unknown) => progress(`cleanup failed: ${String(err)}`));

@@ -80,7 +80,10 @@ export const IncidentClassified = defineEvent(
     incidentId,
     severity: IncidentSeverity,
     causeClass: CauseClass,
-    cause: z.string().nullable(),
+    cause: z
+      .enum([...CHANGE_CAUSES, ...NON_CHANGE_CAUSES])
+      .nullable()
+      .describe("Within the class's causes (see IncidentCause); null for unknown."),
     missingSafeguard: Safeguard.nullable(),
     classifiedBy: by,
     reason,

@@ -1,3 +1,5 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { rebuildProjection } from '@railyard/readmodels';
 import { canonicalJson } from '@railyard/service-kit';
 import { waitFor } from '@railyard/testing';
@@ -13,6 +15,16 @@ const H = 3600;
 const DAY = 86_400;
 const ids = (...names: string[]) => names.map(idOf);
 const W = (week: number) => at(week, 0, '00:00');
+const run = promisify(execFile);
+/** psql is the analysts' own client (DESIGN §11); where it is not installed the test says so and skips. */
+const psqlMissing = (() => {
+  try {
+    execFileSync('psql', ['--version']);
+    return false;
+  } catch {
+    return true;
+  }
+})();
 
 let f: GovernanceFixture;
 let then: Date;
@@ -381,6 +393,25 @@ describe('the reporting schema', () => {
       await analyst.end();
     }
   });
+
+  it.skipIf(psqlMissing)(
+    'psql as railyard_analyst reads reporting.dora_weekly and cannot read or write elsewhere (skipped where psql is not installed)',
+    async () => {
+      const url = new URL(f.database.url);
+      url.username = 'railyard_analyst';
+      url.password = ANALYST_PASSWORD;
+      const psql = (sql: string) => run('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-tAc', sql]);
+      const { stdout } = await psql('SELECT count(*) FROM reporting.dora_weekly');
+      expect(stdout.trim()).toBe('8');
+      for (const sql of ['SELECT * FROM governance.service_teams', "UPDATE reporting.incidents SET title = 'x'"]) {
+        const failure = await psql(sql).then(
+          () => undefined,
+          (e: { stderr: string }) => e.stderr,
+        );
+        expect(failure, sql).toMatch(/permission denied|read-only transaction/);
+      }
+    },
+  );
 
   it('railyard rebuild gives identical rows', async () => {
     const tables = [

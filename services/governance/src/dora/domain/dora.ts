@@ -1,5 +1,8 @@
 import type { CauseClass, LinkRole } from '@railyard/contracts';
+import { FactIndex, KnownAt, known } from './known-at.js';
 import { type ThresholdTable, tiersOf } from './tiers.js';
+
+export { FactIndex, KnownAt } from './known-at.js';
 
 /**
  * G1: DORA figures computed exactly from facts, each fact with the instant the store recorded it, so a figure can be
@@ -50,9 +53,6 @@ export interface DoraFacts {
 
 export type Interval = 'daily' | 'weekly' | 'monthly' | 'all';
 
-const known = (recordedAt: Date | null, at: Date) => recordedAt !== null && recordedAt.getTime() <= at.getTime();
-const seconds = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000;
-
 /**
  * Linear interpolation between closest ranks: Postgres's percentile_cont and numpy's default, so reporting's views
  * and the API agree. q in [0, 1]; null for no values.
@@ -67,132 +67,16 @@ export function percentile(values: readonly number[], q: number): number | null 
   return Math.round((xs[lo]! + (xs[hi]! - xs[lo]!) * (pos - lo)) * 1000) / 1000;
 }
 
-/** What was known at one instant: the facts recorded by then, folded into per-deployment verdicts. */
-export class KnownAt {
-  readonly deployments = new Map<
-    string,
-    DeploymentFact & { countedAt: Date; succeeded: boolean; rolledBack: boolean }
-  >();
-  private readonly causeClass = new Map<string, ClassificationFact>();
-  private readonly links: LinkFact[];
-  private readonly changes: ChangeFact[];
-
-  constructor(
-    facts: DoraFacts,
-    readonly at: Date,
-  ) {
-    for (const d of facts.deployments) {
-      const succeeded = known(d.succeededRecordedAt, at) && d.deployedAt !== null;
-      const rolledBack = known(d.rolledBackRecordedAt, at) && d.rolledBackAt !== null;
-      if (!succeeded && !rolledBack) continue;
-      const countedAt = succeeded ? d.deployedAt! : d.rolledBackAt!;
-      this.deployments.set(d.deploymentId, { ...d, countedAt, succeeded, rolledBack });
-    }
-    for (const c of facts.classifications) {
-      if (!known(c.recordedAt, at)) continue;
-      const previous = this.causeClass.get(c.incidentId);
-      if (!previous || previous.recordedAt.getTime() <= c.recordedAt.getTime()) this.causeClass.set(c.incidentId, c);
-    }
-    this.links = facts.links.filter((l) => known(l.recordedAt, at) && this.deployments.has(l.deploymentId));
-    this.changes = facts.changes.filter((c) => known(c.recordedAt, at) && this.deployments.has(c.deploymentId));
-  }
-
-  classOf(incidentId: string): CauseClass {
-    return this.causeClass.get(incidentId)?.causeClass ?? 'unknown';
-  }
-
-  /** Why a deployment counts as failed or not, its recovery and whether it was rework (GET /dora/deployments/:id). */
-  verdict(deploymentId: string) {
-    const d = this.deployments.get(deploymentId);
-    if (!d) return undefined;
-    const causeLinks = this.links.filter((l) => l.deploymentId === deploymentId && l.role === 'cause');
-    const failing = causeLinks.filter((l) => this.classOf(l.incidentId) === 'change_induced');
-    const reasons = [
-      ...(d.rolledBack ? [{ kind: 'rolled-back' as const, at: d.rolledBackAt!, eventId: d.rolledBackEventId! }] : []),
-      ...failing.map((l) => ({
-        kind: 'change-induced-incident' as const,
-        incidentId: l.incidentId,
-        at: l.linkedAt,
-        eventId: l.eventId,
-        reason: l.reason,
-        linkedBy: l.linkedBy,
-      })),
-    ];
-    const notCounted = causeLinks
-      .filter((l) => this.classOf(l.incidentId) !== 'change_induced')
-      .map((l) => ({ incidentId: l.incidentId, causeClass: this.classOf(l.incidentId), eventId: l.eventId }));
-    const failed = reasons.length > 0;
-    let recovery: { at: Date; by: 'rollback' | 'fix'; deploymentId: string; seconds: number } | null = null;
-    if (d.rolledBack) {
-      recovery = { at: d.rolledBackAt!, by: 'rollback', deploymentId, seconds: seconds(d.countedAt, d.rolledBackAt!) };
-    } else if (failed) {
-      // The fix: the earliest later successful deployment linked as the remediation of an incident this one caused.
-      const incidents = new Set(failing.map((l) => l.incidentId));
-      const fixes = this.links
-        .filter((l) => l.role === 'remediation' && incidents.has(l.incidentId))
-        .map((l) => this.deployments.get(l.deploymentId)!)
-        .filter((f) => f.succeeded && f.countedAt.getTime() > d.countedAt.getTime())
-        .sort((a, b) => a.countedAt.getTime() - b.countedAt.getTime());
-      const fix = fixes[0];
-      if (fix) {
-        recovery = {
-          at: fix.countedAt,
-          by: 'fix',
-          deploymentId: fix.deploymentId,
-          seconds: seconds(d.countedAt, fix.countedAt),
-        };
-      }
-    }
-    const remediates = [
-      ...new Set(
-        this.links.filter((l) => l.deploymentId === deploymentId && l.role === 'remediation').map((l) => l.incidentId),
-      ),
-    ];
-    return { deployment: d, failed, reasons, notCounted, recovery, rework: remediates.length > 0, remediates };
-  }
-
-  /** Per (service, sha): the first successful production deployment containing the commit, and the lead time. */
-  firstDeployments() {
-    const first = new Map<
-      string,
-      { service: string; sha: string; deploymentId: string; at: Date; leadSeconds: number }
-    >();
-    for (const c of this.changes) {
-      const d = this.deployments.get(c.deploymentId)!;
-      if (!d.succeeded) continue;
-      const key = `${d.service}\u0000${c.sha}`;
-      const previous = first.get(key);
-      const earlier =
-        !previous ||
-        d.countedAt.getTime() < previous.at.getTime() ||
-        (d.countedAt.getTime() === previous.at.getTime() && d.deploymentId < previous.deploymentId);
-      if (earlier) {
-        first.set(key, {
-          service: d.service,
-          sha: c.sha,
-          deploymentId: d.deploymentId,
-          at: d.countedAt,
-          leadSeconds: seconds(c.committedAt, d.countedAt),
-        });
-      }
-    }
-    return [...first.values()];
-  }
-}
-
 const ratio = (numerator: number, denominator: number) =>
   denominator === 0 ? null : Math.round((numerator / denominator) * 1e6) / 1e6;
-const byTime = (a: { countedAt: Date; deploymentId: string }, b: { countedAt: Date; deploymentId: string }) =>
-  a.countedAt.getTime() - b.countedAt.getTime() || a.deploymentId.localeCompare(b.deploymentId);
 
 /** The figures of one period [from, to) as known in `k`. */
 export function figuresOf(k: KnownAt, from: Date, to: Date, thresholds: ThresholdTable) {
-  const inPeriod = (at: Date) => at.getTime() >= from.getTime() && at.getTime() < to.getTime();
-  const deployments = [...k.deployments.values()].filter((d) => inPeriod(d.countedAt)).sort(byTime);
+  const deployments = k.deploymentsIn(from, to);
   const verdicts = deployments.map((d) => k.verdict(d.deploymentId)!);
   const succeeded = deployments.filter((d) => d.succeeded);
-  const days = seconds(from, to) / 86_400;
-  const leads = k.firstDeployments().filter((f) => inPeriod(f.at));
+  const days = (to.getTime() - from.getTime()) / 86_400_000;
+  const leads = succeeded.flatMap((d) => k.firstCommitsOf(d).map((c) => ({ ...c, deploymentId: d.deploymentId })));
   const leadSeconds = leads.map((l) => l.leadSeconds);
   const failed = verdicts.filter((v) => v.failed);
   const recovered = failed.filter((v) => v.recovery !== null);
@@ -273,38 +157,53 @@ export function periodsOf(from: Date, to: Date, interval: Interval): { from: Dat
  * When a period's figures were first complete: the instant by which everything that happened up to the period's end
  * (deployments, rollbacks, links, classifications, by their own times) had been recorded, among the facts known in
  * `k`. Live, that is the period's end or just after; for history fed later, when that history was recorded.
+ * Returns a lookup by period end: the known facts sorted by when they happened, with the running latest recording.
  */
-function closedAt(k: KnownAt, facts: DoraFacts, end: Date): Date | null {
-  const before = (t: Date | null) => t !== null && t.getTime() < end.getTime();
-  const recorded: number[] = [];
-  for (const d of k.deployments.values()) {
-    if (d.succeeded && before(d.deployedAt)) recorded.push(d.succeededRecordedAt!.getTime());
-    if (d.rolledBack && before(d.rolledBackAt)) recorded.push(d.rolledBackRecordedAt!.getTime());
+function closings(k: KnownAt): (end: Date) => Date | null {
+  const events: [happened: number, recorded: number][] = [];
+  const add = (happened: Date | null, recorded: Date | null) => {
+    if (happened && recorded && known(recorded, k.at)) events.push([happened.getTime(), recorded.getTime()]);
+  };
+  const { facts } = k.index;
+  for (const d of facts.deployments) {
+    add(d.deployedAt, d.succeededRecordedAt);
+    add(d.rolledBackAt, d.rolledBackRecordedAt);
   }
-  for (const l of facts.links)
-    if (known(l.recordedAt, k.at) && before(l.linkedAt)) recorded.push(l.recordedAt.getTime());
-  for (const c of facts.classifications) {
-    if (known(c.recordedAt, k.at) && before(c.classifiedAt)) recorded.push(c.recordedAt.getTime());
-  }
-  return recorded.length ? new Date(Math.max(...recorded)) : null;
+  for (const l of facts.links) add(l.linkedAt, l.recordedAt);
+  for (const c of facts.classifications) add(c.classifiedAt, c.recordedAt);
+  events.sort((a, b) => a[0] - b[0]);
+  const latest: number[] = [];
+  for (const [, recorded] of events) latest.push(Math.max(recorded, latest.at(-1) ?? -Infinity));
+  return (end) => {
+    let lo = 0;
+    let hi = events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (events[mid]![0] < end.getTime()) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? null : new Date(latest[lo - 1]!);
+  };
 }
 
 /**
  * The DORA report over [from, to) by interval, as known at `asOf`. A figure is restated when it differs from what it
- * was when its period closed (see closedAt): something about the period was recorded afterwards, such as an incident
+ * was when its period closed (see closings): something about the period was recorded afterwards, such as an incident
  * linked after the fact or a fix deployed in a later period.
  */
 export function doraReport(
   facts: DoraFacts,
   q: { from: Date; to: Date; interval: Interval; asOf: Date; thresholds: ThresholdTable },
 ) {
-  const asKnown = new KnownAt(facts, q.asOf);
+  const index = new FactIndex(facts);
+  const asKnown = new KnownAt(index, q.asOf);
+  const closedAt = closings(asKnown);
   return periodsOf(q.from, q.to, q.interval).map((p) => {
     const current = figuresOf(asKnown, p.from, p.to, q.thresholds);
-    const closed = closedAt(asKnown, facts, p.to);
+    const closed = closedAt(p.to);
     const restated: string[] = [];
     if (closed) {
-      const first = figuresOf(new KnownAt(facts, closed), p.from, p.to, q.thresholds).figures;
+      const first = figuresOf(new KnownAt(index, closed), p.from, p.to, q.thresholds).figures;
       for (const name of Object.keys(current.figures) as (keyof DoraFigures)[]) {
         if (JSON.stringify(first[name]) !== JSON.stringify(current.figures[name])) restated.push(name);
       }
