@@ -2,6 +2,8 @@ import { rebuildProjection } from '@railyard/readmodels';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orchestrationProjections } from './aggregates.js';
+import { createDeploymentCommands } from './deployments/deployment-store.js';
+import { DEPLOYMENT_ACTOR } from './deployments/execution/executor.js';
 import { environmentBody } from './test-support/environments.js';
 import { type OrchestrationFixture, startOrchestration } from './test-support/orchestration-fixture.js';
 
@@ -13,6 +15,7 @@ const TABLES = [
   'orchestration.calendars',
   'orchestration.deployment_windows',
   'orchestration.window_overrides',
+  'orchestration.deployments',
 ] as const;
 
 // The read models: what the projections write, what analysts see under `reporting`, and that a rebuild or a
@@ -62,6 +65,55 @@ describe('orchestration read models', () => {
       until: '2026-12-01T12:00:00Z',
       reason: 'incident 42',
     });
+    // A deployment whose first step is under way (no agent runs here: it only feeds the deployment list).
+    const deploymentId = '0193a000-0000-7000-8000-0000000000d1';
+    const deployments = createDeploymentCommands(f.store);
+    const ctx = { actor: DEPLOYMENT_ACTOR, now: f.clock.now, correlationId: deploymentId };
+    const artifact = { name: 'ledger', version: '3.1.0', sha256: 'c'.repeat(64) };
+    await deployments.handle(
+      `deployment-${deploymentId}`,
+      {
+        type: 'Request',
+        subject: {
+          deploymentId,
+          runId: '0193a000-0000-7000-8000-0000000000e1',
+          stage: 2,
+          releaseId: null,
+          planId: null,
+          service: 'ledger',
+          environment: 'rm-staging',
+          environmentTier: 'staging',
+          artifact,
+        },
+        strategy: { type: 'rolling', batchPercent: 50 },
+        rollbackTarget: null,
+        commits: [],
+        requestedAt: f.clock.now.toISOString(),
+        checks: [{ check: 'window', passed: true, reason: 'No deployment window applies.' }],
+        admission: { decision: 'start', reason: 'No rollout plan covers this deployment.' },
+        driver: 'webhook',
+        steps: [
+          { step: 0, action: 'roll-batch', batchPercent: 50 },
+          { step: 1, action: 'roll-batch', batchPercent: 50 },
+        ],
+      },
+      ctx,
+    );
+    await deployments.handle(`deployment-${deploymentId}`, { type: 'BeginStep', step: 0, requestId: 'r0' }, ctx);
+    await deployments.handle(
+      `deployment-${deploymentId}`,
+      {
+        type: 'CompleteStep',
+        requestId: 'r0',
+        step: 0,
+        callbackId: 'c0',
+        outcome: 'succeeded',
+        live: { version: '3.1.0', weight: 50 },
+        detail: 'half',
+        startedAt: f.clock.now.toISOString(),
+      },
+      ctx,
+    );
     await f.settle();
   });
   afterAll(async () => {
@@ -86,6 +138,9 @@ describe('orchestration read models', () => {
     ]);
     expect(await rows('orchestration.window_overrides')).toEqual([
       expect.objectContaining({ service: 'ledger', environment: 'rm-prod', reason: 'incident 42', granted_by: 'root' }),
+    ]);
+    expect(await rows('orchestration.deployments')).toEqual([
+      expect.objectContaining({ service: 'ledger', status: 'running', steps_total: 2, steps_done: 1, live_weight: 50 }),
     ]);
   });
 

@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix } f
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './test-support/cli-harness.js';
 
 /**
  * Issue 11's deployment story over HTTP and NATS, with the reference agent on loopback: pipeline runs reach their
@@ -65,7 +66,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-const metadata = (actor: string, correlationId = randomUUID()) => ({
+const metadata = (actor: string, correlationId: string = randomUUID()) => ({
   occurredAt: new Date().toISOString(),
   actor: system(actor),
   correlationId,
@@ -324,6 +325,10 @@ describe('deployments from pipeline, executed through the reference agent', () =
   it("rolls the release back on monitoring's RollbackTriggered, with the pre-rollback snapshot", async () => {
     const observed = { value: 0.12, samples: { count: 300, min: 0, max: 1, mean: 0.12, last: 1 } };
     const triggerId = randomUUID();
+    // Monitoring watches the deployment in the change it belongs to: its trigger carries the same correlation.
+    const requested = (await store.readStream(streamName('pipelineRun', second.runId))).find(
+      (e) => e.type === 'DeploymentRequested',
+    )!;
     await store.append(
       streamName('deploymentWatch', second.deploymentId),
       [
@@ -341,7 +346,7 @@ describe('deployments from pipeline, executed through the reference agent', () =
             firstBadSampleAt: new Date().toISOString(),
             reason: 'Error rate 12% over the 5% criterion.',
           },
-          metadata: metadata('monitoring'),
+          metadata: metadata('monitoring', requested.metadata.correlationId),
         },
       ],
       'noStream',
@@ -367,5 +372,31 @@ describe('deployments from pipeline, executed through the reference agent', () =
     const view = (await inject(orchestration.app, 'GET', `/deployments/${second.deploymentId}`, h['dev-ana']!)).json();
     expect(view.status).toBe('rolled-back');
     expect(view.steps.at(-1)).toMatchObject({ step: { action: 'rollback' }, status: 'succeeded', rollback: true });
+  });
+
+  it('is one story in `railyard export --correlation` of the promotion', async () => {
+    const requested = (await store.readStream(streamName('pipelineRun', second.runId))).find(
+      (e) => e.type === 'DeploymentRequested',
+    )!;
+    const result = await runCli(['export', '--correlation', requested.metadata.correlationId], {
+      DATABASE_URL: db.url,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const bundle = JSON.parse(result.stdout) as { events: { type: string }[]; verification: { ok: boolean } };
+    const types = bundle.events.map((e) => e.type);
+    for (const type of [
+      'DeploymentRequested',
+      'DeploymentScheduled',
+      'DeploymentStarted',
+      'DeploymentStepCompleted',
+      'DeploymentSucceeded',
+      'StageReported',
+      'RollbackTriggered',
+      'DeploymentRollbackStarted',
+      'DeploymentRolledBack',
+    ]) {
+      expect(types).toContain(type);
+    }
+    expect(bundle.verification.ok).toBe(true);
   });
 });

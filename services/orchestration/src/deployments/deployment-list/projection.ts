@@ -91,9 +91,14 @@ export const projectDeploymentList: ProjectFn = async (anyTrx, recorded: Recorde
     case 'DeploymentStepCompleted': {
       const live = e.data.live ? { live_weight: e.data.live.weight } : {};
       if (e.data.step.action === 'rollback' || e.data.outcome === 'failed') return update(live).then(() => {});
+      // Steps complete in order, so the n-th success means n steps done: idempotent when an event is applied twice.
       await trx
         .updateTable('orchestration.deployments')
-        .set((eb) => ({ steps_done: eb('steps_done', '+', 1), ...live, ...touched }))
+        .set((eb) => ({
+          steps_done: eb.fn('greatest', [eb.ref('steps_done'), eb.val(e.data.step.step + 1)]),
+          ...live,
+          ...touched,
+        }))
         .where('deployment_id', '=', id)
         .execute();
       return;

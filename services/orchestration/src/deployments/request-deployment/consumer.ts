@@ -17,7 +17,7 @@ import {
 import type { Logger } from '@railyard/service-kit';
 import type pg from 'pg';
 import type { WaveGate } from '../../rollout-ports.js';
-import type { DeploymentCommands } from '../deployment-store.js';
+import { type DeploymentCommands, loadDeployment } from '../deployment-store.js';
 import { expandStrategy, type StepOptions } from '../domain/strategy-steps.js';
 import { DEPLOYMENT_ACTOR, type DeploymentExecutor } from '../execution/executor.js';
 import { type CheckInputs, type DeploymentProfile, runDeploymentChecks } from './run-checks.js';
@@ -59,6 +59,11 @@ export async function requestDeployment(deps: RequestDeploymentDeps, event: BusE
   if (event.type !== 'DeploymentRequested') return;
   const r = requested(event);
   const deploymentId = event.id;
+  // Redelivered: the deployment exists; the plans are not asked twice, it is only moved on.
+  if ((await loadDeployment(deps.store, deploymentId)).state.exists) {
+    await deps.executor.advance(deploymentId);
+    return;
+  }
   const at = deps.now();
   const { tier, checks } = await runDeploymentChecks(deps.store, deps.checks, {
     at,

@@ -234,6 +234,18 @@ describe('deployments that do not go through', () => {
       checks: [{ check: 'booking', passed: false }],
       reason: expect.stringContaining('moon'),
     });
+    // A refused deployment changed nothing: there is nothing to roll back. Bad input changes nothing either.
+    const lead = await f.as('lead-lou', ['deployment-lead']);
+    const head = await f.head();
+    const notRun = await lead.post(`/deployments/${id}/rollback`, { reason: 'why not' });
+    expect(notRun.statusCode).toBe(409);
+    expect(notRun.json().code).toBe('ORCHESTRATION_DEPLOYMENT_NOT_ROLLBACKABLE');
+    const unknown = await lead.post(`/deployments/${randomUUID()}/rollback`, { reason: 'why not' });
+    expect(unknown.json()).toMatchObject({ status: 404, code: 'ORCHESTRATION_DEPLOYMENT_NOT_FOUND' });
+    expect((await lead.post(`/deployments/${id}/rollback`, { reason: '' })).statusCode).toBe(400);
+    expect((await lead.post(`/deployments/${id}/rollback`, { reason: 'x', force: true })).statusCode).toBe(400);
+    expect((await lead.post('/deployments/not-a-uuid/rollback', { reason: 'x' })).statusCode).toBe(400);
+    expect(await f.head()).toBe(head);
   });
 
   it('fails when the agent fails a step', async () => {
