@@ -22,6 +22,7 @@ import {
   rolloutPlanEvents,
   type ServiceName,
   securityPolicyEvents,
+  serviceSchemaEvents,
   signingKeyEvents,
   windowOverrideEvents,
 } from '@railyard/contracts';
@@ -56,6 +57,7 @@ export const CATALOGUES: readonly CatalogueEntry[] = [
   { service: 'orchestration', category: 'windowOverride', catalogue: windowOverrideEvents },
   { service: 'orchestration', category: 'deployment', catalogue: deploymentEvents },
   { service: 'orchestration', category: 'rolloutPlan', catalogue: rolloutPlanEvents },
+  { service: 'orchestration', category: 'serviceSchema', catalogue: serviceSchemaEvents },
   { service: 'monitoring', category: 'canaryJudgement', catalogue: canaryJudgementEvents },
   { service: 'monitoring', category: 'deploymentWatch', catalogue: deploymentWatchEvents },
   { service: 'monitoring', category: 'alert', catalogue: alertEvents },
