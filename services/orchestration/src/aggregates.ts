@@ -13,6 +13,7 @@ import { datasetDecider } from './data-policy/domain/dataset.decide.js';
 import { environmentDecider } from './environments/domain/environment.decide.js';
 import { environmentListProjection } from './environments/environment-list/projection.js';
 import { flagAggregates } from './flags/routes.js';
+import { planAggregates, planListProjection, runningVersionsProjection } from './plans/capability.js';
 import { quotaDecider } from './quotas/domain/quota.decide.js';
 import { quotaUseProjection } from './quotas/quota-use/projection.js';
 import { calendarDecider } from './windows/domain/calendar.decide.js';
@@ -61,6 +62,7 @@ export const orchestrationAggregates = [
     catalogue: windowOverrideEvents as unknown as EventCatalogue,
   },
   ...flagAggregates,
+  ...planAggregates,
 ] as const;
 
 /** Orchestration's projections, each with the name, schema, filter, fold and reset a rebuild needs. */
@@ -69,4 +71,6 @@ export const orchestrationProjections = [
   bookingListProjection,
   quotaUseProjection,
   windowCalendarProjection,
+  planListProjection,
+  runningVersionsProjection,
 ] as const;

@@ -13,6 +13,7 @@ import { loadEnvironment } from './environments/environment-store.js';
 import { registerEnvironmentRoutes } from './environments/routes.js';
 import type { FlagSnapshot } from './flags/flag-snapshot.js';
 import { registerFlagRoutes } from './flags/routes.js';
+import type { PlanCapability, PlanDb } from './plans/capability.js';
 import { loadQuota } from './quotas/quota-store.js';
 import type { QuotaUseDb } from './quotas/quota-use/projection.js';
 import { registerQuotaRoutes } from './quotas/routes.js';
@@ -24,7 +25,7 @@ export const SERVICE_NAME = 'orchestration';
 export const SERVICE_VERSION = '0.1.0';
 
 /** The orchestration schema's read-model tables. */
-export type OrchestrationDb = EnvironmentListDb & BookingListDb & QuotaUseDb & WindowCalendarDb;
+export type OrchestrationDb = EnvironmentListDb & BookingListDb & QuotaUseDb & WindowCalendarDb & PlanDb;
 
 /** The projection runners the list and report routes read through (and report the lag of). */
 export interface OrchestrationRunners {
@@ -32,6 +33,8 @@ export interface OrchestrationRunners {
   bookings: ProjectionRunner;
   quotas: ProjectionRunner;
   windows: ProjectionRunner;
+  plans: ProjectionRunner;
+  runningVersions: ProjectionRunner;
 }
 
 export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'version'> {
@@ -40,6 +43,8 @@ export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'versio
   runners: OrchestrationRunners;
   /** The in-memory flag set OFREP evaluates against (kept current by the runtime). */
   flags: FlagSnapshot;
+  /** Rollout plans (O1, O2, O5, O6): built by the runtime, which hands its WaveGate to deployments. */
+  plans?: PlanCapability;
   now?: () => Date;
 }
 
@@ -50,7 +55,7 @@ export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'versio
  * handed over here, so the slice imports no other capability.
  */
 export async function buildOrchestrationApp(deps: OrchestrationDeps): Promise<App> {
-  const { store, db, runners, flags, now = () => new Date(), ...kit } = deps;
+  const { store, db, runners, flags, plans, now = () => new Date(), ...kit } = deps;
   const app = await buildApp({ ...kit, serviceName: SERVICE_NAME, version: SERVICE_VERSION });
   // Kysely's database type is invariant: each capability sees the schema through its own tables.
   await registerEnvironmentRoutes(app, {
@@ -88,5 +93,6 @@ export async function buildOrchestrationApp(deps: OrchestrationDeps): Promise<Ap
     loadDatasets: loadDatasetViews,
     loadQuota,
   });
+  if (plans) await plans.register(app, runners.plans);
   return app;
 }

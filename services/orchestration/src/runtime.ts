@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import { environmentStream } from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
 import type { Relay } from '@railyard/messaging';
 import { createDb, migrateSchema } from '@railyard/readmodels';
@@ -16,7 +17,16 @@ import { createEnvironmentCommands } from './environments/environment-store.js';
 import { environmentLifecycleWork } from './environments/lifecycle-work.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
 import { createLifecycleScheduler, type LifecycleScheduler } from './lifecycle/scheduler.js';
+import type { PlanDb } from './plans/capability.js';
+import {
+  createPlanCapability,
+  type PlanCapability,
+  type PlanWorkers,
+  planListProjection,
+  runningVersionsProjection,
+} from './plans/capability.js';
 import { quotaUseProjection } from './quotas/quota-use/projection.js';
+import type { DeploymentControl } from './rollout-ports.js';
 import { windowCalendarProjection } from './windows/window-calendar/projection.js';
 
 export interface OrchestrationRuntimeOptions {
@@ -35,6 +45,10 @@ export interface OrchestrationRuntimeOptions {
   now?: () => Date;
   /** How often the lifecycle scheduler runs (default 30 s); false: only when `scheduler.tick()` is called. */
   schedulerIntervalMs?: number | false;
+  /** How long a minute lasts for plans (ORCHESTRATION_MINUTE_MS; default 60 000). */
+  minuteMs?: number;
+  /** Deployments' side of the seam (rollout-ports.ts); until it is wired, plans only log what they would ask. */
+  deploymentControl?: DeploymentControl;
 }
 
 export interface OrchestrationRuntime {
@@ -45,6 +59,8 @@ export interface OrchestrationRuntime {
   scheduler: LifecycleScheduler;
   /** The in-memory flag set OFREP answers from. */
   flags: FlagSnapshot;
+  /** Rollout plans: the WaveGate and MigrationGuard for deployments, and the plans' workers. */
+  plans: PlanCapability & { workers: PlanWorkers };
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
@@ -74,6 +90,8 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
       bookings: await startServiceProjection({ ...bookingListProjection, store, db }, logger, closers),
       quotas: await startServiceProjection({ ...quotaUseProjection, store, db }, logger, closers),
       windows: await startServiceProjection({ ...windowCalendarProjection, store, db }, logger, closers),
+      plans: await startServiceProjection({ ...planListProjection, store, db }, logger, closers),
+      runningVersions: await startServiceProjection({ ...runningVersionsProjection, store, db }, logger, closers),
     };
     startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
     // Every replica keeps its own flag snapshot (no lease): OFREP answers from memory wherever it lands.
@@ -93,20 +111,47 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
     // Without an interval the scheduler only runs when tick() is called (tests move the clock, then tick).
     if (options.schedulerIntervalMs !== false) scheduler.start();
     closers.add('lifecycle scheduler', () => scheduler.stop());
+    const planCapability = createPlanCapability({
+      store,
+      db: db as unknown as Kysely<PlanDb>,
+      control: options.deploymentControl ?? unwiredDeploymentControl(logger),
+      now,
+      minuteMs: options.minuteMs ?? 60_000,
+      environmentExists: async (name) => (await store.readStream(environmentStream(name), { limit: 1 })).length > 0,
+      environmentServices: async () =>
+        new Set(
+          (await db.selectFrom('orchestration.environments').select('service').distinct().execute()).map(
+            (r) => r.service,
+          ),
+        ),
+      logger,
+    });
+    const workers = planCapability.startWorkers({ pool, schedulerIntervalMs: options.schedulerIntervalMs ?? 30_000 });
+    closers.add('plan workers', () => workers.stop());
+    const plans = Object.assign(planCapability, { workers });
     const app = await buildOrchestrationApp({
       store,
       db,
       runners,
       flags,
+      plans,
       auth: options.auth,
       logger,
       now,
       readiness: { store: () => store.ping(), flags: flags.readiness, ...options.readiness },
     });
     closers.add('http server', () => app.close());
-    return { app, db, runners, relay, scheduler, flags, close };
+    return { app, db, runners, relay, scheduler, flags, plans, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** Until deployments are wired in (the lead's merge), a plan's requests are logged, not acted on. */
+function unwiredDeploymentControl(logger: Logger): DeploymentControl {
+  return {
+    release: async (deploymentId) => logger.warn({ deploymentId }, 'no DeploymentControl wired: release not sent'),
+    rollback: async (deploymentId) => logger.warn({ deploymentId }, 'no DeploymentControl wired: rollback not sent'),
+  };
 }
