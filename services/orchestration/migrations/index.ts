@@ -170,6 +170,7 @@ export const orchestrationMigrations: Record<string, Migration> = {
           lead text NOT NULL,
           state jsonb NOT NULL,
           decision_due_at timestamptz,
+          last_position bigint NOT NULL,
           created_at timestamptz NOT NULL,
           updated_at timestamptz NOT NULL,
           last_event_id uuid NOT NULL

@@ -13,6 +13,8 @@ export interface RolloutPlanRow {
   state: Plan;
   /** The earliest moment an open lead decision escalates (the scheduler's index). */
   decision_due_at: Date | null;
+  /** The global position of the last event folded in: a replayed event is skipped, so the fold stays exact. */
+  last_position: string;
   created_at: Date;
   updated_at: Date;
   last_event_id: string;
@@ -44,11 +46,11 @@ export const projectPlanList: ProjectFn = async (anyTrx, recorded: RecordedEvent
   const at = new Date(recorded.metadata.occurredAt);
   const row = await trx
     .selectFrom('orchestration.rollout_plans')
-    .select('state')
+    .select(['state', 'last_position'])
     .where('plan_id', '=', planId)
     .executeTakeFirst();
-  if (event.type !== 'RolloutPlanCreated' && !row) return;
-  if (event.type === 'RolloutPlanCreated' && row) return; // replayed
+  if (!row && event.type !== 'RolloutPlanCreated') return;
+  if (row && BigInt(row.last_position) >= recorded.position) return; // replayed
   const state = evolvePlan(row ? row.state : initialPlanState, event);
   if (!state.exists) return;
   const values = {
@@ -56,6 +58,7 @@ export const projectPlanList: ProjectFn = async (anyTrx, recorded: RecordedEvent
     lead: state.lead,
     state: JSON.stringify(state) as never,
     decision_due_at: earliestDue(state),
+    last_position: String(recorded.position),
     updated_at: at,
     last_event_id: recorded.id,
   };
