@@ -1,6 +1,7 @@
 import { createMemoryEventStore } from '@railyard/eventstore';
 import { buildOrchestrationApp, type OrchestrationDeps } from '@railyard/orchestration/app';
 import { FlagSnapshot } from '@railyard/orchestration/flag-snapshot';
+import { createPlanCapability } from '@railyard/orchestration/plans';
 import { createLogger } from '@railyard/service-kit';
 import { idleRunner, neverConnectedDb, openApiOf } from './idle-deps.js';
 
@@ -20,8 +21,20 @@ export async function orchestrationOpenApi(): Promise<Record<string, unknown>> {
       bookings: idleRunner('booking-list'),
       quotas: idleRunner('quota-use'),
       windows: idleRunner('window-calendar'),
+      plans: idleRunner('plan-list'),
+      runningVersions: idleRunner('running-versions'),
     },
     flags: new FlagSnapshot(store, logger),
+    plans: createPlanCapability({
+      store,
+      db: db as unknown as Parameters<typeof createPlanCapability>[0]['db'],
+      control: { release: async () => {}, rollback: async () => {} },
+      now: () => new Date(),
+      minuteMs: 60_000,
+      environmentExists: async () => false,
+      environmentServices: async () => new Set(),
+      logger,
+    }),
     auth: {},
     logger,
   });

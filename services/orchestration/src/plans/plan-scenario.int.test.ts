@@ -363,6 +363,16 @@ describe('a release planned in waves', () => {
       'orders@prod:orders-002-drop-state',
       'orders@staging:orders-002-drop-state',
     ]);
+    const guard = f.runtime.plans.migrationGuard;
+    expect(
+      await guard.rollbackAllowed({ service: 'orders', environment: 'prod', fromVersion: '2.1.0', toVersion: '2.0.0' }),
+    ).toMatchObject({
+      allowed: false,
+      migrationId: 'orders-002-drop-state',
+    });
+    expect(
+      await guard.rollbackAllowed({ service: 'web', environment: 'prod', fromVersion: '1.1.0', toVersion: '1.0.0' }),
+    ).toEqual({ allowed: true });
     await f.settle();
     const list = (await lead.get(`/plans?releaseId=${RELEASE}`)).json();
     expect(list.items.map((p: { planId: string; status: string }) => [p.planId, p.status])).toEqual([
