@@ -37,7 +37,10 @@ const advance = (minutes: number) => {
 
 beforeAll(async () => {
   f = await startOrchestration('planrollback', {
-    deploymentControl: (store, now) => (d = testDeployments(store, now)).control,
+    deploymentControl: (store, now) => {
+      d = testDeployments(store, now);
+      return d.control;
+    },
     minuteMs: MINUTE_MS,
   });
   const ops = await f.as('sre-sam', ['sre']);

@@ -82,7 +82,10 @@ const started = (id: string) =>
 
 beforeAll(async () => {
   f = await startOrchestration('planscenario', {
-    deploymentControl: (store, now) => (d = testDeployments(store, now)).control,
+    deploymentControl: (store, now) => {
+      d = testDeployments(store, now);
+      return d.control;
+    },
   });
   const ops = await f.as('sre-sam', ['sre']);
   for (const env of ENVS)
