@@ -2,6 +2,7 @@ import { rebuildProjection } from '@railyard/readmodels';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orchestrationProjections } from './aggregates.js';
+import { testDeployments } from './plans/test-support/deployments.js';
 import { environmentBody } from './test-support/environments.js';
 import { type OrchestrationFixture, startOrchestration } from './test-support/orchestration-fixture.js';
 
@@ -13,6 +14,8 @@ const TABLES = [
   'orchestration.calendars',
   'orchestration.deployment_windows',
   'orchestration.window_overrides',
+  'orchestration.rollout_plans',
+  'orchestration.running_versions',
 ] as const;
 
 // The read models: what the projections write, what analysts see under `reporting`, and that a rebuild or a
@@ -61,6 +64,21 @@ describe('orchestration read models', () => {
       environment: 'rm-prod',
       until: '2026-12-01T12:00:00Z',
       reason: 'incident 42',
+    });
+    const deployments = testDeployments(f.store, () => f.clock.now);
+    const live = {
+      releaseId: '0193eeee-0000-7000-8000-0000000000ff',
+      service: 'ledger',
+      environment: 'rm-prod',
+      version: '3.0.0',
+    };
+    await deployments.succeed((await deployments.request(f.runtime.plans.waveGate, live)).deploymentId);
+    await admin.post('/plans', {
+      releaseId: '0193eeee-0000-7000-8000-000000000001',
+      environments: ['rm-staging', 'rm-prod'],
+      services: [{ service: 'ledger', version: '3.1.0', provides: [], consumes: [] }],
+      escalation: [],
+      ackTimeoutMinutes: 5,
     });
     await f.settle();
   });

@@ -35,6 +35,15 @@ const advance = (minutes: number) => {
   f.clock.now = new Date(f.clock.now.getTime() + minutes * MINUTE_MS);
 };
 
+/** Waits until the plans' progress worker has handled every event it follows: nothing more is on its way. */
+const quiet = async () => {
+  await f.settle();
+  await f.until('the plans worker to catch up', async () => {
+    const head = await f.store.headPosition({ categories: ['deployment', 'rolloutPlan', 'serviceSchema'] });
+    return f.runtime.plans.workers.progress.position() >= head ? true : undefined;
+  });
+};
+
 beforeAll(async () => {
   f = await startOrchestration('planrollback', {
     deploymentControl: (store, now) => {
@@ -145,6 +154,7 @@ describe('rolling the plan back', () => {
   });
 
   it('refuses a rollback from anyone but the lead', async () => {
+    await quiet();
     const before = await f.head();
     const sre = await f.as('sre-sam', ['sre']);
     const res = await sre.post(`/plans/${planId}/rollback`, { reason: 'errors' });

@@ -80,6 +80,15 @@ const request = (service: string, environment: string, version: string) =>
 const started = (id: string) =>
   f.until(`${id} to start`, async () => ((await deploymentTypes(id)).includes('DeploymentStarted') ? true : undefined));
 
+/** Waits until the plans' progress worker has handled every event it follows: nothing more is on its way. */
+const quiet = async () => {
+  await f.settle();
+  await f.until('the plans worker to catch up', async () => {
+    const head = await f.store.headPosition({ categories: ['deployment', 'rolloutPlan', 'serviceSchema'] });
+    return f.runtime.plans.workers.progress.position() >= head ? true : undefined;
+  });
+};
+
 beforeAll(async () => {
   f = await startOrchestration('planscenario', {
     deploymentControl: (store, now) => {
@@ -132,6 +141,7 @@ afterAll(() => f?.close());
 
 describe('a release planned in waves', () => {
   it('refuses a cycle, an unsatisfiable range, and unknown environments or services, appending nothing', async () => {
+    await quiet();
     const before = await f.head();
     const cycle = await lead.post(
       '/plans',
@@ -231,6 +241,7 @@ describe('a release planned in waves', () => {
 
   it('refuses a pause from anyone but the lead', async () => {
     expect((await lead.post(`/plans/${planId}/promote`, { reason: 'CAB approved' })).json().status).toBe('running');
+    await quiet();
     const before = await f.head();
     const res = await other.post(`/plans/${planId}/pause`, { reason: 'I think not' });
     expect(res.statusCode).toBe(403);
@@ -280,6 +291,7 @@ describe('a release planned in waves', () => {
 
   it('refuses the contract migration until every consumer runs a compatible version in every environment', async () => {
     await f.settle();
+    await quiet();
     const before = await f.head();
     const early = await sre.post(`/plans/${planId}/migrations/orders-002-drop-state/runs`, {
       environment: 'staging',

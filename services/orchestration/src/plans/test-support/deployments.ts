@@ -6,7 +6,12 @@ import {
   deploymentStream,
   type EventCatalogue,
 } from '@railyard/contracts';
-import type { CommandContext, EventStore } from '@railyard/eventstore';
+import {
+  type CommandContext,
+  type EventStore,
+  type ExpectedRevision,
+  WrongExpectedRevisionError,
+} from '@railyard/eventstore';
 import type { DeploymentControl, WaveGate } from '../../rollout-ports.js';
 
 const catalogue = deploymentEvents as unknown as EventCatalogue;
@@ -32,7 +37,12 @@ export function testDeployments(store: EventStore, now: () => Date) {
   const subjects = new Map<string, Subject>();
   const calls: { release: string[]; rollback: string[] } = { release: [], rollback: [] };
 
-  async function append(id: string, event: DeploymentEvent, ctx?: Pick<CommandContext, 'correlationId'>) {
+  async function append(
+    id: string,
+    event: DeploymentEvent,
+    ctx?: Pick<CommandContext, 'correlationId'>,
+    expected: ExpectedRevision = 'any',
+  ) {
     const data = catalogue[event.type]!.schema.parse(event.data) as Record<string, unknown>;
     await store.append(
       deploymentStream(id),
@@ -50,8 +60,27 @@ export function testDeployments(store: EventStore, now: () => Date) {
           },
         },
       ],
-      'any',
+      expected,
     );
+  }
+  /** Appends DeploymentStarted once, however many callers race (the request's start and the plan's release). */
+  async function startOnce(id: string, reason: string, ctx?: Pick<CommandContext, 'correlationId'>) {
+    for (;;) {
+      const events = await store.readStream(deploymentStream(id));
+      if (events.some((e) => e.type === 'DeploymentStarted')) return;
+      const data = {
+        ...subject(id),
+        driver: 'test',
+        steps: [{ step: 0, action: 'set-weight' as const, weight: 10 }],
+        reason,
+      };
+      try {
+        await append(id, { type: 'DeploymentStarted', data }, ctx, events.at(-1)?.revision ?? 'noStream');
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      }
+    }
   }
   const subject = (id: string): Subject => {
     const s = subjects.get(id);
@@ -108,15 +137,7 @@ export function testDeployments(store: EventStore, now: () => Date) {
       return { deploymentId, admission };
     },
     async start(id: string) {
-      await append(id, {
-        type: 'DeploymentStarted',
-        data: {
-          ...subject(id),
-          driver: 'test',
-          steps: [{ step: 0, action: 'set-weight', weight: 10 }],
-          reason: 'started',
-        },
-      });
+      await startOnce(id, 'started');
     },
     async pauseForDecision(id: string) {
       const s = subject(id);
@@ -146,21 +167,7 @@ export function testDeployments(store: EventStore, now: () => Date) {
     control: {
       async release(id, ctx) {
         calls.release.push(id);
-        const events = await store.readStream(deploymentStream(id));
-        if (events.some((e) => e.type === 'DeploymentStarted')) return;
-        await append(
-          id,
-          {
-            type: 'DeploymentStarted',
-            data: {
-              ...subject(id),
-              driver: 'test',
-              steps: [{ step: 0, action: 'set-weight', weight: 10 }],
-              reason: 'wave open',
-            },
-          },
-          ctx,
-        );
+        await startOnce(id, 'wave open', ctx);
       },
       async rollback(id, trigger, ctx) {
         calls.rollback.push(id);
