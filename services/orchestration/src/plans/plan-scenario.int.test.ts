@@ -191,6 +191,12 @@ describe('a release planned in waves', () => {
     const badRunbook = planBody();
     badRunbook.runbook.steps[0]!.environment = 'dev';
     expect((await lead.post('/plans', badRunbook)).json().code).toBe(OrchestrationErrorCodes.RUNBOOK_INVALID);
+    const extra = await lead.post('/plans', { ...planBody(), priority: 'high' });
+    expect(extra.statusCode).toBe(400);
+    const missing = await lead.post('/plans/0193aaaa-0000-7000-8000-00000000dead/pause', { reason: 'x' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().code).toBe(OrchestrationErrorCodes.PLAN_NOT_FOUND);
+    expect((await other.post('/plans', planBody({ ackTimeoutMinutes: 0 }))).statusCode).toBe(400);
     expect(await f.head()).toBe(before);
   });
 
