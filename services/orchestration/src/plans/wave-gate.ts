@@ -57,10 +57,15 @@ export function admission(plan: Plan, schema: SchemaState, d: Candidate): WaveAd
 
 /**
  * The WaveGate deployments ask before they start (rollout-ports.ts). The plans of a release are found through the
- * plan list (a projection, milliseconds behind) and then folded from their streams, so the decision itself is on
- * current state. A release without a plan that deploys this service: start.
+ * plan list (a projection) plus the plans created after its checkpoint (read from the store), then folded from their
+ * streams, so the decision is on current state. A release without a plan that deploys this service: start.
  */
-export function createWaveGate(deps: { store: EventStore; db: Kysely<PlanDb> }): WaveGate {
+export function createWaveGate(deps: {
+  store: EventStore;
+  db: Kysely<PlanDb>;
+  /** The plan list's checkpoint: plans created after it are read from the store, so none is missed while it lags. */
+  projectedUpTo?: () => Promise<bigint>;
+}): WaveGate {
   return {
     async admit(d) {
       if (d.releaseId === null) return { decision: 'start', planId: null, reason: 'The deployment names no release.' };
@@ -70,8 +75,17 @@ export function createWaveGate(deps: { store: EventStore; db: Kysely<PlanDb> }):
         .where('release_id', '=', d.releaseId)
         .orderBy('created_at', 'desc')
         .execute();
+      const ids = rows.map((r) => r.plan_id);
+      if (deps.projectedUpTo) {
+        const after = await deps.projectedUpTo();
+        const recent = await deps.store.readAll({ after, filter: { eventTypes: ['RolloutPlanCreated'] } });
+        for (const e of recent) {
+          const data = e.data as { planId: string; releaseId: string };
+          if (data.releaseId === d.releaseId && !ids.includes(data.planId)) ids.unshift(data.planId);
+        }
+      }
       const plans: Plan[] = [];
-      for (const row of rows) {
+      for (const row of ids.map((plan_id) => ({ plan_id }))) {
         const { plan } = await loadPlan(deps.store, row.plan_id);
         if (plan.services.some((s) => s.service === d.service)) plans.push(plan);
       }
