@@ -117,7 +117,6 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
       control: options.deploymentControl ?? unwiredDeploymentControl(logger),
       now,
       minuteMs: options.minuteMs ?? 60_000,
-      planListPosition: () => runners.plans.position(),
       environmentExists: async (name) => (await store.readStream(environmentStream(name), { limit: 1 })).length > 0,
       environmentServices: async () =>
         new Set(

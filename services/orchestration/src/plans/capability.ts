@@ -43,8 +43,6 @@ export interface PlanCapabilityDeps {
   environmentExists(name: string): Promise<boolean>;
   /** The services of orchestration's environments (environments capability). */
   environmentServices(): Promise<Set<string>>;
-  /** The plan-list projection's checkpoint (its runner's position), so the WaveGate never misses a new plan. */
-  planListPosition?: () => Promise<bigint>;
   /** Defaults to the flag capability's own commands on the same store. */
   flags?: PlanFlagSwitches;
   logger: Logger;
@@ -73,7 +71,7 @@ export function createPlanCapability(deps: PlanCapabilityDeps) {
   const routeDeps = { store, commands, schemas, now, minuteMs };
 
   return {
-    waveGate: createWaveGate({ store, db, projectedUpTo: deps.planListPosition }) satisfies WaveGate,
+    waveGate: createWaveGate({ store }) satisfies WaveGate,
     migrationGuard: createMigrationGuard(store) satisfies MigrationGuard,
     /** Registers every plan route; `runner` is the plan-list projection's (for its lag headers). */
     async register(app: App, runner: ProjectionRunner) {

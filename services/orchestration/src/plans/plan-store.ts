@@ -10,6 +10,7 @@ import {
 } from '@railyard/contracts';
 import { createCommandHandler, type EventStore, loadAggregate } from '@railyard/eventstore';
 import { HttpProblem } from '@railyard/service-kit';
+import { v5 as uuidv5 } from 'uuid';
 import { planDecider } from './domain/plan.decide.js';
 import { actsAsLead, type Plan } from './domain/plan.js';
 import { type SchemaState, schemaDecider } from './domain/schema.js';
@@ -26,6 +27,29 @@ export type PlanCommands = ReturnType<typeof createPlanCommands>;
 export const createSchemaCommands = (store: EventStore) =>
   createCommandHandler({ store, decider: schemaDecider, catalogue: schemaCatalogue });
 export type SchemaCommands = ReturnType<typeof createSchemaCommands>;
+
+// Namespace of plan ids (RFC 9562 name-based UUIDs): the n-th plan of a release has a known id.
+const PLAN_NAMESPACE = '3c9f0a52-58a4-4d0e-9a0b-6f4e1c2d7b11';
+/** How many plans one release may have (re-plans after an abort or a rollback). */
+export const MAX_PLANS_PER_RELEASE = 50;
+
+/**
+ * The id of a release's n-th plan. Plans are numbered per release so that a release's plans are found by reading
+ * their streams (read-your-write), never through a projection that may lag: a deployment requested the moment
+ * after its plan was created is admitted by that plan.
+ */
+export const planIdFor = (releaseId: string, n: number) => uuidv5(`${releaseId}/${n}`, PLAN_NAMESPACE);
+
+/** A release's plans, oldest first, each folded from its stream. */
+export async function loadReleasePlans(store: EventStore, releaseId: string): Promise<Plan[]> {
+  const plans: Plan[] = [];
+  for (let n = 0; n < MAX_PLANS_PER_RELEASE; n++) {
+    const loaded = await loadAggregate(store, planDecider, planCatalogue, rolloutPlanStream(planIdFor(releaseId, n)));
+    if (!loaded.state.exists) break;
+    plans.push(loaded.state);
+  }
+  return plans;
+}
 
 /** The plan folded from its stream, or 404 ORCHESTRATION_PLAN_NOT_FOUND. */
 export async function loadPlan(store: EventStore, planId: string): Promise<{ plan: Plan; revision: bigint }> {

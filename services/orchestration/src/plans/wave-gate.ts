@@ -1,10 +1,8 @@
 import type { EventStore } from '@railyard/eventstore';
-import type { Kysely } from 'kysely';
 import type { WaveAdmission, WaveGate } from '../rollout-ports.js';
 import { isFinished, openStage, type Plan, stageFor, stageOf } from './domain/plan.js';
 import { pendingBefore, type SchemaState } from './domain/schema.js';
-import type { PlanDb } from './plan-list/projection.js';
-import { loadPlan, loadSchema } from './plan-store.js';
+import { loadReleasePlans, loadSchema } from './plan-store.js';
 
 interface Candidate {
   service: string;
@@ -56,39 +54,17 @@ export function admission(plan: Plan, schema: SchemaState, d: Candidate): WaveAd
 }
 
 /**
- * The WaveGate deployments ask before they start (rollout-ports.ts). The plans of a release are found through the
- * plan list (a projection) plus the plans created after its checkpoint (read from the store), then folded from their
- * streams, so the decision is on current state. A release without a plan that deploys this service: start.
+ * The WaveGate deployments ask before they start (rollout-ports.ts). A release's plans have known ids (plan-store's
+ * planIdFor) and are folded from their streams, so the decision is on current state, never on a lagging list.
+ * A release without a plan that deploys this service: start.
  */
-export function createWaveGate(deps: {
-  store: EventStore;
-  db: Kysely<PlanDb>;
-  /** The plan list's checkpoint: plans created after it are read from the store, so none is missed while it lags. */
-  projectedUpTo?: () => Promise<bigint>;
-}): WaveGate {
+export function createWaveGate(deps: { store: EventStore }): WaveGate {
   return {
     async admit(d) {
       if (d.releaseId === null) return { decision: 'start', planId: null, reason: 'The deployment names no release.' };
-      const rows = await deps.db
-        .selectFrom('orchestration.rollout_plans')
-        .select('plan_id')
-        .where('release_id', '=', d.releaseId)
-        .orderBy('created_at', 'desc')
-        .execute();
-      const ids = rows.map((r) => r.plan_id);
-      if (deps.projectedUpTo) {
-        const after = await deps.projectedUpTo();
-        const recent = await deps.store.readAll({ after, filter: { eventTypes: ['RolloutPlanCreated'] } });
-        for (const e of recent) {
-          const data = e.data as { planId: string; releaseId: string };
-          if (data.releaseId === d.releaseId && !ids.includes(data.planId)) ids.unshift(data.planId);
-        }
-      }
-      const plans: Plan[] = [];
-      for (const row of ids.map((plan_id) => ({ plan_id }))) {
-        const { plan } = await loadPlan(deps.store, row.plan_id);
-        if (plan.services.some((s) => s.service === d.service)) plans.push(plan);
-      }
+      const plans = (await loadReleasePlans(deps.store, d.releaseId))
+        .filter((p) => p.services.some((s) => s.service === d.service))
+        .reverse();
       const plan = plans.find((p) => !isFinished(p)) ?? plans[0];
       if (!plan)
         return { decision: 'start', planId: null, reason: 'No rollout plan of the release deploys this service.' };

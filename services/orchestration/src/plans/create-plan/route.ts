@@ -1,4 +1,5 @@
 import {
+  DomainError,
   EnvironmentName,
   invalid,
   OrchestrationErrorCodes,
@@ -6,14 +7,14 @@ import {
   PlannedService,
   Runbook,
   rolloutPlanStream,
+  ruleViolated,
 } from '@railyard/contracts';
-import { newAggregateId } from '@railyard/eventstore';
 import { commandContext, etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
 import type { Plan } from '../domain/plan.js';
 import type { PlanFlagSwitches } from '../flag-switches.js';
 import type { PlanRouteDeps } from '../plan-routes-deps.js';
-import { loadSchemas } from '../plan-store.js';
+import { loadSchemas, MAX_PLANS_PER_RELEASE, planIdFor } from '../plan-store.js';
 import { PlanView, planView } from '../plan-view.js';
 
 const Body = z.strictObject({
@@ -81,31 +82,45 @@ export const createPlanRoute: FastifyPluginAsyncZod<CreatePlanDeps> = async (app
           flags: missing,
         });
       }
-      const planId = newAggregateId(ctx, 'rollout-plan');
-      const result = await deps.commands.handle(
-        rolloutPlanStream(planId),
-        {
-          type: 'CreatePlan',
-          planId,
-          releaseId: body.releaseId,
-          environments: body.environments,
-          services: body.services,
-          lead: body.lead ?? ctx.actor.id,
-          escalation: body.escalation,
-          ackTimeoutMinutes: body.ackTimeoutMinutes,
-          runbook: body.runbook ?? null,
-          flags,
-          reason: body.reason,
-          actor: ctx.actor,
-          at: ctx.now,
-        },
-        ctx,
-        { newStream: true },
-      );
+      // The release's next plan number: an existing plan refuses the create and the next number is tried; a retried
+      // Idempotency-Key finds its first result on the stream it created and is replayed there.
+      let result: Awaited<ReturnType<typeof deps.commands.handle>> | undefined;
+      for (let n = 0; n < MAX_PLANS_PER_RELEASE && !result; n++) {
+        const planId = planIdFor(body.releaseId, n);
+        try {
+          result = await deps.commands.handle(
+            rolloutPlanStream(planId),
+            {
+              type: 'CreatePlan',
+              planId,
+              releaseId: body.releaseId,
+              environments: body.environments,
+              services: body.services,
+              lead: body.lead ?? ctx.actor.id,
+              escalation: body.escalation,
+              ackTimeoutMinutes: body.ackTimeoutMinutes,
+              runbook: body.runbook ?? null,
+              flags,
+              reason: body.reason,
+              actor: ctx.actor,
+              at: ctx.now,
+            },
+            ctx,
+          );
+        } catch (error) {
+          if (!(error instanceof DomainError && error.code === OrchestrationErrorCodes.PLAN_EXISTS)) throw error;
+        }
+      }
+      if (!result) {
+        throw ruleViolated(
+          OrchestrationErrorCodes.PLAN_STATE_CONFLICT,
+          `The release already has ${MAX_PLANS_PER_RELEASE} rollout plans.`,
+        );
+      }
       const plan = result.state as Plan;
       return reply
         .code(201)
-        .header('location', `/plans/${planId}`)
+        .header('location', `/plans/${plan.planId}`)
         .header('etag', etagOf(result.revision))
         .send(planView(plan, result.revision, await loadSchemas(deps.store, plan)));
     },

@@ -17,7 +17,7 @@ import { planWaves } from './waves.js';
 export type * from './plan.commands.js';
 
 function create(c: CreatePlan, state: PlanState): RolloutPlanEvent[] {
-  if (state.exists) throw ruleViolated(OrchestrationErrorCodes.PLAN_STATE_CONFLICT, 'This plan already exists.');
+  if (state.exists) throw ruleViolated(OrchestrationErrorCodes.PLAN_EXISTS, 'This plan already exists.');
   const { waves } = planWaves(c.services);
   const names = c.services.map((s) => s.service);
   if (c.runbook) prevalidateRunbook(c.runbook, c.environments, names);
