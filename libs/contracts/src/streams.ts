@@ -28,6 +28,7 @@ export const CATEGORY_OWNERS = {
   flagSegment: 'orchestration',
   deployment: 'orchestration',
   rolloutPlan: 'orchestration',
+  serviceSchema: 'orchestration',
   canaryJudgement: 'monitoring',
   deploymentWatch: 'monitoring',
   alert: 'monitoring',

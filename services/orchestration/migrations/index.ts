@@ -161,4 +161,36 @@ export const orchestrationMigrations: Record<string, Migration> = {
     },
   },
   '0004_deployments': deploymentsMigration,
+  '0005_rollout_plans': {
+    async up(db: Kysely<unknown>) {
+      // Rollout plans (O1, O2, O5, O6): the folded plan per row, for lists, release look-ups and due escalations.
+      await sql`
+        CREATE TABLE rollout_plans (
+          plan_id uuid PRIMARY KEY,
+          release_id uuid NOT NULL,
+          status text NOT NULL,
+          lead text NOT NULL,
+          state jsonb NOT NULL,
+          decision_due_at timestamptz,
+          last_position bigint NOT NULL,
+          created_at timestamptz NOT NULL,
+          updated_at timestamptz NOT NULL,
+          last_event_id uuid NOT NULL
+        )`.execute(db);
+      await sql`CREATE INDEX rollout_plans_release ON rollout_plans (release_id)`.execute(db);
+      await sql`CREATE INDEX rollout_plans_due ON rollout_plans (decision_due_at) WHERE decision_due_at IS NOT NULL`.execute(
+        db,
+      );
+      // What runs where, from the deployments' outcomes: contract migrations wait for every consumer (O2).
+      await sql`
+        CREATE TABLE running_versions (
+          service text NOT NULL,
+          environment text NOT NULL,
+          version text NOT NULL,
+          deployment_id uuid NOT NULL,
+          updated_at timestamptz NOT NULL,
+          PRIMARY KEY (service, environment)
+        )`.execute(db);
+    },
+  },
 };

@@ -16,6 +16,7 @@ import { deploymentDecider } from './deployments/domain/deployment.decide.js';
 import { environmentDecider } from './environments/domain/environment.decide.js';
 import { environmentListProjection } from './environments/environment-list/projection.js';
 import { flagAggregates } from './flags/routes.js';
+import { planAggregates, planListProjection, runningVersionsProjection } from './plans/capability.js';
 import { quotaDecider } from './quotas/domain/quota.decide.js';
 import { quotaUseProjection } from './quotas/quota-use/projection.js';
 import { calendarDecider } from './windows/domain/calendar.decide.js';
@@ -70,6 +71,7 @@ export const orchestrationAggregates = [
     evolve: deploymentDecider.evolve,
     catalogue: deploymentEvents as unknown as EventCatalogue,
   },
+  ...planAggregates,
 ] as const;
 
 /** Orchestration's projections, each with the name, schema, filter, fold and reset a rebuild needs. */
@@ -79,4 +81,6 @@ export const orchestrationProjections = [
   quotaUseProjection,
   windowCalendarProjection,
   deploymentListProjection,
+  planListProjection,
+  runningVersionsProjection,
 ] as const;

@@ -14,6 +14,7 @@ import { loadEnvironment } from './environments/environment-store.js';
 import { registerEnvironmentRoutes } from './environments/routes.js';
 import type { FlagSnapshot } from './flags/flag-snapshot.js';
 import { registerFlagRoutes } from './flags/routes.js';
+import type { PlanCapability, PlanDb } from './plans/capability.js';
 import { loadQuota } from './quotas/quota-store.js';
 import type { QuotaUseDb } from './quotas/quota-use/projection.js';
 import { registerQuotaRoutes } from './quotas/routes.js';
@@ -25,7 +26,12 @@ export const SERVICE_NAME = 'orchestration';
 export const SERVICE_VERSION = '0.1.0';
 
 /** The orchestration schema's read-model tables. */
-export type OrchestrationDb = EnvironmentListDb & BookingListDb & QuotaUseDb & WindowCalendarDb & DeploymentListDb;
+export type OrchestrationDb = EnvironmentListDb &
+  BookingListDb &
+  QuotaUseDb &
+  WindowCalendarDb &
+  DeploymentListDb &
+  PlanDb;
 
 /** The projection runners the list and report routes read through (and report the lag of). */
 export interface OrchestrationRunners {
@@ -34,6 +40,8 @@ export interface OrchestrationRunners {
   quotas: ProjectionRunner;
   windows: ProjectionRunner;
   deployments: ProjectionRunner;
+  plans: ProjectionRunner;
+  runningVersions: ProjectionRunner;
 }
 
 export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'version'> {
@@ -44,6 +52,8 @@ export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'versio
   flags: FlagSnapshot;
   /** The deployment capability's routes (createDeploymentCapability): built by the runtime with its workers. */
   deployments?: FastifyPluginAsyncZod;
+  /** Rollout plans (O1, O2, O5, O6): built by the runtime, which hands its WaveGate to deployments. */
+  plans?: PlanCapability;
   now?: () => Date;
 }
 
@@ -54,7 +64,7 @@ export interface OrchestrationDeps extends Omit<AppDeps, 'serviceName' | 'versio
  * handed over here, so the slice imports no other capability.
  */
 export async function buildOrchestrationApp(deps: OrchestrationDeps): Promise<App> {
-  const { store, db, runners, flags, deployments, now = () => new Date(), ...kit } = deps;
+  const { store, db, runners, flags, deployments, plans, now = () => new Date(), ...kit } = deps;
   const app = await buildApp({ ...kit, serviceName: SERVICE_NAME, version: SERVICE_VERSION });
   // Kysely's database type is invariant: each capability sees the schema through its own tables.
   await registerEnvironmentRoutes(app, {
@@ -93,5 +103,6 @@ export async function buildOrchestrationApp(deps: OrchestrationDeps): Promise<Ap
     loadQuota,
   });
   if (deployments) await app.register(deployments);
+  if (plans) await plans.register(app, runners.plans);
   return app;
 }

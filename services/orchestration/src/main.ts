@@ -29,6 +29,7 @@ await runService({
       logger,
       sealIntervalMs: config.SEAL_INTERVAL_MS,
       schedulerIntervalMs: config.ORCHESTRATION_SCHEDULER_INTERVAL_MS,
+      minuteMs: config.ORCHESTRATION_MINUTE_MS,
       readiness: infra.readiness,
       deployments: {
         agentUrl: config.ORCHESTRATION_AGENT_URL,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orchestrationProjections } from './aggregates.js';
 import { createDeploymentCommands } from './deployments/deployment-store.js';
 import { DEPLOYMENT_ACTOR } from './deployments/execution/executor.js';
+import { testDeployments } from './plans/test-support/deployments.js';
 import { environmentBody } from './test-support/environments.js';
 import { type OrchestrationFixture, startOrchestration } from './test-support/orchestration-fixture.js';
 
@@ -16,6 +17,8 @@ const TABLES = [
   'orchestration.deployment_windows',
   'orchestration.window_overrides',
   'orchestration.deployments',
+  'orchestration.rollout_plans',
+  'orchestration.running_versions',
 ] as const;
 
 // The read models: what the projections write, what analysts see under `reporting`, and that a rebuild or a
@@ -114,6 +117,21 @@ describe('orchestration read models', () => {
       },
       ctx,
     );
+    const planDeployments = testDeployments(f.store, () => f.clock.now);
+    const live = {
+      releaseId: '0193eeee-0000-7000-8000-0000000000ff',
+      service: 'ledger',
+      environment: 'rm-prod',
+      version: '3.0.0',
+    };
+    await planDeployments.succeed((await planDeployments.request(f.runtime.plans.waveGate, live)).deploymentId);
+    await admin.post('/plans', {
+      releaseId: '0193eeee-0000-7000-8000-000000000001',
+      environments: ['rm-staging', 'rm-prod'],
+      services: [{ service: 'ledger', version: '3.1.0', provides: [], consumes: [] }],
+      escalation: [],
+      ackTimeoutMinutes: 5,
+    });
     await f.settle();
   });
   afterAll(async () => {

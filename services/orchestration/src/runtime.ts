@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import { environmentStream } from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
 import type { Relay } from '@railyard/messaging';
 import { createDb, migrateSchema } from '@railyard/readmodels';
@@ -21,8 +22,17 @@ import { environmentLifecycleWork } from './environments/lifecycle-work.js';
 import { servedDefinition } from './flags/domain/flag-set.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
 import { createLifecycleScheduler, type LifecycleScheduler } from './lifecycle/scheduler.js';
+import type { PlanDb } from './plans/capability.js';
+import {
+  createPlanCapability,
+  type PlanCapability,
+  type PlanWorkers,
+  planListProjection,
+  runningVersionsProjection,
+} from './plans/capability.js';
 import { loadQuota } from './quotas/quota-store.js';
 import { quotaUseProjection } from './quotas/quota-use/projection.js';
+import type { DeploymentControl } from './rollout-ports.js';
 import { type WindowCalendarDb, windowCalendarProjection } from './windows/window-calendar/projection.js';
 import { windowInputsReader } from './windows/window-calendar/read-windows.js';
 
@@ -46,6 +56,10 @@ export interface OrchestrationRuntimeOptions {
   deployments?: DeploymentRuntimeOptions;
   /** The JetStream stream capturing `<prefix>.>` (default: derived from the prefix). */
   busStream?: string;
+  /** How long a minute lasts for plans (ORCHESTRATION_MINUTE_MS; default 60 000). */
+  minuteMs?: number;
+  /** Plans' tests only: a DeploymentControl that stands in for the deployments capability. */
+  deploymentControl?: DeploymentControl;
 }
 
 export interface OrchestrationRuntime {
@@ -58,6 +72,8 @@ export interface OrchestrationRuntime {
   flags: FlagSnapshot;
   /** One deployment of one service: its control for the plans, executor, scheduler. */
   deployments: DeploymentCapability;
+  /** Rollout plans: the WaveGate and MigrationGuard for deployments, and the plans' workers. */
+  plans: PlanCapability & { workers: PlanWorkers };
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
@@ -96,6 +112,8 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
       quotas: await startServiceProjection({ ...quotaUseProjection, store, db }, logger, closers),
       windows: await startServiceProjection({ ...windowCalendarProjection, store, db }, logger, closers),
       deployments: await startServiceProjection({ ...deploymentListProjection, store, db }, logger, closers),
+      plans: await startServiceProjection({ ...planListProjection, store, db }, logger, closers),
+      runningVersions: await startServiceProjection({ ...runningVersionsProjection, store, db }, logger, closers),
     };
     startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
     // Every replica keeps its own flag snapshot (no lease): OFREP answers from memory wherever it lands.
@@ -115,46 +133,86 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
     // Without an interval the scheduler only runs when tick() is called (tests move the clock, then tick).
     if (options.schedulerIntervalMs !== false) scheduler.start();
     closers.add('lifecycle scheduler', () => scheduler.stop());
-    const deployments = await startDeployments(options.deployments ?? DEVELOPMENT_DEPLOYMENTS, {
+    // Plans and deployments each need the other (rollout-ports.ts): plans get a control that forwards to the
+    // deployments capability once it exists, deployments get the plans' WaveGate and MigrationGuard.
+    let deploymentControl: DeploymentControl | undefined;
+    const control: DeploymentControl = {
+      release: (id, ctx) => {
+        if (!deploymentControl) throw new Error('deployments are not started yet');
+        return deploymentControl.release(id, ctx);
+      },
+      rollback: (id, trigger, ctx) => {
+        if (!deploymentControl) throw new Error('deployments are not started yet');
+        return deploymentControl.rollback(id, trigger, ctx);
+      },
+    };
+    const planCapability = createPlanCapability({
       store,
-      pool,
-      db: db as unknown as Kysely<DeploymentListDb>,
-      runner: runners.deployments,
+      db: db as unknown as Kysely<PlanDb>,
+      control: options.deploymentControl ?? control,
       now,
+      minuteMs: options.minuteMs ?? 60_000,
+      environmentExists: async (name) => (await store.readStream(environmentStream(name), { limit: 1 })).length > 0,
+      environmentServices: async () =>
+        new Set(
+          (await db.selectFrom('orchestration.environments').select('service').distinct().execute()).map(
+            (r) => r.service,
+          ),
+        ),
       logger,
-      // What each flag serves now (a killed flag serves its off variant), for the pre-rollback snapshot.
-      flags: {
-        list: () =>
-          flags.list().map((f) => {
-            const served = servedDefinition(f);
-            return { key: f.key, state: served.state, defaultVariant: served.defaultVariant };
-          }),
-      },
-      checks: {
-        readWindows: windowInputsReader(db as unknown as Kysely<WindowCalendarDb>),
-        loadEnvironment,
-        loadBookings: loadBookingCalendar,
-        loadDatasets: loadDatasetViews,
-        loadQuota,
-      },
-      nats: options.nats,
-      subjectPrefix: options.subjectPrefix,
-      busStream: options.busStream,
-      closers,
     });
+    const deployments = await startDeployments(
+      {
+        ...(options.deployments ?? DEVELOPMENT_DEPLOYMENTS),
+        waveGate: planCapability.waveGate,
+        migrations: planCapability.migrationGuard,
+      },
+      {
+        store,
+        pool,
+        db: db as unknown as Kysely<DeploymentListDb>,
+        runner: runners.deployments,
+        now,
+        logger,
+        // What each flag serves now (a killed flag serves its off variant), for the pre-rollback snapshot.
+        flags: {
+          list: () =>
+            flags.list().map((f) => {
+              const served = servedDefinition(f);
+              return { key: f.key, state: served.state, defaultVariant: served.defaultVariant };
+            }),
+        },
+        checks: {
+          readWindows: windowInputsReader(db as unknown as Kysely<WindowCalendarDb>),
+          loadEnvironment,
+          loadBookings: loadBookingCalendar,
+          loadDatasets: loadDatasetViews,
+          loadQuota,
+        },
+        nats: options.nats,
+        subjectPrefix: options.subjectPrefix,
+        busStream: options.busStream,
+        closers,
+      },
+    );
+    deploymentControl = deployments.control;
+    const workers = planCapability.startWorkers({ pool, schedulerIntervalMs: options.schedulerIntervalMs ?? 30_000 });
+    closers.add('plan workers', () => workers.stop());
+    const plans = Object.assign(planCapability, { workers });
     const app = await buildOrchestrationApp({
       store,
       db,
       runners,
       flags,
       deployments: deployments.routes,
+      plans,
       auth: options.auth,
       logger,
       now,
       readiness: { store: () => store.ping(), flags: flags.readiness, ...options.readiness },
     });
     closers.add('http server', () => app.close());
-    return { app, db, runners, relay, scheduler, flags, deployments, close };
+    return { app, db, runners, relay, scheduler, flags, deployments, plans, close };
   } catch (error) {
     await close();
     throw error;

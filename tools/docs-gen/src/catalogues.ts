@@ -24,6 +24,7 @@ import {
   type ServiceName,
   securityPolicyEvents,
   serviceOwnershipEvents,
+  serviceSchemaEvents,
   signingKeyEvents,
   windowOverrideEvents,
 } from '@railyard/contracts';
@@ -58,6 +59,7 @@ export const CATALOGUES: readonly CatalogueEntry[] = [
   { service: 'orchestration', category: 'windowOverride', catalogue: windowOverrideEvents },
   { service: 'orchestration', category: 'deployment', catalogue: deploymentEvents },
   { service: 'orchestration', category: 'rolloutPlan', catalogue: rolloutPlanEvents },
+  { service: 'orchestration', category: 'serviceSchema', catalogue: serviceSchemaEvents },
   { service: 'monitoring', category: 'canaryJudgement', catalogue: canaryJudgementEvents },
   { service: 'monitoring', category: 'deploymentWatch', catalogue: deploymentWatchEvents },
   { service: 'monitoring', category: 'alert', catalogue: alertEvents },

@@ -2,6 +2,7 @@ import { createMemoryEventStore } from '@railyard/eventstore';
 import { buildOrchestrationApp, type OrchestrationDeps } from '@railyard/orchestration/app';
 import { createDeploymentCapability } from '@railyard/orchestration/deployments';
 import { FlagSnapshot } from '@railyard/orchestration/flag-snapshot';
+import { createPlanCapability } from '@railyard/orchestration/plans';
 import { createLogger } from '@railyard/service-kit';
 import { idleRunner, neverConnectedDb, openApiOf, untouched } from './idle-deps.js';
 
@@ -38,9 +39,21 @@ export async function orchestrationOpenApi(): Promise<Record<string, unknown>> {
       quotas: idleRunner('quota-use'),
       windows: idleRunner('window-calendar'),
       deployments: idleRunner('deployment-list'),
+      plans: idleRunner('plan-list'),
+      runningVersions: idleRunner('running-versions'),
     },
     flags: new FlagSnapshot(store, logger),
     deployments: deployments.routes,
+    plans: createPlanCapability({
+      store,
+      db: db as unknown as Parameters<typeof createPlanCapability>[0]['db'],
+      control: { release: async () => {}, rollback: async () => {} },
+      now: () => new Date(),
+      minuteMs: 60_000,
+      environmentExists: async () => false,
+      environmentServices: async () => new Set(),
+      logger,
+    }),
     auth: {},
     logger,
   });

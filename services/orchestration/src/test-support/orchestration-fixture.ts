@@ -1,12 +1,18 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createPostgresEventStore, type PostgresEventStore, type RecordedEvent } from '@railyard/eventstore';
+import {
+  createPostgresEventStore,
+  type EventStore,
+  type PostgresEventStore,
+  type RecordedEvent,
+} from '@railyard/eventstore';
 import { ensureBusStreams } from '@railyard/messaging';
 import { type App, createLogger, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
 import pg from 'pg';
 import { orchestrationProjections } from '../aggregates.js';
 import type { DeploymentRuntimeOptions } from '../deployments/start-deployments.js';
+import type { DeploymentControl } from '../rollout-ports.js';
 import { type OrchestrationRuntime, startOrchestrationRuntime } from '../runtime.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
@@ -46,12 +52,19 @@ export interface HttpClient {
 /** The orchestration service wired by the same runtime main() uses, on a fresh database and its own bus prefix. */
 export async function startOrchestration(
   label: string,
-  options: { start?: Date; schedulerIntervalMs?: number | false; deployments?: DeploymentRuntimeOptions } = {},
+  options: {
+    start?: Date;
+    schedulerIntervalMs?: number | false;
+    deployments?: DeploymentRuntimeOptions;
+    /** Plans' tests: the deployments side of the seam, built on this file's store and clock. */
+    deploymentControl?: (store: EventStore, now: () => Date) => DeploymentControl;
+    minuteMs?: number;
+  } = {},
 ): Promise<OrchestrationFixture> {
   const database = await createTestDatabase(label);
   const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
   await store.ready();
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  const pool = new pg.Pool({ connectionString: database.url, max: 16 });
   // Idle clients die when the database is dropped at the end; that is expected here.
   pool.on('error', () => {});
   const { natsUrl } = await testInfra();
@@ -80,6 +93,8 @@ export async function startOrchestration(
       callbackUrl: 'http://127.0.0.1:9/deployments/callbacks',
       intervalMs: false,
     },
+    ...(options.deploymentControl ? { deploymentControl: options.deploymentControl(store, () => clock.now) } : {}),
+    ...(options.minuteMs ? { minuteMs: options.minuteMs } : {}),
   });
   const until: OrchestrationFixture['until'] = async (what, probe, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
