@@ -157,9 +157,21 @@ describe('orchestration read models', () => {
     expect(await rows('orchestration.window_overrides')).toEqual([
       expect.objectContaining({ service: 'ledger', environment: 'rm-prod', reason: 'incident 42', granted_by: 'root' }),
     ]);
-    expect(await rows('orchestration.deployments')).toEqual([
-      expect.objectContaining({ service: 'ledger', status: 'running', steps_total: 2, steps_done: 1, live_weight: 50 }),
-    ]);
+    // Two deployments: the one under way above, and the plans' earlier one of ledger 3.0.0 to rm-prod, finished.
+    const deploymentRows = await rows('orchestration.deployments');
+    expect(deploymentRows).toHaveLength(2);
+    expect(deploymentRows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          deployment_id: deploymentId,
+          status: 'running',
+          steps_total: 2,
+          steps_done: 1,
+          live_weight: 50,
+        }),
+        expect.objectContaining({ service: 'ledger', environment: 'rm-prod', version: '3.0.0', status: 'succeeded' }),
+      ]),
+    );
   });
 
   it('exposes reporting.environment_bookings and reporting.deployment_windows to analysts', async () => {
