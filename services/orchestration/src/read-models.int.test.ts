@@ -163,7 +163,7 @@ describe('orchestration read models', () => {
     expect(deploymentRows).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          deployment_id: deploymentId,
+          deployment_id: '0193a000-0000-7000-8000-0000000000d1',
           status: 'running',
           steps_total: 2,
           steps_done: 1,
