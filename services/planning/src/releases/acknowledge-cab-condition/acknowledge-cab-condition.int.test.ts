@@ -1,30 +1,7 @@
-import { PlanningErrorCodes, type ReleaseEvent } from '@railyard/contracts';
+import { PlanningErrorCodes } from '@railyard/contracts';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { cab1, cabRequested, manager, planned, policyId, readyForCab } from '../../test-support/release-history.js';
+import { cab1, cabApproved, manager, planned } from '../../test-support/release-history.js';
 import { type ReleaseSpecFixture, releaseEventsOf, startReleaseSpecs } from '../../test-support/release-spec.js';
-
-const approved = (conditions: { conditionId: string; text: string; setBy: string }[] = []): ReleaseEvent[] => [
-  ...readyForCab,
-  cabRequested(1),
-  {
-    type: 'CabDecisionRecorded',
-    data: {
-      releaseId: policyId,
-      round: 1,
-      decision: 'approved',
-      policyId,
-      policyVersion: 1,
-      score: 12,
-      level: 'medium',
-      voters: [cab1.id],
-      conditions,
-    },
-  },
-];
-const _deploying: ReleaseEvent = {
-  type: 'ReleaseDeploymentStarted',
-  data: { releaseId: policyId, startedBy: manager.id },
-};
 
 describe('POST /releases/:id/cab-conditions/:conditionId/acknowledge', () => {
   let s: ReleaseSpecFixture;
@@ -41,7 +18,7 @@ describe('POST /releases/:id/cab-conditions/:conditionId/acknowledge', () => {
   it('acknowledges the condition: CabConditionAcknowledged', async () => {
     const { id, stream } = s.fresh();
     await s
-      .given(id, ...approved(condition))
+      .given(id, ...cabApproved(condition))
       .when(ack(id, 'c1'))
       .then({
         status: 200,
@@ -59,7 +36,7 @@ describe('POST /releases/:id/cab-conditions/:conditionId/acknowledge', () => {
   it('404 PLANNING_CAB_CONDITION_NOT_FOUND', async () => {
     const { id } = s.fresh();
     await s
-      .given(id, ...approved(condition))
+      .given(id, ...cabApproved(condition))
       .when(ack(id, 'c9'))
       .then({ status: 404, code: PlanningErrorCodes.CAB_CONDITION_NOT_FOUND });
   });

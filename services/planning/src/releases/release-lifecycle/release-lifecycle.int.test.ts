@@ -1,30 +1,7 @@
-import { ErrorCodes, PlanningErrorCodes, type ReleaseEvent } from '@railyard/contracts';
+import { ErrorCodes, PlanningErrorCodes } from '@railyard/contracts';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { at, cab1, cabRequested, manager, planned, policyId, readyForCab } from '../../test-support/release-history.js';
+import { at, cab1, cabApproved, deploymentStarted, manager, planned } from '../../test-support/release-history.js';
 import { type ReleaseSpecFixture, releaseEventsOf, startReleaseSpecs } from '../../test-support/release-spec.js';
-
-const approved = (conditions: { conditionId: string; text: string; setBy: string }[] = []): ReleaseEvent[] => [
-  ...readyForCab,
-  cabRequested(1),
-  {
-    type: 'CabDecisionRecorded',
-    data: {
-      releaseId: policyId,
-      round: 1,
-      decision: 'approved',
-      policyId,
-      policyVersion: 1,
-      score: 12,
-      level: 'medium',
-      voters: [cab1.id],
-      conditions,
-    },
-  },
-];
-const deploying: ReleaseEvent = {
-  type: 'ReleaseDeploymentStarted',
-  data: { releaseId: policyId, startedBy: manager.id },
-};
 
 describe('POST /releases/:id/{deployment,released,rollback,cancel}', () => {
   let s: ReleaseSpecFixture;
@@ -40,7 +17,7 @@ describe('POST /releases/:id/{deployment,released,rollback,cancel}', () => {
   it('deployment: a CAB-approved release starts deploying (ReleaseDeploymentStarted)', async () => {
     const { id, stream } = s.fresh();
     await s
-      .given(id, ...approved())
+      .given(id, ...cabApproved())
       .when(post(id, 'deployment'))
       .then({
         status: 200,
@@ -56,7 +33,7 @@ describe('POST /releases/:id/{deployment,released,rollback,cancel}', () => {
   it('deployment: 409 PLANNING_CAB_CONDITIONS_OPEN while a condition is not acknowledged', async () => {
     const { id } = s.fresh();
     await s
-      .given(id, ...approved([{ conditionId: 'c1', text: 'Warm the caches', setBy: cab1.id }]))
+      .given(id, ...cabApproved([{ conditionId: 'c1', text: 'Warm the caches', setBy: cab1.id }]))
       .when(post(id, 'deployment'))
       .then({ status: 409, code: PlanningErrorCodes.CAB_CONDITIONS_OPEN, body: { conditionIds: ['c1'] } });
   });
@@ -64,7 +41,7 @@ describe('POST /releases/:id/{deployment,released,rollback,cancel}', () => {
   it('released: a deploying release is live (ReleaseReleased)', async () => {
     const { id, stream } = s.fresh();
     await s
-      .given(id, ...approved(), deploying)
+      .given(id, ...cabApproved(), deploymentStarted)
       .when(post(id, 'released'))
       .then({
         status: 200,
@@ -79,7 +56,7 @@ describe('POST /releases/:id/{deployment,released,rollback,cancel}', () => {
   it('rollback: a deploying release is rolled back with the reason (ReleaseRolledBack)', async () => {
     const { id, stream } = s.fresh();
     await s
-      .given(id, ...approved(), deploying)
+      .given(id, ...cabApproved(), deploymentStarted)
       .when(post(id, 'rollback', { reason: 'Error rate' }))
       .then({
         status: 200,
@@ -117,7 +94,7 @@ describe('POST /releases/:id/{deployment,released,rollback,cancel}', () => {
     }
     const cancelled = s.fresh().id;
     await s
-      .given(cancelled, ...approved(), deploying)
+      .given(cancelled, ...cabApproved(), deploymentStarted)
       .when(post(cancelled, 'cancel', { reason: 'Too late' }))
       .then({ status: 409, code: PlanningErrorCodes.INVALID_TRANSITION });
   });
