@@ -1,5 +1,5 @@
 import { createPostgresEventStore, type PostgresEventStore } from '@railyard/eventstore';
-import { createTestDatabase, type TestDatabase } from '@railyard/testing';
+import { createTestDatabase, type TestDatabase, waitFor } from '@railyard/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from './checkpoints.js';
@@ -13,7 +13,7 @@ import {
   appliedRows,
   setUpAppliedSchema,
 } from './test-support/applied-projection.js';
-import { eventually, testEvent } from './test-support/events.js';
+import { testEvent } from './test-support/events.js';
 
 let tdb: TestDatabase;
 let store: PostgresEventStore;
@@ -41,7 +41,7 @@ async function appendEvents(category: string, count: number, from = 0): Promise<
 /** Waits until the store shows every one of `positions` (they may hide behind other transactions for a while). */
 async function allVisible(category: string, positions: bigint[]): Promise<void> {
   const shown = async () => (await store.headPosition({ categories: [category] })) >= positions.at(-1)!;
-  await eventually('the store to show the appended events', shown, WAIT_MS);
+  await waitFor('the store to show the appended events', shown, { timeoutMs: WAIT_MS });
 }
 
 function runner(schema: string, category: string, extra: Partial<Parameters<typeof createProjectionRunner>[0]> = {}) {
@@ -82,7 +82,7 @@ describe('projection runner', () => {
     const before = await appendEvents('basicItem', 5);
     const r = runner(schema, 'basicItem');
     // The store shows an event once no older transaction is in flight on the server, hence eventually.
-    await eventually('lag to count the five events', async () => (await r.lag()) === 5, WAIT_MS);
+    await waitFor('lag to count the five events', async () => (await r.lag()) === 5, { timeoutMs: WAIT_MS });
 
     await r.start();
     expect(await r.waitFor(before.at(-1)!, WAIT_MS)).toBe(before.at(-1)!);
@@ -175,7 +175,7 @@ describe('projection runner', () => {
     // Once the store shows all ten, pages of 4 are all available: batches are events 1-4, 5-8, 9-10.
     await allVisible('crashItem', positions);
     await failing.start();
-    const error = await eventually('the projection to fail', () => failing.status().lastError, WAIT_MS);
+    const error = await waitFor('the projection to fail', () => failing.status().lastError, { timeoutMs: WAIT_MS });
     expect(error).toBeInstanceOf(ProjectionFailedError);
     expect(error.message).toContain(`position ${poison}`);
     expect(logger.errors.length).toBeGreaterThan(0);
@@ -208,7 +208,7 @@ describe('projection runner', () => {
     const a = replica();
     const b = replica();
     await Promise.all([a.start(), b.start()]);
-    await eventually('one replica to become active', () => a.isActive() || b.isActive(), WAIT_MS);
+    await waitFor('one replica to become active', () => a.isActive() || b.isActive(), { timeoutMs: WAIT_MS });
     const [active, standby] = a.isActive() ? [a, b] : [b, a];
     expect(standby.isActive()).toBe(false);
     expect(standby.status().state).toBe('standby');
@@ -227,7 +227,7 @@ describe('projection runner', () => {
     expect(standby.isActive()).toBe(false);
 
     await active.stop();
-    await eventually('the standby to take over', () => standby.isActive(), WAIT_MS);
+    await waitFor('the standby to take over', () => standby.isActive(), { timeoutMs: WAIT_MS });
     const second = await appendEvents('haItem', 5, 5);
     await standby.waitFor(second.at(-1)!, WAIT_MS);
     const rows = await appliedRows(db, schema);
@@ -256,14 +256,14 @@ describe('projection runner', () => {
     expect(pid).toBeDefined();
     // Without the lease's error listener, the idle checked-out lock session would crash this process here.
     await sql`select pg_terminate_backend(${pid})`.execute(db);
-    await eventually('the lease lost and reported', () => logger.errors.length > 0, WAIT_MS);
-    await eventually(
+    await waitFor('the lease lost and reported', () => logger.errors.length > 0, { timeoutMs: WAIT_MS });
+    await waitFor(
       'the lease taken again on a new session',
       async () => {
         const now = await lockHolder();
         return now.length === 1 && now[0] !== pid && r.isActive();
       },
-      WAIT_MS,
+      { timeoutMs: WAIT_MS },
     );
     const second = await appendEvents('termItem', 4, 4);
     await r.waitFor(second.at(-1)!, WAIT_MS);

@@ -58,6 +58,7 @@ export interface InjectedResponse {
   statusCode: number;
   headers: Record<string, unknown>;
   body: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a test reads the body it expects (res.json().id), as light-my-request types it.
   json(): any;
 }
 
@@ -79,6 +80,7 @@ export interface HttpThen {
   /** The problem+json `code` of an error response. */
   code?: string;
   /** Compared with `toMatchObject` (an object), or a function that asserts on the parsed body itself. */
+  // biome-ignore lint/suspicious/noExplicitAny: the parsed body, asserted on by the test that knows its shape.
   body?: object | ((body: any, response: InjectedResponse) => void);
   /**
    * The events the request appends, by stream, exactly: every stream given or named here must have received these

@@ -3,18 +3,24 @@ import type { RecordedEvent } from '@railyard/eventstore';
 import { expect } from 'vitest';
 import { type SpecEvent, specMetadata } from './http-specification.js';
 
-/** The part of a kysely database a projection specification uses: one transaction at a time. */
+/**
+ * The part of a kysely database a projection specification uses: one transaction at a time. Transactions are typed
+ * `Trx` (kysely's Transaction of the projection's tables, or a pg client) by whoever passes them.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: each projection types its own transaction; the helper only passes it on.
+type Trx = any;
+
 export interface TransactionalDb {
-  transaction(): { execute<T>(fn: (trx: any) => Promise<T>): Promise<T> };
+  transaction(): { execute<T>(fn: (trx: Trx) => Promise<T>): Promise<T> };
 }
 
 /** A projection as its slice exports it (see @railyard/readmodels ProjectionOptions). */
 export interface SpecifiedProjection {
   name: string;
-  project?: (trx: any, event: RecordedEvent) => Promise<unknown>;
-  projectBatch?: (trx: any, events: readonly RecordedEvent[]) => Promise<unknown>;
+  project?: (trx: Trx, event: RecordedEvent) => Promise<unknown>;
+  projectBatch?: (trx: Trx, events: readonly RecordedEvent[]) => Promise<unknown>;
   /** Empties the projection's tables (a rebuild's first step); with it, one-by-one and batched folds are compared. */
-  reset?: (trx: any) => Promise<unknown>;
+  reset?: (trx: Trx) => Promise<unknown>;
 }
 
 export interface ProjectionSpecification {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type JetStreamClient,
   type JetStreamManager,
@@ -89,25 +88,8 @@ export function testEvent(
   return { id: randomUUID(), type, data, metadata: testMetadata(metadata) };
 }
 
-/** Polls `check` until it returns a truthy value or the deadline passes (then fails with `what`). */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T> | T,
-  timeoutMs = 20_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(25);
-  }
-}
+/** The one polling helper of the repository (libs/testing), re-exported for the bus suites. */
+export { waitFor } from '@railyard/testing';
 
 /** How many messages a JetStream stream holds. */
 export async function streamMessageCount(jsm: JetStreamManager, stream: string): Promise<number> {

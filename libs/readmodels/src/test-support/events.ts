@@ -16,18 +16,3 @@ export function testEvent(type: string, data: Record<string, unknown>): EventToA
     },
   };
 }
-
-/** Polls `check` until it returns a truthy value, failing with `what` after the deadline (no fixed sleeps). */
-export async function eventually<T>(
-  what: string,
-  check: () => T | Promise<T>,
-  timeoutMs = 5000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -136,3 +136,29 @@ export const readyForCab: ReleaseEvent[] = [
   criteria,
   frozen,
 ];
+
+/** readyForCab, submitted (quorum 1) and approved by cab1 with these conditions. */
+export const cabApproved = (
+  conditions: { conditionId: string; text: string; setBy: string }[] = [],
+): ReleaseEvent[] => [
+  ...readyForCab,
+  cabRequested(1),
+  {
+    type: 'CabDecisionRecorded',
+    data: {
+      releaseId,
+      round: 1,
+      decision: 'approved',
+      policyId,
+      policyVersion: 1,
+      score: 12,
+      level: 'medium',
+      voters: [cab1.id],
+      conditions,
+    },
+  },
+];
+export const deploymentStarted: ReleaseEvent = {
+  type: 'ReleaseDeploymentStarted',
+  data: { releaseId, startedBy: manager.id },
+};

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { ReleaseEvent, RollbackThresholds } from '@railyard/contracts';
 import type { ReleaseState } from './release.js';
 import { type Issued, OPEN_STATES, planned, requireStatus } from './release-rules.js';
@@ -16,7 +17,8 @@ export function publishRollbackCriteria(command: PublishRollbackCriteria, state:
   const release = planned(state);
   requireStatus(release, OPEN_STATES, 'change rollback criteria');
   const current = release.rollbackCriteria.find((c) => c.service === command.service);
-  if (current && JSON.stringify(current.criteria) === JSON.stringify(command.criteria)) return [];
+  // Compared as values, not as JSON text: stored events come back from jsonb with their keys reordered.
+  if (current && isDeepStrictEqual(current.criteria, command.criteria)) return [];
   return [
     {
       type: 'RollbackCriteriaPublished',
