@@ -1,5 +1,6 @@
-import { canaryJudgementEvents, type EventCatalogue } from '@railyard/contracts';
+import { canaryJudgementEvents, deploymentWatchEvents, type EventCatalogue } from '@railyard/contracts';
 import { canaryJudgementDecider } from './canary/domain/canary-judgement.js';
+import { deploymentWatchDecider } from './rollback/domain/deployment-watch.js';
 
 /** What the railyard CLI needs to replay monitoring's history: per stream category, the fold and the catalogue. */
 export const monitoringAggregates = [
@@ -8,6 +9,12 @@ export const monitoringAggregates = [
     initialState: canaryJudgementDecider.initialState,
     evolve: canaryJudgementDecider.evolve,
     catalogue: canaryJudgementEvents as unknown as EventCatalogue,
+  },
+  {
+    category: 'deploymentWatch',
+    initialState: deploymentWatchDecider.initialState,
+    evolve: deploymentWatchDecider.evolve,
+    catalogue: deploymentWatchEvents as unknown as EventCatalogue,
   },
 ] as const;
 

@@ -1,19 +1,30 @@
+import type { AnalysisTemplate } from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
 import { type App, type AppDeps, buildApp } from '@railyard/service-kit';
 import { registerCanaryRoutes } from './canary/routes.js';
+import type { PushedSamples } from './metrics/pushed-samples.js';
+import { registerMetricsRoutes } from './metrics/routes.js';
+import type { WatchedDeployment } from './rollback/analysis-watcher.js';
+import { registerRollbackRoutes } from './rollback/routes.js';
 
 export const SERVICE_NAME = 'monitoring';
 export const SERVICE_VERSION = '0.1.0';
 
 export interface MonitoringDeps extends Omit<AppDeps, 'serviceName' | 'version'> {
   store: EventStore;
+  samples: PushedSamples;
+  /** A deployment and its release's criteria, as the context consumers learnt them. */
+  watched: (deploymentId: string) => Promise<WatchedDeployment | 'unknown' | 'no-criteria'>;
+  analysisTemplate: AnalysisTemplate;
   now?: () => Date;
 }
 
 /** The monitoring service's HTTP API. Never listens: main() does, tests inject. */
 export async function buildMonitoringApp(deps: MonitoringDeps): Promise<App> {
-  const { store, now = () => new Date(), ...kit } = deps;
+  const { store, samples, watched, analysisTemplate, now = () => new Date(), ...kit } = deps;
   const app = await buildApp({ ...kit, serviceName: SERVICE_NAME, version: SERVICE_VERSION });
   await registerCanaryRoutes(app, { store, now });
+  await registerRollbackRoutes(app, { store, watched, template: analysisTemplate, now });
+  await registerMetricsRoutes(app, { samples });
   return app;
 }

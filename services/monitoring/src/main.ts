@@ -6,7 +6,7 @@ import {
   runService,
   startTelemetry,
 } from '@railyard/service-kit';
-import { monitoringConfigSchema } from './config.js';
+import { analysisTemplateOf, monitoringConfigSchema } from './config.js';
 
 // Composition root: config → telemetry → infrastructure → runtime → listen. Telemetry starts before anything
 // loads `pg`, so its instrumentation sees the driver (hence the runtime's dynamic import).
@@ -29,6 +29,8 @@ await runService({
       logger,
       sealIntervalMs: config.SEAL_INTERVAL_MS,
       readiness: infra.readiness,
+      analysisTemplate: analysisTemplateOf(config),
+      analysisTickMs: config.ANALYSIS_TICK_MS,
     });
     onShutdown('monitoring runtime', () => runtime.close());
     await runtime.app.listen({ host: config.HOST, port: config.PORT });

@@ -1,32 +1,74 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { type AnalysisTemplate, busStreamNames, DEFAULT_SUBJECT_PREFIX } from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
-import type { Relay } from '@railyard/messaging';
-import { type App, type AuthConfig, createClosers, type Logger, type ReadinessCheck } from '@railyard/service-kit';
+import type { DurableConsumer, Relay } from '@railyard/messaging';
+import { createDb, migrateSchema } from '@railyard/readmodels';
+import {
+  type App,
+  type AuthConfig,
+  createClosers,
+  type Logger,
+  observedGaugeSeries,
+  type ReadinessCheck,
+} from '@railyard/service-kit';
 import { startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
 import type pg from 'pg';
+import { monitoringMigrations } from '../migrations/index.js';
 import { buildMonitoringApp } from './app.js';
+import { createContextConsumers } from './deployment-context/consumers.js';
+import { deploymentContext, type KnownDeployment } from './deployment-context/queries.js';
+import type { MetricsSource } from './metrics/domain/metrics-source.js';
+import { pushedSamples } from './metrics/pushed-samples.js';
+import { type AnalysisWatcher, createAnalysisWatcher, type WatchedDeployment } from './rollback/analysis-watcher.js';
+import { createWatchCommands } from './rollback/watch-commands.js';
+
+export const DEFAULT_ANALYSIS_TEMPLATE: AnalysisTemplate = {
+  count: 20,
+  intervalSeconds: 30,
+  failureLimit: 0,
+  inconclusiveLimit: 0,
+  consecutiveErrorLimit: 4,
+  shadow: false,
+};
 
 export interface MonitoringRuntimeOptions {
   store: EventStore;
-  /** The service's database: relay checkpoint. Owned by the caller. */
+  /** The service's database: read models, inbox, relay checkpoint. Owned by the caller. */
   pool: pg.Pool;
   auth: AuthConfig;
   logger: Logger;
-  /** The bus; without it no relay runs (tests of the HTTP slices alone). */
+  /** The bus; without it neither the relay nor the context consumers run (tests of the HTTP slices alone). */
   nats?: NatsConnection;
   subjectPrefix?: string;
+  /** The JetStream stream capturing `<prefix>.>` (default: derived from the prefix). */
+  busStream?: string;
   /** How often the Postgres log is sealed; false: no sealer in this process. */
   sealIntervalMs?: number | false;
   readiness?: Record<string, ReadinessCheck>;
   now?: () => Date;
+  analysisTemplate?: AnalysisTemplate;
+  /** How often the analysis watcher runs (default 5 s); false: only when `watcher.tick()` is called. */
+  analysisTickMs?: number | false;
 }
 
 export interface MonitoringRuntime {
   app: App;
   relay?: Relay;
+  consumers: DurableConsumer[];
+  watcher: AnalysisWatcher;
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
+
+const subjectOf = (d: KnownDeployment) => ({
+  deploymentId: d.deploymentId,
+  releaseId: d.releaseId,
+  service: d.service,
+  environment: d.environment,
+  version: d.version,
+  baselineVersion: d.baselineVersion,
+});
 
 /** The monitoring service's moving parts, wired once for main(), the tests and the bench. */
 export async function startMonitoringRuntime(options: MonitoringRuntimeOptions): Promise<MonitoringRuntime> {
@@ -34,23 +76,76 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
   const closers = createClosers(logger);
   const close = () => closers.close();
   try {
-    const relay = options.nats
-      ? await startServiceRelay(
-          { store, pool, nats: options.nats, service: 'monitoring', subjectPrefix: options.subjectPrefix },
-          logger,
-          closers,
-        )
-      : undefined;
+    await migrateSchema(createDb(pool), { schema: 'monitoring', migrations: monitoringMigrations });
+    let relay: Relay | undefined;
+    let consumers: DurableConsumer[] = [];
+    if (options.nats) {
+      const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
+      relay = await startServiceRelay(
+        { store, pool, nats: options.nats, service: 'monitoring', subjectPrefix: options.subjectPrefix },
+        logger,
+        closers,
+      );
+      consumers = createContextConsumers({
+        store,
+        js: jetstream(options.nats),
+        jsm: await jetstreamManager(options.nats),
+        pool,
+        stream: options.busStream ?? busStreamNames(prefix).stream,
+        subjectPrefix: prefix,
+        logger,
+      });
+      for (const consumer of consumers) {
+        await consumer.start();
+        closers.add(`${consumer.name} consumer`, () => consumer.stop());
+        observedGaugeSeries(
+          'railyard_consumer_lag_messages',
+          'Messages a durable consumer has not yet handled',
+          'consumer',
+          consumer.name,
+          () => consumer.lag(),
+        );
+      }
+    }
     startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
+
+    const now = options.now ?? (() => new Date());
+    const context = deploymentContext(pool);
+    const samples = pushedSamples(pool);
+    const source: MetricsSource = samples;
+    const template = options.analysisTemplate ?? DEFAULT_ANALYSIS_TEMPLATE;
+    const watcher = createAnalysisWatcher({
+      store,
+      commands: createWatchCommands(store),
+      running: async () =>
+        (await context.runningWithCriteria()).map((r) => ({ subject: subjectOf(r.deployment), criteria: r.criteria })),
+      source,
+      template,
+      now,
+      tickMs: options.analysisTickMs || 5000,
+      logger,
+    });
+    if (options.analysisTickMs !== false) watcher.start();
+    closers.add('analysis watcher', () => watcher.stop());
+
+    const watched = async (deploymentId: string): Promise<WatchedDeployment | 'unknown' | 'no-criteria'> => {
+      const d = await context.deployment(deploymentId);
+      if (!d) return 'unknown';
+      const criteria = d.releaseId ? await context.criteria(d.releaseId, d.service) : undefined;
+      return criteria ? { subject: subjectOf(d), criteria } : 'no-criteria';
+    };
     const app = await buildMonitoringApp({
       store,
+      samples,
+      watched,
+      analysisTemplate: template,
       auth: options.auth,
       logger,
-      now: options.now,
+      now,
       readiness: { store: () => store.ping(), ...options.readiness },
     });
     closers.add('http server', () => app.close());
-    return { app, relay, close };
+    return { app, relay, consumers, watcher, close };
   } catch (error) {
     await close();
     throw error;
