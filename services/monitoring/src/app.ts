@@ -2,6 +2,9 @@ import type { AnalysisTemplate } from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
 import { type App, type AppDeps, buildApp } from '@railyard/service-kit';
 import { registerCanaryRoutes } from './canary/routes.js';
+import type { SummarisedDeployment } from './metrics/deployment-summary/route.js';
+import type { MetricsSource } from './metrics/domain/metrics-source.js';
+import type { PrometheusSource } from './metrics/prometheus-source.js';
 import type { PushedSamples } from './metrics/pushed-samples.js';
 import { registerMetricsRoutes } from './metrics/routes.js';
 import type { WatchedDeployment } from './rollback/analysis-watcher.js';
@@ -13,6 +16,11 @@ export const SERVICE_VERSION = '0.1.0';
 export interface MonitoringDeps extends Omit<AppDeps, 'serviceName' | 'version'> {
   store: EventStore;
   samples: PushedSamples;
+  /** Where analysis runs and queries read metrics: Prometheus where it has a template, else the pushed samples. */
+  source: MetricsSource;
+  prometheus?: PrometheusSource;
+  /** A deployment as the context consumers learnt it. */
+  deployment: (id: string) => Promise<SummarisedDeployment | undefined>;
   /** A deployment and its release's criteria, as the context consumers learnt them. */
   watched: (deploymentId: string) => Promise<WatchedDeployment | 'unknown' | 'no-criteria'>;
   analysisTemplate: AnalysisTemplate;
@@ -21,10 +29,20 @@ export interface MonitoringDeps extends Omit<AppDeps, 'serviceName' | 'version'>
 
 /** The monitoring service's HTTP API. Never listens: main() does, tests inject. */
 export async function buildMonitoringApp(deps: MonitoringDeps): Promise<App> {
-  const { store, samples, watched, analysisTemplate, now = () => new Date(), ...kit } = deps;
+  const {
+    store,
+    samples,
+    source,
+    prometheus,
+    deployment,
+    watched,
+    analysisTemplate,
+    now = () => new Date(),
+    ...kit
+  } = deps;
   const app = await buildApp({ ...kit, serviceName: SERVICE_NAME, version: SERVICE_VERSION });
   await registerCanaryRoutes(app, { store, now });
   await registerRollbackRoutes(app, { store, watched, template: analysisTemplate, now });
-  await registerMetricsRoutes(app, { samples });
+  await registerMetricsRoutes(app, { samples, source, prometheus, deployment, now });
   return app;
 }

@@ -1,5 +1,6 @@
-import { baseConfigSchema, portSchema } from '@railyard/service-kit';
+import { baseConfigSchema, jsonVariable, portSchema } from '@railyard/service-kit';
 import { z } from 'zod';
+import { DEFAULT_PROMQL_TEMPLATES, renderPromql } from './metrics/domain/promql-templates.js';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -17,8 +18,42 @@ export const monitoringConfigSchema = baseConfigSchema.extend({
   ANALYSIS_CONSECUTIVE_ERROR_LIMIT: z.coerce.number().int().min(0).max(1000).default(4),
   /** Shadow mode: record what would have been triggered (RollbackShadowed), trigger nothing. */
   ANALYSIS_SHADOW: bool.default(false),
+  /** Prometheus's base URL (M4); unset: metrics come only from `POST /metrics/samples`. */
+  PROMETHEUS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The rate window rendered as `{{window}}` in PromQL templates. */
+  PROMETHEUS_RATE_WINDOW: z
+    .string()
+    .regex(/^\d+(ms|s|m|h|d)$/, 'must be a PromQL duration such as 1m')
+    .default('1m'),
+  PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  /** PromQL templates by metric (JSON object), merged over the defaults; each must render, or start-up stops. */
+  PROMETHEUS_TEMPLATES: jsonVariable(z.record(z.string().min(1).max(200), z.string().min(1).max(4000)))
+    .refine(
+      (templates) =>
+        Object.values(templates).every((t) => {
+          try {
+            renderPromql(t, { service: 's', environment: 'e', version: 'v' }, { window: '1m', quantile: 0.95 });
+            return true;
+          } catch {
+            return false;
+          }
+        }),
+      'every template must render (known placeholders, balanced brackets)',
+    )
+    .optional(),
 });
 export type MonitoringConfig = z.infer<typeof monitoringConfigSchema>;
+
+/** The Prometheus source's options from the configuration, when a Prometheus is configured. */
+export const prometheusOptionsOf = (c: MonitoringConfig) =>
+  c.PROMETHEUS_URL
+    ? {
+        url: c.PROMETHEUS_URL,
+        templates: { ...DEFAULT_PROMQL_TEMPLATES, ...c.PROMETHEUS_TEMPLATES },
+        window: c.PROMETHEUS_RATE_WINDOW,
+        timeoutMs: c.PROMETHEUS_TIMEOUT_MS,
+      }
+    : undefined;
 
 /** The automatic run's template from the configuration. */
 export const analysisTemplateOf = (c: MonitoringConfig) => ({

@@ -6,7 +6,7 @@ import {
   runService,
   startTelemetry,
 } from '@railyard/service-kit';
-import { analysisTemplateOf, monitoringConfigSchema } from './config.js';
+import { analysisTemplateOf, monitoringConfigSchema, prometheusOptionsOf } from './config.js';
 
 // Composition root: config → telemetry → infrastructure → runtime → listen. Telemetry starts before anything
 // loads `pg`, so its instrumentation sees the driver (hence the runtime's dynamic import).
@@ -31,6 +31,7 @@ await runService({
       readiness: infra.readiness,
       analysisTemplate: analysisTemplateOf(config),
       analysisTickMs: config.ANALYSIS_TICK_MS,
+      prometheus: prometheusOptionsOf(config),
     });
     onShutdown('monitoring runtime', () => runtime.close());
     await runtime.app.listen({ host: config.HOST, port: config.PORT });

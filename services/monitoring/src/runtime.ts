@@ -19,6 +19,7 @@ import { buildMonitoringApp } from './app.js';
 import { createContextConsumers } from './deployment-context/consumers.js';
 import { deploymentContext, type KnownDeployment } from './deployment-context/queries.js';
 import type { MetricsSource } from './metrics/domain/metrics-source.js';
+import { combinedSource, type PrometheusSourceOptions, prometheusSource } from './metrics/prometheus-source.js';
 import { pushedSamples } from './metrics/pushed-samples.js';
 import { type AnalysisWatcher, createAnalysisWatcher, type WatchedDeployment } from './rollback/analysis-watcher.js';
 import { createWatchCommands } from './rollback/watch-commands.js';
@@ -48,6 +49,8 @@ export interface MonitoringRuntimeOptions {
   readiness?: Record<string, ReadinessCheck>;
   now?: () => Date;
   analysisTemplate?: AnalysisTemplate;
+  /** Prometheus, for the metrics it has PromQL templates for; without it every metric comes from pushed samples. */
+  prometheus?: PrometheusSourceOptions;
   /** How often the analysis watcher runs (default 5 s); false: only when `watcher.tick()` is called. */
   analysisTickMs?: number | false;
 }
@@ -112,7 +115,8 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
     const now = options.now ?? (() => new Date());
     const context = deploymentContext(pool);
     const samples = pushedSamples(pool);
-    const source: MetricsSource = samples;
+    const prometheus = options.prometheus ? prometheusSource(options.prometheus) : undefined;
+    const source: MetricsSource = combinedSource(samples, prometheus);
     const template = options.analysisTemplate ?? DEFAULT_ANALYSIS_TEMPLATE;
     const watcher = createAnalysisWatcher({
       store,
@@ -137,6 +141,9 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
     const app = await buildMonitoringApp({
       store,
       samples,
+      source,
+      prometheus,
+      deployment: (id) => context.deployment(id),
       watched,
       analysisTemplate: template,
       auth: options.auth,

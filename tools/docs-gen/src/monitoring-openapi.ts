@@ -9,6 +9,9 @@ export async function monitoringOpenApi(): Promise<Record<string, unknown>> {
   const app = await buildMonitoringApp({
     store: createMemoryEventStore(),
     samples: untouched<MonitoringDeps['samples']>('samples'),
+    source: untouched<MonitoringDeps['source']>('source'),
+    prometheus: untouched<NonNullable<MonitoringDeps['prometheus']>>('prometheus'),
+    deployment: unused('deployment'),
     watched: unused('watched'),
     analysisTemplate: DEFAULT_ANALYSIS_TEMPLATE,
     auth: {},
