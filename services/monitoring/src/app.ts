@@ -1,6 +1,8 @@
 import type { AnalysisTemplate } from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
 import { type App, type AppDeps, buildApp } from '@railyard/service-kit';
+import type { AlertIntake } from './alerts/alert-intake.js';
+import { registerAlertRoutes } from './alerts/routes.js';
 import { registerCanaryRoutes } from './canary/routes.js';
 import type { SummarisedDeployment } from './metrics/deployment-summary/route.js';
 import type { MetricsSource } from './metrics/domain/metrics-source.js';
@@ -24,6 +26,8 @@ export interface MonitoringDeps extends Omit<AppDeps, 'serviceName' | 'version'>
   /** A deployment and its release's criteria, as the context consumers learnt them. */
   watched: (deploymentId: string) => Promise<WatchedDeployment | 'unknown' | 'no-criteria'>;
   analysisTemplate: AnalysisTemplate;
+  /** Receives one alert: dedupe, correlate, record. */
+  receiveAlert: AlertIntake;
   now?: () => Date;
 }
 
@@ -37,6 +41,7 @@ export async function buildMonitoringApp(deps: MonitoringDeps): Promise<App> {
     deployment,
     watched,
     analysisTemplate,
+    receiveAlert,
     now = () => new Date(),
     ...kit
   } = deps;
@@ -44,5 +49,6 @@ export async function buildMonitoringApp(deps: MonitoringDeps): Promise<App> {
   await registerCanaryRoutes(app, { store, now });
   await registerRollbackRoutes(app, { store, watched, template: analysisTemplate, now });
   await registerMetricsRoutes(app, { samples, source, prometheus, deployment, now });
+  await registerAlertRoutes(app, { receive: receiveAlert, now });
   return app;
 }

@@ -18,6 +18,8 @@ export const monitoringConfigSchema = baseConfigSchema.extend({
   ANALYSIS_CONSECUTIVE_ERROR_LIMIT: z.coerce.number().int().min(0).max(1000).default(4),
   /** Shadow mode: record what would have been triggered (RollbackShadowed), trigger nothing. */
   ANALYSIS_SHADOW: bool.default(false),
+  /** How far back an alert is correlated with deployments of its service or of services it depends on (M2). */
+  ALERT_CORRELATION_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   /** Prometheus's base URL (M4); unset: metrics come only from `POST /metrics/samples`. */
   PROMETHEUS_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The rate window rendered as `{{window}}` in PromQL templates. */

@@ -32,6 +32,7 @@ await runService({
       analysisTemplate: analysisTemplateOf(config),
       analysisTickMs: config.ANALYSIS_TICK_MS,
       prometheus: prometheusOptionsOf(config),
+      alertWindowMinutes: config.ALERT_CORRELATION_WINDOW_MINUTES,
     });
     onShutdown('monitoring runtime', () => runtime.close());
     await runtime.app.listen({ host: config.HOST, port: config.PORT });

@@ -15,6 +15,7 @@ import {
 import { startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
 import type pg from 'pg';
 import { monitoringMigrations } from '../migrations/index.js';
+import { createAlertIntake } from './alerts/alert-intake.js';
 import { buildMonitoringApp } from './app.js';
 import { createContextConsumers } from './deployment-context/consumers.js';
 import { deploymentContext, type KnownDeployment } from './deployment-context/queries.js';
@@ -51,6 +52,8 @@ export interface MonitoringRuntimeOptions {
   analysisTemplate?: AnalysisTemplate;
   /** Prometheus, for the metrics it has PromQL templates for; without it every metric comes from pushed samples. */
   prometheus?: PrometheusSourceOptions;
+  /** How far back an alert is correlated with deployments (default 15 minutes). */
+  alertWindowMinutes?: number;
   /** How often the analysis watcher runs (default 5 s); false: only when `watcher.tick()` is called. */
   analysisTickMs?: number | false;
 }
@@ -138,6 +141,21 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
       const criteria = d.releaseId ? await context.criteria(d.releaseId, d.service) : undefined;
       return criteria ? { subject: subjectOf(d), criteria } : 'no-criteria';
     };
+    const receiveAlert = createAlertIntake({
+      store,
+      windowMinutes: options.alertWindowMinutes ?? 15,
+      deployments: {
+        providersOf: (service) => context.providersOf(service),
+        deploymentsBetween: async (services, environment, from, to) =>
+          (await context.deploymentsBetween(services, environment, from, to)).map((d) => ({
+            deploymentId: d.deploymentId,
+            service: d.service,
+            environment: d.environment,
+            version: d.version,
+            at: d.startedAt ?? d.scheduledAt,
+          })),
+      },
+    });
     const app = await buildMonitoringApp({
       store,
       samples,
@@ -146,6 +164,7 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
       deployment: (id) => context.deployment(id),
       watched,
       analysisTemplate: template,
+      receiveAlert,
       auth: options.auth,
       logger,
       now,

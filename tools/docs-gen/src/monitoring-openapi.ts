@@ -12,6 +12,7 @@ export async function monitoringOpenApi(): Promise<Record<string, unknown>> {
     source: untouched<MonitoringDeps['source']>('source'),
     prometheus: untouched<NonNullable<MonitoringDeps['prometheus']>>('prometheus'),
     deployment: unused('deployment'),
+    receiveAlert: unused('receiveAlert'),
     watched: unused('watched'),
     analysisTemplate: DEFAULT_ANALYSIS_TEMPLATE,
     auth: {},
