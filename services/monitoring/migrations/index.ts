@@ -64,4 +64,25 @@ export const monitoringMigrations: Record<string, Migration> = {
       )`.execute(db);
     },
   },
+  '0002_anomaly_list': {
+    async up(db: Kysely<unknown>) {
+      // Projection of anomaly-<id> streams: the escalator's candidates (open, not escalated, old enough).
+      await sql`CREATE TABLE anomaly_list (
+        anomaly_id uuid PRIMARY KEY,
+        source text NOT NULL,
+        service text NOT NULL,
+        environment text,
+        deployment_id uuid,
+        release_id uuid,
+        severity text NOT NULL,
+        summary text NOT NULL,
+        opened_at timestamptz NOT NULL,
+        status text NOT NULL,
+        resolved_at timestamptz,
+        escalated_at timestamptz
+      )`.execute(db);
+      await sql`CREATE INDEX anomaly_list_unescalated ON anomaly_list (opened_at)
+        WHERE status = 'open' AND escalated_at IS NULL`.execute(db);
+    },
+  },
 };

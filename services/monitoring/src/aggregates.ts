@@ -1,5 +1,14 @@
-import { canaryJudgementEvents, deploymentWatchEvents, type EventCatalogue } from '@railyard/contracts';
+import {
+  alertEvents,
+  anomalyEvents,
+  canaryJudgementEvents,
+  deploymentWatchEvents,
+  type EventCatalogue,
+} from '@railyard/contracts';
+import { alertDecider } from './alerts/domain/alert.js';
 import { canaryJudgementDecider } from './canary/domain/canary-judgement.js';
+import { anomalyListProjection } from './escalation/anomaly-list/projection.js';
+import { anomalyDecider } from './escalation/domain/anomaly.js';
 import { deploymentWatchDecider } from './rollback/domain/deployment-watch.js';
 
 /** What the railyard CLI needs to replay monitoring's history: per stream category, the fold and the catalogue. */
@@ -16,7 +25,19 @@ export const monitoringAggregates = [
     evolve: deploymentWatchDecider.evolve,
     catalogue: deploymentWatchEvents as unknown as EventCatalogue,
   },
+  {
+    category: 'alert',
+    initialState: alertDecider.initialState,
+    evolve: alertDecider.evolve,
+    catalogue: alertEvents as unknown as EventCatalogue,
+  },
+  {
+    category: 'anomaly',
+    initialState: anomalyDecider.initialState,
+    evolve: anomalyDecider.evolve,
+    catalogue: anomalyEvents as unknown as EventCatalogue,
+  },
 ] as const;
 
-/** Monitoring's projections a rebuild can replay (none yet: judgements are read from their streams). */
-export const monitoringProjections = [] as const;
+/** Monitoring's projections a rebuild can replay (judgements, watches and alerts are read from their streams). */
+export const monitoringProjections = [anomalyListProjection] as const;

@@ -6,7 +6,7 @@ import {
   runService,
   startTelemetry,
 } from '@railyard/service-kit';
-import { analysisTemplateOf, monitoringConfigSchema, prometheusOptionsOf } from './config.js';
+import { analysisTemplateOf, monitoringConfigSchema, pagerDutyOf, prometheusOptionsOf } from './config.js';
 
 // Composition root: config → telemetry → infrastructure → runtime → listen. Telemetry starts before anything
 // loads `pg`, so its instrumentation sees the driver (hence the runtime's dynamic import).
@@ -33,6 +33,10 @@ await runService({
       analysisTickMs: config.ANALYSIS_TICK_MS,
       prometheus: prometheusOptionsOf(config),
       alertWindowMinutes: config.ALERT_CORRELATION_WINDOW_MINUTES,
+      pagerDuty: pagerDutyOf(config),
+      escalateAfterMinutes: config.ESCALATE_AFTER_MINUTES,
+      escalationTickMs: config.ESCALATION_TICK_MS,
+      publicUrl: config.MONITORING_PUBLIC_URL,
     });
     onShutdown('monitoring runtime', () => runtime.close());
     await runtime.app.listen({ host: config.HOST, port: config.PORT });

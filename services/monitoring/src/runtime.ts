@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type AnalysisTemplate, busStreamNames, DEFAULT_SUBJECT_PREFIX } from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
 import type { DurableConsumer, Relay } from '@railyard/messaging';
-import { createDb, migrateSchema } from '@railyard/readmodels';
+import { createDb, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
 import {
   type App,
   type AuthConfig,
@@ -12,13 +12,19 @@ import {
   observedGaugeSeries,
   type ReadinessCheck,
 } from '@railyard/service-kit';
-import { startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
+import { startServiceProjection, startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
 import type pg from 'pg';
 import { monitoringMigrations } from '../migrations/index.js';
 import { createAlertIntake } from './alerts/alert-intake.js';
 import { buildMonitoringApp } from './app.js';
 import { createContextConsumers } from './deployment-context/consumers.js';
 import { deploymentContext, type KnownDeployment } from './deployment-context/queries.js';
+import { anomaliesFromAlerts } from './escalation/alert-anomalies.js';
+import { createAnomalyCommands } from './escalation/anomaly-commands.js';
+import { anomalyListProjection } from './escalation/anomaly-list/projection.js';
+import { createChangeEventsConsumer } from './escalation/change-events.js';
+import { createEscalator, type Escalator } from './escalation/escalator.js';
+import type { PagerDutyTarget } from './escalation/pagerduty.js';
 import type { MetricsSource } from './metrics/domain/metrics-source.js';
 import { combinedSource, type PrometheusSourceOptions, prometheusSource } from './metrics/prometheus-source.js';
 import { pushedSamples } from './metrics/pushed-samples.js';
@@ -54,6 +60,13 @@ export interface MonitoringRuntimeOptions {
   prometheus?: PrometheusSourceOptions;
   /** How far back an alert is correlated with deployments (default 15 minutes). */
   alertWindowMinutes?: number;
+  /** Escalation of unresolved anomalies and change events (M7); without it nothing is sent anywhere. */
+  pagerDuty?: PagerDutyTarget;
+  escalateAfterMinutes?: number;
+  /** How often the escalator runs (default 30 s); false: only when `escalator.tick()` is called. */
+  escalationTickMs?: number | false;
+  /** This service's public base URL, for links in pages (default http://127.0.0.1:4105). */
+  publicUrl?: string;
   /** How often the analysis watcher runs (default 5 s); false: only when `watcher.tick()` is called. */
   analysisTickMs?: number | false;
 }
@@ -63,6 +76,9 @@ export interface MonitoringRuntime {
   relay?: Relay;
   consumers: DurableConsumer[];
   watcher: AnalysisWatcher;
+  anomalyList: ProjectionRunner;
+  /** Only with a PagerDuty target. */
+  escalator?: Escalator;
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
@@ -82,7 +98,10 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
   const closers = createClosers(logger);
   const close = () => closers.close();
   try {
-    await migrateSchema(createDb(pool), { schema: 'monitoring', migrations: monitoringMigrations });
+    // The db shares the caller's pool; it is never destroyed here, since destroying it would end that pool.
+    const db = createDb(pool);
+    await migrateSchema(db, { schema: 'monitoring', migrations: monitoringMigrations });
+    const publicUrl = options.publicUrl ?? 'http://127.0.0.1:4105';
     let relay: Relay | undefined;
     let consumers: DurableConsumer[] = [];
     if (options.nats) {
@@ -101,6 +120,20 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
         subjectPrefix: prefix,
         logger,
       });
+      if (options.pagerDuty) {
+        consumers.push(
+          createChangeEventsConsumer({
+            js: jetstream(options.nats),
+            jsm: await jetstreamManager(options.nats),
+            pool,
+            stream: options.busStream ?? busStreamNames(prefix).stream,
+            subjectPrefix: prefix,
+            target: options.pagerDuty,
+            publicUrl,
+            logger,
+          }),
+        );
+      }
       for (const consumer of consumers) {
         await consumer.start();
         closers.add(`${consumer.name} consumer`, () => consumer.stop());
@@ -113,6 +146,7 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
         );
       }
     }
+    const anomalyList = await startServiceProjection({ ...anomalyListProjection, store, db }, logger, closers);
     startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
 
     const now = options.now ?? (() => new Date());
@@ -141,8 +175,21 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
       const criteria = d.releaseId ? await context.criteria(d.releaseId, d.service) : undefined;
       return criteria ? { subject: subjectOf(d), criteria } : 'no-criteria';
     };
+    const anomalies = createAnomalyCommands(store);
+    const openFromAlert = anomaliesFromAlerts(
+      anomalies,
+      async (id) => (await context.deployment(id))?.releaseId ?? null,
+    );
     const receiveAlert = createAlertIntake({
       store,
+      onAlert: (alert, outcome, ctx) =>
+        openFromAlert(
+          {
+            ...alert,
+            deploymentId: outcome.deploymentId,
+          },
+          ctx,
+        ),
       windowMinutes: options.alertWindowMinutes ?? 15,
       deployments: {
         providersOf: (service) => context.providersOf(service),
@@ -156,6 +203,32 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
           })),
       },
     });
+    let escalator: Escalator | undefined;
+    if (options.pagerDuty) {
+      escalator = createEscalator({
+        store,
+        commands: anomalies,
+        due: async (openedBefore) =>
+          (
+            await pool.query<{ anomaly_id: string }>(
+              `SELECT anomaly_id FROM monitoring.anomaly_list
+               WHERE status = 'open' AND escalated_at IS NULL AND opened_at <= $1 ORDER BY opened_at LIMIT 100`,
+              [openedBefore],
+            )
+          ).rows.map((r) => r.anomaly_id),
+        deployment: (id) => context.deployment(id),
+        leadOf: (planId, releaseId) => context.leadOf(planId, releaseId),
+        target: options.pagerDuty,
+        afterMinutes: options.escalateAfterMinutes ?? 15,
+        publicUrl,
+        now,
+        tickMs: options.escalationTickMs || 30_000,
+        logger,
+      });
+      if (options.escalationTickMs !== false) escalator.start();
+      const started = escalator;
+      closers.add('escalator', () => started.stop());
+    }
     const app = await buildMonitoringApp({
       store,
       samples,
@@ -171,7 +244,7 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
       readiness: { store: () => store.ping(), ...options.readiness },
     });
     closers.add('http server', () => app.close());
-    return { app, relay, consumers, watcher, close };
+    return { app, relay, consumers, watcher, anomalyList, escalator, close };
   } catch (error) {
     await close();
     throw error;
