@@ -128,7 +128,9 @@ describe('escalation', () => {
     });
     const sent = triggersFor(anomalyId);
     expect(sent.map((s) => s.answered)).toEqual([503, 202]);
-    const body = sent[1]!.body as Record<string, any>;
+    const body = sent[1]!.body as {
+      payload: { timestamp: string; custom_details: { lastEvents: { type: string }[] } };
+    };
     expect(body).toMatchObject({
       routing_key: ROUTING_KEY,
       event_action: 'trigger',
@@ -206,8 +208,8 @@ describe('escalation', () => {
   });
 
   it('sends every deploy and rollback as a PagerDuty change event', async () => {
-    const changes = () =>
-      pd.received.filter((r) => r.path === '/v2/change/enqueue').map((r) => r.body as Record<string, any>);
+    type Change = { payload: { summary: string; custom_details: { kind: string } } };
+    const changes = () => pd.received.filter((r) => r.path === '/v2/change/enqueue').map((r) => r.body as Change);
     await waitFor('the deploy change event', () => changes().some((c) => c.payload.custom_details.kind === 'deploy'));
     await f.appendAs('orchestration', deploymentStream(checkout.deploymentId), [
       {

@@ -112,7 +112,7 @@ export function createEscalator(deps: EscalationDeps): Escalator {
   async function escalate(anomalyId: string, ctx: CommandContext): Promise<number> {
     const { state } = await loadAnomaly(store, anomalyId);
     if (!state.exists || state.resolved || state.escalated) return 0;
-    const { trigger, lead, releaseId } = await triggerFor(deps, state.opened);
+    const { trigger, lead } = await triggerFor(deps, state.opened);
     const outcome = await sendToPagerDuty(deps.target, '/v2/enqueue', trigger);
     if (!outcome.delivered && outcome.retryable) {
       logger.warn(
