@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type AnalysisTemplate, busStreamNames, DEFAULT_SUBJECT_PREFIX } from '@railyard/contracts';
@@ -17,6 +18,7 @@ import type pg from 'pg';
 import { monitoringMigrations } from '../migrations/index.js';
 import { createAlertIntake } from './alerts/alert-intake.js';
 import { buildMonitoringApp } from './app.js';
+import { createJudgementCommands, judgementStream } from './canary/canary-commands.js';
 import { createContextConsumers } from './deployment-context/consumers.js';
 import { deploymentContext, type KnownDeployment } from './deployment-context/queries.js';
 import { anomaliesFromAlerts } from './escalation/alert-anomalies.js';
@@ -155,6 +157,7 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
     const prometheus = options.prometheus ? prometheusSource(options.prometheus) : undefined;
     const source: MetricsSource = combinedSource(samples, prometheus);
     const template = options.analysisTemplate ?? DEFAULT_ANALYSIS_TEMPLATE;
+    const judgements = createJudgementCommands(store);
     const watcher = createAnalysisWatcher({
       store,
       commands: createWatchCommands(store),
@@ -162,6 +165,37 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
         (await context.runningWithCriteria()).map((r) => ({ subject: subjectOf(r.deployment), criteria: r.criteria })),
       source,
       template,
+      judgeCanary: async (input, subject, ctx) => {
+        const judgementId = randomUUID();
+        const result = await judgements.handle(
+          judgementStream(judgementId),
+          {
+            type: 'JudgeCanary',
+            actor: ctx.actor,
+            at: ctx.now,
+            judgementId,
+            subject: {
+              deploymentId: subject.deploymentId,
+              service: subject.service,
+              environment: subject.environment,
+              canaryVersion: subject.version,
+              ...(subject.baselineVersion ? { baselineVersion: subject.baselineVersion } : {}),
+            },
+            input,
+          },
+          ctx,
+          { newStream: true },
+        );
+        if (!result.state.exists) throw new TypeError('a judgement leaves a judgement');
+        const { score, verdict, metrics } = result.state.result;
+        return {
+          judgementId,
+          score,
+          verdict,
+          metrics,
+          canarySamples: input.metrics[0]?.canary.filter((v) => v !== null) ?? [],
+        };
+      },
       now,
       tickMs: options.analysisTickMs || 5000,
       logger,

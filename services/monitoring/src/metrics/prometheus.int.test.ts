@@ -109,8 +109,31 @@ describe('metrics from Prometheus', () => {
     const triggered = (await f.eventsOf(deploymentWatchStream(d.deploymentId))).find(
       (e) => e.type === 'RollbackTriggered',
     )!.data;
-    expect(triggered).toMatchObject({ criterion: { kind: 'error-rate', threshold: 2, windowSeconds: 30 } });
-    expect((triggered.observed as { value: number }).value).toBeGreaterThan(2);
+    // With a baseline serving, the canary judgement (first of the metrics) decides: error rate High, verdict Fail.
+    expect(triggered).toMatchObject({
+      criterion: { kind: 'canary', metric: 'canary', threshold: 75, windowSeconds: 30 },
+    });
+    expect((triggered.observed as { value: number }).value).toBe(0);
+    const judgement = await f.app.inject({
+      method: 'GET',
+      url: `/canary/judgements/${triggered.judgementId}`,
+      headers: sre,
+    });
+    expect(judgement.statusCode).toBe(200);
+    expect(judgement.json()).toMatchObject({
+      verdict: 'Fail',
+      subject: { deploymentId: d.deploymentId, canaryVersion: '2.4.0', baselineVersion: '2.3.9' },
+      forcedToZero: 'critical metric failed: error-rate',
+    });
+    expect(judgement.json().metrics[0]).toMatchObject({ name: 'error-rate', classification: 'High' });
+    // The error-rate criterion failed in the same measurement.
+    const measured = (await f.eventsOf(deploymentWatchStream(d.deploymentId))).filter(
+      (e) => e.type === 'AnalysisMeasured',
+    );
+    const errorRate = (measured.at(-1)!.data.measurements as { metric: string; phase: string }[]).find(
+      (m) => m.metric === 'error-rate',
+    );
+    expect(errorRate!.phase).toBe('Failed');
 
     const errors = (v: { metrics: { metric: string; summary: { count: number; max: number | null } }[] }) =>
       v.metrics.find((m) => m.metric === 'error-rate')!.summary;

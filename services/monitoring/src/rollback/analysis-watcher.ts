@@ -1,9 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, AnalysisMetricSpec, AnalysisTemplate, RollbackThresholds } from '@railyard/contracts';
+import type {
+  Actor,
+  AnalysisMetricSpec,
+  AnalysisTemplate,
+  CanaryJudgeInput,
+  Measurement,
+  RollbackThresholds,
+} from '@railyard/contracts';
 import type { CommandContext, EventStore } from '@railyard/eventstore';
 import type { Logger } from '@railyard/service-kit';
 import type { MetricsSource } from '../metrics/domain/metrics-source.js';
-import { measure, metricsFromCriteria } from './domain/analysis.js';
+import {
+  CANARY_THRESHOLDS,
+  type CanaryOutcome,
+  canaryMeasurement,
+  measure,
+  metricsFromCriteria,
+} from './domain/analysis.js';
 import { activeRun, type WatchSubject } from './domain/deployment-watch.js';
 import { loadWatch, type WatchCommands, watchStream } from './watch-commands.js';
 
@@ -34,6 +47,8 @@ export function createAnalysisWatcher(deps: {
   running: () => Promise<WatchedDeployment[]>;
   source: MetricsSource;
   template: AnalysisTemplate;
+  /** Judges canary against baseline samples and records the judgement (the canary capability's command). */
+  judgeCanary: (input: CanaryJudgeInput, subject: WatchSubject, ctx: CommandContext) => Promise<CanaryOutcome>;
   now: () => Date;
   tickMs: number;
   logger: Logger;
@@ -42,21 +57,52 @@ export function createAnalysisWatcher(deps: {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
-  async function measureAll(metrics: AnalysisMetricSpec[], subject: WatchSubject, at: Date) {
+  const series = (spec: AnalysisMetricSpec, metric: string, subject: WatchSubject, version: string, at: Date) =>
+    source.query({
+      metric,
+      service: subject.service,
+      environment: subject.environment,
+      version,
+      start: new Date(at.getTime() - spec.windowSeconds * 1000),
+      end: at,
+      stepSeconds: Math.max(1, Math.floor(spec.windowSeconds / 30)),
+    });
+
+  /** The canary metric: error rate and latency of the new version against the baseline's, judged as Kayenta does. */
+  async function measureCanary(spec: AnalysisMetricSpec, subject: WatchSubject, ctx: CommandContext) {
+    const baselineVersion = subject.baselineVersion;
+    if (!baselineVersion) return canaryMeasurement(spec, { error: 'no baseline version to compare with' });
+    const names = ['error-rate', `latency-p${spec.percentile ?? 95}`];
+    const metrics = [];
+    for (const name of names) {
+      const [canary, baseline] = await Promise.all([
+        series(spec, name, subject, subject.version, ctx.now),
+        series(spec, name, subject, baselineVersion, ctx.now),
+      ]);
+      if (canary.kind === 'error') return canaryMeasurement(spec, { error: canary.message });
+      if (baseline.kind === 'error') return canaryMeasurement(spec, { error: baseline.message });
+      metrics.push({
+        name,
+        baseline: baseline.samples.map((s) => s.value),
+        canary: canary.samples.map((s) => s.value),
+        direction: 'increase' as const,
+        critical: name === 'error-rate',
+      });
+    }
+    return canaryMeasurement(
+      spec,
+      await deps.judgeCanary({ metrics, thresholds: { ...CANARY_THRESHOLDS } }, subject, ctx),
+    );
+  }
+
+  async function measureAll(metrics: AnalysisMetricSpec[], subject: WatchSubject, ctx: CommandContext) {
     return Promise.all(
-      metrics.map(async (spec) => {
-        const stepSeconds = Math.max(1, Math.floor(spec.windowSeconds / 30));
-        const observed = await source.query({
-          metric: spec.metric,
-          service: subject.service,
-          environment: subject.environment,
-          version: subject.version,
-          start: new Date(at.getTime() - spec.windowSeconds * 1000),
-          end: at,
-          stepSeconds,
-        });
-        return measure(spec, observed);
-      }),
+      metrics.map(
+        async (spec): Promise<Measurement> =>
+          spec.kind === 'canary'
+            ? measureCanary(spec, subject, ctx)
+            : measure(spec, await series(spec, spec.metric, subject, subject.version, ctx.now)),
+      ),
     );
   }
 
@@ -74,7 +120,7 @@ export function createAnalysisWatcher(deps: {
           runId: randomUUID(),
           subject: w.subject,
           template: deps.template,
-          metrics: metricsFromCriteria(w.criteria),
+          metrics: metricsFromCriteria(w.criteria, w.subject.baselineVersion !== null),
           onlyFirst: true,
         },
         ctx,
@@ -87,7 +133,7 @@ export function createAnalysisWatcher(deps: {
     const last = run.measurements.at(-1);
     const dueAt = last ? Date.parse(last.measuredAt) + run.started.template.intervalSeconds * 1000 : 0;
     if (ctx.now.getTime() < dueAt) return appended;
-    const measurements = await measureAll(run.started.metrics, run.started, ctx.now);
+    const measurements = await measureAll(run.started.metrics, run.started, ctx);
     const result = await commands.handle(
       stream,
       {

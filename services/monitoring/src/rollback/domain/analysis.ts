@@ -22,10 +22,27 @@ const RANK: Record<Exclude<Phase, 'Nodata'>, number> = { Successful: 0, Inconclu
 /** The samples a metric saw in its window, as the source answered them. */
 export type Observed = { kind: 'samples'; samples: { at: Date; value: number }[] } | { kind: 'error'; message: string };
 
-/** The metrics a release's criteria ask to watch for a deployment (P6 → M6). */
-export function metricsFromCriteria(criteria: RollbackThresholds): AnalysisMetricSpec[] {
+/** The canary judgement's score below which a canary fails (Kayenta's documented marginal threshold). */
+export const CANARY_THRESHOLDS = { pass: 95, marginal: 75 } as const;
+
+/**
+ * The metrics a release's criteria ask to watch for a deployment (P6 → M6); with a baseline (the rollback target
+ * still serving), also a Kayenta canary judgement of error rate and latency against it.
+ */
+export function metricsFromCriteria(criteria: RollbackThresholds, hasBaseline = false): AnalysisMetricSpec[] {
   const { errorRate, latency, healthChecks } = criteria;
   return [
+    ...(hasBaseline
+      ? [
+          {
+            metric: 'canary',
+            kind: 'canary' as const,
+            threshold: CANARY_THRESHOLDS.marginal,
+            windowSeconds: Math.max(errorRate.windowSeconds, latency.windowSeconds),
+            percentile: latency.percentile,
+          },
+        ]
+      : []),
     {
       metric: 'error-rate',
       kind: 'error-rate',
@@ -186,4 +203,54 @@ export function runPhase(metrics: MetricTally[]): Phase | 'Running' {
     const p = m.phase as Exclude<Phase, 'Nodata'>;
     return RANK[p] > RANK[worst] ? p : worst;
   }, 'Successful');
+}
+
+/** A canary judgement as the canary capability answers it (its id, per-metric classes, score and verdict). */
+export interface CanaryOutcome {
+  judgementId: string;
+  score: number;
+  verdict: 'Pass' | 'Marginal' | 'Fail';
+  metrics: { name: string; classification: string; reason: string }[];
+  canarySamples: number[];
+}
+
+/**
+ * The canary metric's measurement from a judgement: Pass → Successful, Marginal → Inconclusive, Fail → Failed. When
+ * half the judged metrics or more had no data, Kayenta forces the score to 0; here that is Nodata instead, so a
+ * canary without traffic is never rolled back.
+ */
+export function canaryMeasurement(spec: AnalysisMetricSpec, outcome: CanaryOutcome | { error: string }): Measurement {
+  const base = { metric: spec.metric, kind: spec.kind, threshold: spec.threshold, windowSeconds: spec.windowSeconds };
+  if ('error' in outcome) {
+    return {
+      ...base,
+      phase: 'Error',
+      value: null,
+      samples: summary([]),
+      firstBadSampleAt: null,
+      judgementId: null,
+      message: outcome.error.slice(0, 2000),
+    };
+  }
+  const nodata = outcome.metrics.filter(
+    (m) => m.classification === 'Nodata' || m.classification === 'NodataFailMetric',
+  );
+  const phase =
+    nodata.length * 2 >= outcome.metrics.length
+      ? 'Nodata'
+      : outcome.verdict === 'Pass'
+        ? 'Successful'
+        : outcome.verdict === 'Marginal'
+          ? 'Inconclusive'
+          : 'Failed';
+  const classes = outcome.metrics.map((m) => `${m.name} ${m.classification}`).join(', ');
+  return {
+    ...base,
+    phase,
+    value: outcome.score,
+    samples: summary(outcome.canarySamples),
+    firstBadSampleAt: null,
+    judgementId: outcome.judgementId,
+    message: `canary judged ${outcome.verdict} (score ${outcome.score}; ${classes})`.slice(0, 2000),
+  };
 }

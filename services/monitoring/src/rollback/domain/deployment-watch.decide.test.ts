@@ -1,7 +1,7 @@
 import type { AnalysisTemplate, DeploymentWatchEvent, Measurement } from '@railyard/contracts';
 import { spec } from '@railyard/testing';
 import { describe, expect, it } from 'vitest';
-import { measure, metricsFromCriteria, runPhase, tally } from './analysis.js';
+import { canaryMeasurement, measure, metricsFromCriteria, runPhase, tally } from './analysis.js';
 import { deploymentWatchDecider, type RecordMeasurement, type StartAnalysis } from './deployment-watch.js';
 
 const actor = { id: 'monitoring-analysis', kind: 'system' as const, roles: [] };
@@ -99,6 +99,33 @@ describe('a measurement', () => {
   it('fails a data-integrity check whose last count of violations is above zero', () => {
     expect(measure(integrity!, samples(0, 2)).phase).toBe('Failed');
     expect(measure(integrity!, samples(2, 0)).phase).toBe('Successful');
+  });
+});
+
+describe('the canary metric', () => {
+  const [spec] = metricsFromCriteria(criteria, true);
+  const outcome = (verdict: 'Pass' | 'Marginal' | 'Fail', classes: string[], score = 0) => ({
+    judgementId: runId,
+    score,
+    verdict,
+    metrics: classes.map((classification, i) => ({ name: `m${i}`, classification, reason: '' })),
+    canarySamples: [1, 2],
+  });
+  it('is judged against the baseline when there is one, failing below the marginal score', () => {
+    expect(spec).toMatchObject({ metric: 'canary', kind: 'canary', threshold: 75 });
+    expect(metricsFromCriteria(criteria).map((m) => m.kind)).not.toContain('canary');
+  });
+  it('maps Pass, Marginal and Fail to Successful, Inconclusive and Failed, keeping the judgement id', () => {
+    expect(canaryMeasurement(spec!, outcome('Pass', ['Pass', 'Pass'], 100)).phase).toBe('Successful');
+    expect(canaryMeasurement(spec!, outcome('Marginal', ['Pass', 'High'], 80)).phase).toBe('Inconclusive');
+    expect(canaryMeasurement(spec!, outcome('Fail', ['High', 'Pass']))).toMatchObject({
+      phase: 'Failed',
+      judgementId: runId,
+    });
+  });
+  it('is Nodata, not Failed, when half the judged metrics had no data (Kayenta would zero the score)', () => {
+    expect(canaryMeasurement(spec!, outcome('Fail', ['Nodata', 'Pass'])).phase).toBe('Nodata');
+    expect(canaryMeasurement(spec!, { error: 'prometheus unreachable' }).phase).toBe('Error');
   });
 });
 

@@ -59,7 +59,7 @@ export const startAnalysisRoute: FastifyPluginAsyncZod<{
           runId,
           subject: w.subject,
           template: runTemplate,
-          metrics: metricsFromCriteria(w.criteria),
+          metrics: metricsFromCriteria(w.criteria, w.subject.baselineVersion !== null),
           onlyFirst: false,
         },
         ctx,
