@@ -6,6 +6,7 @@ export * from './envelope.js';
 export * from './errors.js';
 export * from './monitoring/canary-events.js';
 export * from './monitoring/health-events.js';
+export * from './monitoring/journey-events.js';
 export * from './orchestration/booking-events.js';
 export * from './orchestration/dataset-events.js';
 export * from './orchestration/deployment-events.js';

@@ -32,6 +32,8 @@ export const CATEGORY_OWNERS = {
   deploymentWatch: 'monitoring',
   alert: 'monitoring',
   anomaly: 'monitoring',
+  journey: 'monitoring',
+  journeyRun: 'monitoring',
 } as const satisfies Record<string, ServiceName>;
 export type Category = keyof typeof CATEGORY_OWNERS;
 

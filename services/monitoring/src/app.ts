@@ -5,6 +5,7 @@ import type { AlertIntake } from './alerts/alert-intake.js';
 import { registerAlertRoutes } from './alerts/routes.js';
 import { registerCanaryRoutes } from './canary/routes.js';
 import { registerEscalationRoutes } from './escalation/routes.js';
+import { registerJourneyRoutes } from './journeys/routes.js';
 import type { SummarisedDeployment } from './metrics/deployment-summary/route.js';
 import type { MetricsSource } from './metrics/domain/metrics-source.js';
 import type { PrometheusSource } from './metrics/prometheus-source.js';
@@ -52,5 +53,6 @@ export async function buildMonitoringApp(deps: MonitoringDeps): Promise<App> {
   await registerMetricsRoutes(app, { samples, source, prometheus, deployment, now });
   await registerAlertRoutes(app, { receive: receiveAlert, now });
   await registerEscalationRoutes(app, { store, now });
+  await registerJourneyRoutes(app, { store, now });
   return app;
 }

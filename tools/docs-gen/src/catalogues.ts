@@ -12,6 +12,8 @@ import {
   deploymentWatchEvents,
   type EventCatalogue,
   environmentEvents,
+  journeyEvents,
+  journeyRunEvents,
   performanceBaselineEvents,
   pipelineDefinitionEvents,
   pipelineRunEvents,
@@ -60,4 +62,6 @@ export const CATALOGUES: readonly CatalogueEntry[] = [
   { service: 'monitoring', category: 'deploymentWatch', catalogue: deploymentWatchEvents },
   { service: 'monitoring', category: 'alert', catalogue: alertEvents },
   { service: 'monitoring', category: 'anomaly', catalogue: anomalyEvents },
+  { service: 'monitoring', category: 'journey', catalogue: journeyEvents },
+  { service: 'monitoring', category: 'journeyRun', catalogue: journeyRunEvents },
 ];
