@@ -85,4 +85,15 @@ export const monitoringMigrations: Record<string, Migration> = {
         WHERE status = 'open' AND escalated_at IS NULL`.execute(db);
     },
   },
+  '0003_journey_index': {
+    async up(db: Kysely<unknown>) {
+      // Projection of journey-<name> streams: which journeys cover which service (run after its deployment steps).
+      await sql`CREATE TABLE journey_index (
+        name text PRIMARY KEY,
+        service text NOT NULL,
+        environment text
+      )`.execute(db);
+      await sql`CREATE INDEX journey_index_service ON journey_index (service)`.execute(db);
+    },
+  },
 };

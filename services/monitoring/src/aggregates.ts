@@ -12,6 +12,7 @@ import { canaryJudgementDecider } from './canary/domain/canary-judgement.js';
 import { anomalyListProjection } from './escalation/anomaly-list/projection.js';
 import { anomalyDecider } from './escalation/domain/anomaly.js';
 import { journeyDecider } from './journeys/domain/journey.js';
+import { journeyIndexProjection } from './journeys/journey-index/projection.js';
 import { deploymentWatchDecider } from './rollback/domain/deployment-watch.js';
 
 /** What the railyard CLI needs to replay monitoring's history: per stream category, the fold and the catalogue. */
@@ -59,4 +60,4 @@ export const monitoringAggregates = [
 ] as const;
 
 /** Monitoring's projections a rebuild can replay (judgements, watches and alerts are read from their streams). */
-export const monitoringProjections = [anomalyListProjection] as const;
+export const monitoringProjections = [anomalyListProjection, journeyIndexProjection] as const;

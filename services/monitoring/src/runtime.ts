@@ -27,6 +27,8 @@ import { anomalyListProjection } from './escalation/anomaly-list/projection.js';
 import { createChangeEventsConsumer } from './escalation/change-events.js';
 import { createEscalator, type Escalator } from './escalation/escalator.js';
 import type { PagerDutyTarget } from './escalation/pagerduty.js';
+import { createJourneysAfterStepsConsumer } from './journeys/after-steps.js';
+import { journeyIndexProjection } from './journeys/journey-index/projection.js';
 import type { MetricsSource } from './metrics/domain/metrics-source.js';
 import { combinedSource, type PrometheusSourceOptions, prometheusSource } from './metrics/prometheus-source.js';
 import { pushedSamples } from './metrics/pushed-samples.js';
@@ -122,6 +124,17 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
         subjectPrefix: prefix,
         logger,
       });
+      consumers.push(
+        createJourneysAfterStepsConsumer({
+          store,
+          js: jetstream(options.nats),
+          jsm: await jetstreamManager(options.nats),
+          pool,
+          stream: options.busStream ?? busStreamNames(prefix).stream,
+          subjectPrefix: prefix,
+          logger,
+        }),
+      );
       if (options.pagerDuty) {
         consumers.push(
           createChangeEventsConsumer({
@@ -149,6 +162,7 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
       }
     }
     const anomalyList = await startServiceProjection({ ...anomalyListProjection, store, db }, logger, closers);
+    await startServiceProjection({ ...journeyIndexProjection, store, db }, logger, closers);
     startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
 
     const now = options.now ?? (() => new Date());

@@ -48,9 +48,9 @@ export async function runJourney(
   name: string,
   definition: JourneyDefinition,
   ctx: CommandContext,
-  trigger: { kind: 'manual' | 'deployment' | 'schedule'; deploymentId: string | null },
+  trigger: { kind: 'manual' | 'deployment' | 'schedule'; deploymentId: string | null; runId?: string },
 ) {
-  const runId = uuidv7();
+  const runId = trigger.runId ?? uuidv7();
   const vars: Record<string, string> = { ...definition.variables };
   const steps: StepResult[] = [];
   let stopped = false;

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { journeyRunStream, journeyStream, MonitoringErrorCodes } from '@railyard/contracts';
+import { deploymentStream, journeyRunStream, journeyStream, MonitoringErrorCodes } from '@railyard/contracts';
+import { waitFor } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deploymentSubject } from '../test-support/deployment-history.js';
 import { type MonitoringFixture, startMonitoring } from '../test-support/monitoring-fixture.js';
 
 // M1: journeys run against a small shop on loopback: log in, carry the token and the user id into the next request.
@@ -34,7 +36,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
-  f = await startMonitoring('journeys');
+  f = await startMonitoring('journeys', { bus: true });
   sre = await f.auth('sre-oli', ['sre']);
 });
 afterAll(async () => {
@@ -117,6 +119,48 @@ describe('synthetic journeys', () => {
     expect(body.steps.map((s: { outcome: string }) => s.outcome)).toEqual(['failed', 'error', 'skipped']);
     expect(body.steps[0].assertions[0]).toEqual({ assertion: 'status = 200', passed: false, actual: '500' });
     expect(body.steps[1].message).toBe('no answer within 100 ms');
+  });
+
+  it("runs the journeys covering a service after each of its deployment's succeeded steps", async () => {
+    await define('after_deploy', {
+      service: 'ledger',
+      environment: 'prod',
+      variables: { base },
+      steps: [
+        {
+          name: 'log in',
+          request: { method: 'POST', url: '{{base}}/login' },
+          assert: [{ kind: 'status', equals: 200 }],
+        },
+      ],
+    });
+    const d = deploymentSubject({ service: 'ledger', version: '3.0.0' });
+    await f.appendAs('orchestration', deploymentStream(d.deploymentId), [
+      {
+        type: 'DeploymentStepCompleted',
+        data: {
+          deploymentId: d.deploymentId,
+          service: 'ledger',
+          environment: 'prod',
+          step: { step: 0, action: 'set-weight', weight: 10 },
+          outcome: 'succeeded',
+          callbackId: 'cb-1',
+          live: { version: '3.0.0', weight: 10 },
+          detail: 'weight 10',
+        },
+      },
+    ]);
+    const completed = await waitFor('the journey run after the step', async () =>
+      (await f.store.readAll({ filter: { categories: ['journeyRun'], eventTypes: ['JourneyRunCompleted'] } })).find(
+        (e) => e.data.deploymentId === d.deploymentId,
+      ),
+    );
+    expect(completed.data).toMatchObject({
+      journey: 'after_deploy',
+      trigger: 'deployment',
+      outcome: 'passed',
+      passed: 1,
+    });
   });
 
   it('refuses a journey whose step uses an unknown variable with problem+json, recording nothing', async () => {
