@@ -44,6 +44,11 @@ export const monitoringConfigSchema = baseConfigSchema
         'every template must render (known placeholders, balanced brackets)',
       )
       .optional(),
+    /** Health endpoints by service, JSON `{"orders": "http://orders.{{environment}}.internal/health"}` (M3). */
+    DEPENDENT_HEALTH_URLS: jsonVariable(
+      z.record(z.string().min(1).max(100), z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL')),
+    ).optional(),
+    DEPENDENT_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
     /** PagerDuty Events API v2 base URL (M7); unset: anomalies are never escalated, no change events are sent. */
     PAGERDUTY_EVENTS_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** The integration's routing key (32 characters); required with PAGERDUTY_EVENTS_URL. */

@@ -37,6 +37,8 @@ await runService({
       escalateAfterMinutes: config.ESCALATE_AFTER_MINUTES,
       escalationTickMs: config.ESCALATION_TICK_MS,
       publicUrl: config.MONITORING_PUBLIC_URL,
+      healthUrls: config.DEPENDENT_HEALTH_URLS,
+      healthTimeoutMs: config.DEPENDENT_HEALTH_TIMEOUT_MS,
     });
     onShutdown('monitoring runtime', () => runtime.close());
     await runtime.app.listen({ host: config.HOST, port: config.PORT });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type AnalysisTemplate, busStreamNames, DEFAULT_SUBJECT_PREFIX } from '@railyard/contracts';
+import { type AnalysisTemplate, anomalyStream, busStreamNames, DEFAULT_SUBJECT_PREFIX } from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
 import type { DurableConsumer, Relay } from '@railyard/messaging';
 import { createDb, migrateSchema, type ProjectionRunner } from '@railyard/readmodels';
@@ -19,6 +19,7 @@ import { monitoringMigrations } from '../migrations/index.js';
 import { createAlertIntake } from './alerts/alert-intake.js';
 import { buildMonitoringApp } from './app.js';
 import { createJudgementCommands, judgementStream } from './canary/canary-commands.js';
+import { createDependentHealthConsumer } from './dependent-health/consumer.js';
 import { createContextConsumers } from './deployment-context/consumers.js';
 import { deploymentContext, type KnownDeployment } from './deployment-context/queries.js';
 import { anomaliesFromAlerts } from './escalation/alert-anomalies.js';
@@ -71,6 +72,9 @@ export interface MonitoringRuntimeOptions {
   escalationTickMs?: number | false;
   /** This service's public base URL, for links in pages (default http://127.0.0.1:4105). */
   publicUrl?: string;
+  /** Health endpoints by service (`{{environment}}` is replaced), checked on dependents after a deploy (M3). */
+  healthUrls?: Record<string, string>;
+  healthTimeoutMs?: number;
   /** How often the analysis watcher runs (default 5 s); false: only when `watcher.tick()` is called. */
   analysisTickMs?: number | false;
 }
@@ -124,6 +128,51 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
         subjectPrefix: prefix,
         logger,
       });
+      const dependentsContext = deploymentContext(pool);
+      const anomalyCommands = createAnomalyCommands(store);
+      consumers.push(
+        createDependentHealthConsumer({
+          store,
+          js: jetstream(options.nats),
+          jsm: await jetstreamManager(options.nats),
+          pool,
+          stream: options.busStream ?? busStreamNames(prefix).stream,
+          subjectPrefix: prefix,
+          dependentsOf: (service) => dependentsContext.dependentsOf(service),
+          healthUrl: (service, environment) =>
+            options.healthUrls?.[service]?.replaceAll('{{environment}}', environment),
+          timeoutMs: options.healthTimeoutMs ?? 5000,
+          onUnhealthy: async (c) => {
+            const anomalyId = randomUUID();
+            const now = new Date();
+            await anomalyCommands.handle(
+              anomalyStream(anomalyId),
+              {
+                type: 'OpenAnomaly',
+                actor: { id: 'monitoring-dependent-health', kind: 'system', roles: [] },
+                opened: {
+                  anomalyId,
+                  source: 'health-check',
+                  service: c.dependent,
+                  environment: c.environment,
+                  deploymentId: c.deploymentId,
+                  releaseId: c.releaseId,
+                  severity: 'error',
+                  summary: c.message.slice(0, 1024),
+                  openedAt: now.toISOString(),
+                },
+              },
+              {
+                actor: { id: 'monitoring-dependent-health', kind: 'system', roles: [] },
+                now,
+                correlationId: anomalyId,
+              },
+              { newStream: true },
+            );
+          },
+          logger,
+        }),
+      );
       consumers.push(
         createJourneysAfterStepsConsumer({
           store,

@@ -214,12 +214,30 @@ export const RollbackShadowed = defineEvent(
   'Shadow mode: the criteria were breached and this RollbackTriggered would have been raised, but was not.',
 );
 
+export const DependentHealthChecked = defineEvent(
+  'DependentHealthChecked',
+  z.strictObject({
+    deploymentId,
+    checkId: z.uuid(),
+    service: ServiceNameSchema.describe('The service deployed.'),
+    environment: EnvironmentName,
+    dependent: ServiceNameSchema.describe('A service that depends on it (consumes an API it provides).'),
+    url: z.string().max(2000),
+    healthy: z.boolean(),
+    status: z.number().int().nullable(),
+    latencyMs: z.number().min(0).nullable(),
+    message: z.string().max(2000),
+  }),
+  'After a deploy, the health endpoint of a service that depends on the deployed one (M3).',
+);
+
 export const deploymentWatchEvents = {
   RollbackTriggered,
   AnalysisRunStarted,
   AnalysisMeasured,
   AnalysisRunCompleted,
   RollbackShadowed,
+  DependentHealthChecked,
 } as const;
 
 type DataOf<D> = D extends { schema: infer S extends z.ZodType } ? z.infer<S> : never;

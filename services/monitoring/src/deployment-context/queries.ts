@@ -98,6 +98,16 @@ export function deploymentContext(pool: pg.Pool) {
       );
       return rows.map((r) => r.service);
     },
+    /** The services that depend on `service`: consumers of the APIs it provides, in any rollout plan learnt. */
+    async dependentsOf(service: string): Promise<string[]> {
+      const { rows } = await pool.query<{ service: string }>(
+        `SELECT DISTINCT c.service FROM monitoring.plan_services p
+         JOIN monitoring.plan_services c ON c.plan_id = p.plan_id AND c.consumes && p.provides
+         WHERE p.service = $1 AND c.service <> $1 ORDER BY c.service`,
+        [service],
+      );
+      return rows.map((r) => r.service);
+    },
     /** The deployment lead of a rollout plan, when the plan was learnt. */
     async leadOf(planId: string | null, releaseId: string | null): Promise<string | null> {
       if (!planId && !releaseId) return null;

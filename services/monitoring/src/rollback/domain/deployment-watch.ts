@@ -23,6 +23,8 @@ export interface DeploymentWatchState {
   runs: RunState[];
   rollback: Data<'RollbackTriggered'> | null;
   shadowed: Data<'RollbackShadowed'> | null;
+  /** Dependent health checks after deploys (M3). */
+  healthChecks: Data<'DependentHealthChecked'>[];
 }
 
 export type WatchSubject = Pick<
@@ -52,7 +54,13 @@ export interface RecordMeasurement {
   measurements: Measurement[];
 }
 
-export type WatchCommand = StartAnalysis | RecordMeasurement;
+export interface RecordHealthCheck {
+  type: 'RecordHealthCheck';
+  actor: Actor;
+  check: Data<'DependentHealthChecked'>;
+}
+
+export type WatchCommand = StartAnalysis | RecordMeasurement | RecordHealthCheck;
 
 export const activeRun = (state: DeploymentWatchState): RunState | undefined => {
   const last = state.runs.at(-1);
@@ -81,7 +89,7 @@ function evidence(run: RunState, failing: MetricTally) {
 }
 
 export const deploymentWatchDecider: Decider<WatchCommand, DeploymentWatchEvent, DeploymentWatchState> = {
-  initialState: { runs: [], rollback: null, shadowed: null },
+  initialState: { runs: [], rollback: null, shadowed: null, healthChecks: [] },
   evolve(state, event) {
     switch (event.type) {
       case 'AnalysisRunStarted':
@@ -100,9 +108,16 @@ export const deploymentWatchDecider: Decider<WatchCommand, DeploymentWatchEvent,
         return { ...state, rollback: event.data };
       case 'RollbackShadowed':
         return { ...state, shadowed: event.data };
+      case 'DependentHealthChecked':
+        return { ...state, healthChecks: [...(state.healthChecks ?? []), event.data] };
     }
   },
   decide(command, state) {
+    if (command.type === 'RecordHealthCheck') {
+      // A redelivered deploy event checks again; the same check (same id) is recorded once.
+      if (state.healthChecks.some((c) => c.checkId === command.check.checkId)) return [];
+      return [{ type: 'DependentHealthChecked', data: command.check }];
+    }
     if (command.type === 'StartAnalysis') {
       if (command.onlyFirst && state.runs.length > 0) return [];
       if (activeRun(state)) {

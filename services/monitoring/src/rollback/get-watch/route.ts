@@ -2,6 +2,7 @@ import {
   AnalysisMeasured,
   AnalysisRunCompleted,
   AnalysisRunStarted,
+  DependentHealthChecked,
   MonitoringErrorCodes,
   notFound,
   RollbackTriggered,
@@ -23,6 +24,7 @@ const View = z.object({
   ),
   rollback: RollbackTriggered.schema.nullable(),
   shadowed: RollbackTriggered.schema.nullable().describe('What shadow mode would have triggered.'),
+  healthChecks: z.array(DependentHealthChecked.schema).describe('Health of dependent services after deploys (M3).'),
 });
 
 /** GET /deployments/:deploymentId/watch — the analysis runs of a deployment, and its rollback if one was raised. */
