@@ -91,7 +91,8 @@ export const monitoringMigrations: Record<string, Migration> = {
       await sql`CREATE TABLE journey_index (
         name text PRIMARY KEY,
         service text NOT NULL,
-        environment text
+        environment text,
+        every_seconds integer
       )`.execute(db);
       await sql`CREATE INDEX journey_index_service ON journey_index (service)`.execute(db);
     },

@@ -48,6 +48,8 @@ export const monitoringConfigSchema = baseConfigSchema
     DEPENDENT_HEALTH_URLS: jsonVariable(
       z.record(z.string().min(1).max(100), z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL')),
     ).optional(),
+    /** How often the journey scheduler looks for journeys whose `everySeconds` has passed (M1). */
+    JOURNEY_TICK_MS: z.coerce.number().int().min(50).default(10_000),
     DEPENDENT_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
     /** PagerDuty Events API v2 base URL (M7); unset: anomalies are never escalated, no change events are sent. */
     PAGERDUTY_EVENTS_URL: z.url({ protocol: /^https?$/ }).optional(),

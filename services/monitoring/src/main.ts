@@ -39,6 +39,7 @@ await runService({
       publicUrl: config.MONITORING_PUBLIC_URL,
       healthUrls: config.DEPENDENT_HEALTH_URLS,
       healthTimeoutMs: config.DEPENDENT_HEALTH_TIMEOUT_MS,
+      journeyTickMs: config.JOURNEY_TICK_MS,
     });
     onShutdown('monitoring runtime', () => runtime.close());
     await runtime.app.listen({ host: config.HOST, port: config.PORT });

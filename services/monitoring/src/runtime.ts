@@ -30,6 +30,7 @@ import { createEscalator, type Escalator } from './escalation/escalator.js';
 import type { PagerDutyTarget } from './escalation/pagerduty.js';
 import { createJourneysAfterStepsConsumer } from './journeys/after-steps.js';
 import { journeyIndexProjection } from './journeys/journey-index/projection.js';
+import { createJourneyScheduler, type JourneyScheduler } from './journeys/journey-scheduler.js';
 import type { MetricsSource } from './metrics/domain/metrics-source.js';
 import { combinedSource, type PrometheusSourceOptions, prometheusSource } from './metrics/prometheus-source.js';
 import { pushedSamples } from './metrics/pushed-samples.js';
@@ -75,6 +76,8 @@ export interface MonitoringRuntimeOptions {
   /** Health endpoints by service (`{{environment}}` is replaced), checked on dependents after a deploy (M3). */
   healthUrls?: Record<string, string>;
   healthTimeoutMs?: number;
+  /** How often the journey scheduler looks for scheduled journeys (default 10 s); false: only on `tick()`. */
+  journeyTickMs?: number | false;
   /** How often the analysis watcher runs (default 5 s); false: only when `watcher.tick()` is called. */
   analysisTickMs?: number | false;
 }
@@ -85,6 +88,7 @@ export interface MonitoringRuntime {
   consumers: DurableConsumer[];
   watcher: AnalysisWatcher;
   anomalyList: ProjectionRunner;
+  journeys: JourneyScheduler;
   /** Only with a PagerDuty target. */
   escalator?: Escalator;
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
@@ -300,6 +304,9 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
           })),
       },
     });
+    const journeys = createJourneyScheduler({ store, pool, now, tickMs: options.journeyTickMs || 10_000, logger });
+    if (options.journeyTickMs !== false) journeys.start();
+    closers.add('journey scheduler', () => journeys.stop());
     let escalator: Escalator | undefined;
     if (options.pagerDuty) {
       escalator = createEscalator({
@@ -341,7 +348,7 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
       readiness: { store: () => store.ping(), ...options.readiness },
     });
     closers.add('http server', () => app.close());
-    return { app, relay, consumers, watcher, anomalyList, escalator, close };
+    return { app, relay, consumers, watcher, anomalyList, journeys, escalator, close };
   } catch (error) {
     await close();
     throw error;

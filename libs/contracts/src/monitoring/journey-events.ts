@@ -55,6 +55,14 @@ export const JourneyDefinition = z.strictObject({
   service: ServiceNameSchema,
   environment: EnvironmentName.nullable().default(null),
   variables: z.record(VarName, z.string().max(4000)).default({}),
+  everySeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(86_400)
+    .nullable()
+    .default(null)
+    .describe('Also run on this schedule (null: only after deployment steps and on demand).'),
   steps: z.array(JourneyStep).min(1).max(50),
 });
 export type JourneyDefinition = z.infer<typeof JourneyDefinition>;

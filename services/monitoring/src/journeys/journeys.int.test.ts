@@ -163,6 +163,32 @@ describe('synthetic journeys', () => {
     });
   });
 
+  it('runs journeys that have a schedule on it, and only those', async () => {
+    await define('every_minute', {
+      service: 'checkout',
+      variables: { base },
+      everySeconds: 60,
+      steps: [
+        {
+          name: 'log in',
+          request: { method: 'POST', url: '{{base}}/login' },
+          assert: [{ kind: 'status', equals: 200 }],
+        },
+      ],
+    });
+    const scheduled = () =>
+      f.store
+        .readAll({ filter: { categories: ['journeyRun'], eventTypes: ['JourneyRunCompleted'] } })
+        .then((all) => all.filter((e) => e.data.trigger === 'schedule'));
+    await waitFor('the scheduled run', async () => {
+      await f.runtime.journeys.tick();
+      return (await scheduled()).length > 0;
+    });
+    // Its period has not passed: the next pass runs nothing.
+    expect(await f.runtime.journeys.tick()).toBe(0);
+    expect((await scheduled()).map((e) => [e.data.journey, e.data.outcome])).toEqual([['every_minute', 'passed']]);
+  });
+
   it('refuses a journey whose step uses an unknown variable with problem+json, recording nothing', async () => {
     const res = await define('bad', {
       service: 'checkout',

@@ -64,6 +64,7 @@ export async function startMonitoring(
     logger: createLogger({ name: 'monitoring', level: 'silent' }),
     sealIntervalMs: false,
     analysisTickMs: false,
+    journeyTickMs: false,
     analysisTemplate: options.analysisTemplate,
     now: options.now,
     ...(nc && bus ? { nats: nc, subjectPrefix: bus.prefix, busStream: bus.stream } : {}),
