@@ -8,6 +8,7 @@ export * from './governance/errors.js';
 export * from './governance/incident-events.js';
 export * from './monitoring/canary-events.js';
 export * from './monitoring/health-events.js';
+export * from './monitoring/journey-events.js';
 export * from './orchestration/booking-events.js';
 export * from './orchestration/dataset-events.js';
 export * from './orchestration/deployment-events.js';

@@ -33,6 +33,8 @@ export const CATEGORY_OWNERS = {
   deploymentWatch: 'monitoring',
   alert: 'monitoring',
   anomaly: 'monitoring',
+  journey: 'monitoring',
+  journeyRun: 'monitoring',
   incident: 'governance',
   serviceOwnership: 'governance',
 } as const satisfies Record<string, ServiceName>;

@@ -6,7 +6,7 @@ import {
   runService,
   startTelemetry,
 } from '@railyard/service-kit';
-import { monitoringConfigSchema } from './config.js';
+import { analysisTemplateOf, monitoringConfigSchema, pagerDutyOf, prometheusOptionsOf } from './config.js';
 
 // Composition root: config → telemetry → infrastructure → runtime → listen. Telemetry starts before anything
 // loads `pg`, so its instrumentation sees the driver (hence the runtime's dynamic import).
@@ -29,6 +29,17 @@ await runService({
       logger,
       sealIntervalMs: config.SEAL_INTERVAL_MS,
       readiness: infra.readiness,
+      analysisTemplate: analysisTemplateOf(config),
+      analysisTickMs: config.ANALYSIS_TICK_MS,
+      prometheus: prometheusOptionsOf(config),
+      alertWindowMinutes: config.ALERT_CORRELATION_WINDOW_MINUTES,
+      pagerDuty: pagerDutyOf(config),
+      escalateAfterMinutes: config.ESCALATE_AFTER_MINUTES,
+      escalationTickMs: config.ESCALATION_TICK_MS,
+      publicUrl: config.MONITORING_PUBLIC_URL,
+      healthUrls: config.DEPENDENT_HEALTH_URLS,
+      healthTimeoutMs: config.DEPENDENT_HEALTH_TIMEOUT_MS,
+      journeyTickMs: config.JOURNEY_TICK_MS,
     });
     onShutdown('monitoring runtime', () => runtime.close());
     await runtime.app.listen({ host: config.HOST, port: config.PORT });

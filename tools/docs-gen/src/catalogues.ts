@@ -13,6 +13,8 @@ import {
   type EventCatalogue,
   environmentEvents,
   incidentEvents,
+  journeyEvents,
+  journeyRunEvents,
   performanceBaselineEvents,
   pipelineDefinitionEvents,
   pipelineRunEvents,
@@ -64,6 +66,8 @@ export const CATALOGUES: readonly CatalogueEntry[] = [
   { service: 'monitoring', category: 'deploymentWatch', catalogue: deploymentWatchEvents },
   { service: 'monitoring', category: 'alert', catalogue: alertEvents },
   { service: 'monitoring', category: 'anomaly', catalogue: anomalyEvents },
+  { service: 'monitoring', category: 'journey', catalogue: journeyEvents },
+  { service: 'monitoring', category: 'journeyRun', catalogue: journeyRunEvents },
   { service: 'governance', category: 'incident', catalogue: incidentEvents },
   { service: 'governance', category: 'serviceOwnership', catalogue: serviceOwnershipEvents },
 ];
