@@ -116,6 +116,8 @@ async function securityHistory() {
     strategy: { type: 'rolling', batchPercent: 25 },
     rollbackTarget: null,
     gates: [passed],
+    releaseId: null,
+    commits: [],
     reason: 'gates passed',
   });
   const artifact = { name: 'checkout', version: '1.0.0', sha256 };
@@ -137,6 +139,8 @@ async function securityHistory() {
         artifact,
         changeAuthor: 'dev-bo',
         triggeredBy: 'dev-bo',
+        releaseId: null,
+        commits: [],
         reason: 'release',
       }),
       piped(run, 'SecurityScanRecorded', {
