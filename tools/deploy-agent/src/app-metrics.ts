@@ -8,7 +8,7 @@ export interface Behaviour {
   latencyMs: number;
   /** Requests a version at 100% weight serves between two scrapes. */
   requestsPerScrape: number;
-  /** Sessions a version at 100% weight has open. */
+  /** Sessions an instance of a version that takes traffic has open. */
   sessions: number;
 }
 
@@ -81,7 +81,8 @@ export class SimulatedApps {
     // Both codes are always exposed (0 included), so an error-rate query has a series before the first error.
     t.requests.inc({ code: '200' }, n - errors);
     t.requests.inc({ code: '500' }, errors);
-    t.sessions.set(Math.round((t.behaviour.sessions * weight) / 100));
+    // Per instance, as a canary judge compares them: a version that takes traffic holds its sessions, whatever its weight.
+    t.sessions.set(weight > 0 ? t.behaviour.sessions : 0);
     for (let i = 0; i < n; i++) {
       // A small linear congruential generator: the same spread on every run, no Math.random in a fake.
       t.seed = (t.seed * 1103515245 + 12345) % 2147483648;
