@@ -136,11 +136,15 @@ describe('the reference deploy agent', () => {
     const res = await fetch(`${base}/metrics/checkout/prod/1.0.0`);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
-    expect(text).toContain('http_requests_total{service="checkout",environment="prod",version="1.0.0"} 100');
-    expect(text).toContain('http_request_errors_total{service="checkout",environment="prod",version="1.0.0"} 10');
-    expect(text).toContain('http_request_duration_seconds_bucket');
+    // The names and labels monitoring's default PromQL templates query.
+    expect(text).toContain('http_requests_total{code="200",service="checkout",environment="prod",version="1.0.0"} 90');
+    expect(text).toContain('http_requests_total{code="500",service="checkout",environment="prod",version="1.0.0"} 10');
+    expect(text).toContain('http_request_duration_seconds_bucket{le="0.05",service="checkout"');
+    expect(text).toContain('active_sessions{service="checkout",environment="prod",version="1.0.0"} 50');
+    expect(text).not.toContain('http_request_errors_total');
     // A version with no traffic serves nothing.
     const idle = await (await fetch(`${base}/metrics/checkout/prod/2.0.0`)).text();
-    expect(idle).toContain('http_requests_total{service="checkout",environment="prod",version="2.0.0"} 0');
+    expect(idle).toContain('http_requests_total{code="200",service="checkout",environment="prod",version="2.0.0"} 0');
+    expect(idle).toContain('active_sessions{service="checkout",environment="prod",version="2.0.0"} 0');
   });
 });

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** How a simulated app instance behaves, per version: set through the control endpoint. */
 export interface Behaviour {
@@ -8,14 +8,16 @@ export interface Behaviour {
   latencyMs: number;
   /** Requests a version at 100% weight serves between two scrapes. */
   requestsPerScrape: number;
+  /** Sessions an instance of a version that takes traffic has open. */
+  sessions: number;
 }
 
-export const DEFAULT_BEHAVIOUR: Behaviour = { errorRate: 0.001, latencyMs: 40, requestsPerScrape: 200 };
+export const DEFAULT_BEHAVIOUR: Behaviour = { errorRate: 0.001, latencyMs: 40, requestsPerScrape: 200, sessions: 50 };
 
 interface Target {
   registry: Registry;
-  requests: Counter;
-  errors: Counter;
+  requests: Counter<'code'>;
+  sessions: Gauge;
   latency: Histogram;
   behaviour: Behaviour;
   /** Carries the fractional errors over, so an error rate of 0.001 still shows up over many scrapes. */
@@ -26,7 +28,9 @@ interface Target {
 /**
  * Simulated app instances, one Prometheus scrape target per service, environment and version. Each scrape first
  * serves the traffic that version would have had since the last one (its live weight × requestsPerScrape), then
- * exposes the counters and the latency histogram in the text exposition format, through prom-client.
+ * exposes the counters and the latency histogram in the text exposition format, through prom-client. The names are the
+ * ones monitoring's default PromQL templates query: `http_requests_total{code}`, the `http_request_duration_seconds`
+ * histogram and the `active_sessions` gauge, each labelled service, environment and version.
  */
 export class SimulatedApps {
   private readonly targets = new Map<string, Target>();
@@ -39,12 +43,13 @@ export class SimulatedApps {
       registry.setDefaultLabels({ service, environment, version });
       t = {
         registry,
-        requests: new Counter({ name: 'http_requests_total', help: 'Requests served.', registers: [registry] }),
-        errors: new Counter({
-          name: 'http_request_errors_total',
-          help: 'Requests answered with a 5xx.',
+        requests: new Counter({
+          name: 'http_requests_total',
+          help: 'Requests answered, by status code.',
+          labelNames: ['code'],
           registers: [registry],
         }),
+        sessions: new Gauge({ name: 'active_sessions', help: 'Sessions open now.', registers: [registry] }),
         latency: new Histogram({
           name: 'http_request_duration_seconds',
           help: 'Request latency.',
@@ -73,8 +78,11 @@ export class SimulatedApps {
     t.errorDebt += n * t.behaviour.errorRate;
     const errors = Math.min(n, Math.floor(t.errorDebt));
     t.errorDebt -= errors;
-    t.requests.inc(n);
-    t.errors.inc(errors);
+    // Both codes are always exposed (0 included), so an error-rate query has a series before the first error.
+    t.requests.inc({ code: '200' }, n - errors);
+    t.requests.inc({ code: '500' }, errors);
+    // Per instance, as a canary judge compares them: a version that takes traffic holds its sessions, whatever its weight.
+    t.sessions.set(weight > 0 ? t.behaviour.sessions : 0);
     for (let i = 0; i < n; i++) {
       // A small linear congruential generator: the same spread on every run, no Math.random in a fake.
       t.seed = (t.seed * 1103515245 + 12345) % 2147483648;

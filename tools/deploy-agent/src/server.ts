@@ -42,6 +42,7 @@ const BehaviourBody = z.strictObject({
   errorRate: z.number().min(0).max(1).optional(),
   latencyMs: z.number().min(0).max(600_000).optional(),
   requestsPerScrape: z.number().int().min(0).max(1_000_000).optional(),
+  sessions: z.number().int().min(0).max(10_000_000).optional(),
 });
 const MetricsParams = Target.extend({ version: z.string().min(1).max(256) });
 

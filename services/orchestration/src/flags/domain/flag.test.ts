@@ -176,4 +176,22 @@ describe('feature flags (O4)', () => {
         .thenThrows(FlagErrorCodes.FLAG_NOT_KILLED);
     });
   });
+  it('refuses variants that differ only in key order from the stored definition (as jsonb gives it back)', () => {
+    const stored: FlagEvent = {
+      type: 'FlagDefined',
+      data: {
+        ...(defined.data as object),
+        definition: {
+          state: 'ENABLED',
+          targeting: checkout.targeting,
+          defaultVariant: 'off',
+          variants: { off: false, on: true },
+        },
+      } as never,
+    };
+    flag
+      .given([stored])
+      .when({ type: 'ChangeFlagVariants', ...issued, variants: { on: true, off: false }, defaultVariant: 'off' })
+      .thenThrows(FlagErrorCodes.FLAG_UNCHANGED);
+  });
 });

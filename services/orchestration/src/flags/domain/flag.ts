@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   type Actor,
   type FlagDefinition,
@@ -66,7 +67,8 @@ export function evolveFlag(state: FlagAggregateState, event: FlagEvent): FlagAgg
   }
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+// Structural, not textual: definitions come back from jsonb with their keys reordered.
+const same = (a: unknown, b: unknown) => isDeepStrictEqual(a, b);
 
 function existing(state: FlagAggregateState): Flag {
   if (!state.exists) throw notFound(FlagErrorCodes.FLAG_NOT_FOUND, 'No flag with this key.');

@@ -65,4 +65,14 @@ describe('segments', () => {
       .when({ ...put, rule: beta })
       .thenThrows(FlagErrorCodes.SEGMENT_UNCHANGED);
   });
+  it('refuses the same compound rule again, compared by structure (a valid rule has only one-key objects, so jsonb cannot reorder it)', () => {
+    const stored = { ...defined, data: { ...defined.data, rule: { or: [{ '==': [{ var: 'tier' }, 'gold'] }, beta] } } };
+    segment
+      .given([stored])
+      .when({
+        ...put,
+        rule: { or: [{ '==': [{ var: 'tier' }, 'gold'] }, { in: ['@beta.example', { var: 'email' }] }] },
+      })
+      .thenThrows(FlagErrorCodes.SEGMENT_UNCHANGED);
+  });
 });

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   type Actor,
   FlagErrorCodes,
@@ -58,7 +59,8 @@ export const segmentDecider: Decider<PutSegment, FlagSegmentEvent, SegmentState>
         },
       ];
     }
-    if (JSON.stringify(state.rule) === JSON.stringify(command.rule)) {
+    // Structural, not textual: the stored rule comes back from jsonb with its keys reordered.
+    if (isDeepStrictEqual(state.rule, command.rule)) {
       throw ruleViolated(FlagErrorCodes.SEGMENT_UNCHANGED, 'The segment already has this rule: nothing to record.');
     }
     const segments = { ...command.segments, [command.name]: command.rule };

@@ -65,4 +65,11 @@ describe('a pipeline definition', () => {
     def.when(command({ stages: [stages[0]!, stages[0]!, stages[1]!] })).thenThrows(Codes.DEFINITION_INVALID);
     def.when(command({ stages: [stages[0]!] })).thenThrows(Codes.DEFINITION_INVALID);
   });
+  it('records nothing when the same definition comes back with its keys in another order (jsonb)', () => {
+    const reordered = stages.map((s) => Object.fromEntries(Object.entries(s).reverse()) as StageDefinition);
+    def
+      .given([v1])
+      .when(command({ stages: reordered }))
+      .then([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   type Actor,
   PipelineErrorCodes as Codes,
@@ -48,8 +49,9 @@ function checkStages(stages: readonly StageDefinition[]): void {
   }
 }
 
+// Structural, not textual: stored stages come back from jsonb with their keys reordered.
 const sameAs = (a: DefinitionVersion, c: VersionDefinition) =>
-  a.tier === c.tier && a.securityPolicy === c.securityPolicy && JSON.stringify(a.stages) === JSON.stringify(c.stages);
+  a.tier === c.tier && a.securityPolicy === c.securityPolicy && isDeepStrictEqual(a.stages, c.stages);
 
 export const definitionDecider: Decider<VersionDefinition, PipelineDefinitionEvent, DefinitionState> = {
   initialState: { exists: false },

@@ -94,4 +94,11 @@ describe('a security policy', () => {
         .thenThrows(Codes.EXCEPTION_ALREADY_APPROVED);
     });
   });
+  it('records nothing when the same rules come back with their keys in another order (jsonb)', () => {
+    const reordered = rules.map((r) => Object.fromEntries(Object.entries(r).reverse()) as (typeof rules)[number]);
+    policy
+      .given([v1])
+      .when({ type: 'VersionPolicy', actor: sec, at, policyId, name: 'default', rules: reordered, reason: 'again' })
+      .then([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   type Actor,
   PipelineErrorCodes as Codes,
@@ -54,7 +55,8 @@ export const securityPolicyDecider: Decider<SecurityPolicyCommand, SecurityPolic
     if (c.type === 'VersionPolicy') {
       checkRuleExpressions(c.rules);
       const version = state.exists ? state.current.version + 1 : 1;
-      if (state.exists && JSON.stringify(state.current.rules) === JSON.stringify(c.rules)) return [];
+      // Structural, not textual: stored rules come back from jsonb with their keys reordered.
+      if (state.exists && isDeepStrictEqual(state.current.rules, c.rules)) return [];
       return [
         {
           type: 'SecurityPolicyVersioned',
