@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { busStreamNames, DEFAULT_SUBJECT_PREFIX } from '@railyard/contracts';
-import { type createClosers, observedGaugeSeries } from '@railyard/service-kit';
+import { observedGaugeSeries } from '@railyard/service-kit';
 import type { MigrationGuard, WaveGate } from '../rollout-ports.js';
 import { createDeploymentCapability, type DeploymentCapability, type DeploymentCapabilityDeps } from './capability.js';
 import type { DeploymentDriver } from './driver/driver.js';
@@ -26,14 +26,20 @@ export interface DeploymentRuntimeOptions {
 
 /**
  * Builds the deployment capability for a process and starts what runs in the background: the two durable
- * consumers (when there is a bus) and the scheduler. Everything it starts is added to `closers`.
+ * consumers (when there is a bus) and the scheduler. Everything it starts is registered with `onClose`.
  */
 export async function startDeployments(
   options: DeploymentRuntimeOptions,
   deps: Omit<
     DeploymentCapabilityDeps,
     'driver' | 'callbackSecret' | 'minuteMs' | 'keepMinutes' | 'schedulerIntervalMs' | 'waveGate' | 'migrations'
-  > & { nats?: NatsConnection; subjectPrefix?: string; busStream?: string; closers: ReturnType<typeof createClosers> },
+  > & {
+    nats?: NatsConnection;
+    subjectPrefix?: string;
+    busStream?: string;
+    /** Registers a stop with the runtime (its `ctx.onClose`); stops run newest first. */
+    onClose(name: string, close: () => Promise<unknown> | unknown): void;
+  },
 ): Promise<DeploymentCapability> {
   const capability = createDeploymentCapability({
     ...deps,
@@ -62,7 +68,7 @@ export async function startDeployments(
     });
     for (const consumer of consumers) {
       await consumer.start();
-      deps.closers.add(`${consumer.name} consumer`, () => consumer.stop());
+      deps.onClose(`${consumer.name} consumer`, () => consumer.stop());
       observedGaugeSeries(
         'railyard_consumer_lag_messages',
         'Messages a durable consumer has not yet handled',
@@ -73,6 +79,6 @@ export async function startDeployments(
     }
   }
   if (options.intervalMs !== false) capability.scheduler.start();
-  deps.closers.add('deployment scheduler', () => capability.scheduler.stop());
+  deps.onClose('deployment scheduler', () => capability.scheduler.stop());
   return capability;
 }
