@@ -168,9 +168,6 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
             loadDatasets: loadDatasetViews,
             loadQuota,
           },
-          nats: options.nats,
-          subjectPrefix: options.subjectPrefix,
-          busStream: options.busStream,
           onClose,
         },
       );
@@ -180,6 +177,9 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
       const plans = Object.assign(planCapability, { workers });
       return { scheduler, flags, deployments, plans };
     },
+    // The deployments' two durable consumers, started by the kit once the plans' workers run.
+    consumers: ({ js, jsm, stream, subjectPrefix }, { parts }) =>
+      parts.deployments.consumers({ js, jsm, stream, subjectPrefix }),
     buildApp: ({ store, db, projections, now, parts, kit }) =>
       buildOrchestrationApp({
         ...kit,
