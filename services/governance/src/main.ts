@@ -1,38 +1,13 @@
-import {
-  authConfigFromEnv,
-  createLogger,
-  loadConfigOrExit,
-  openServiceInfrastructure,
-  runService,
-  startTelemetry,
-} from '@railyard/service-kit';
+import { runServiceMain } from '@railyard/service-kit';
 import { governanceConfigSchema } from './config.js';
 
-// Composition root: config → telemetry → infrastructure → runtime → listen. Telemetry starts before anything
-// loads `pg`, so its instrumentation sees the driver (hence the runtime's dynamic import).
-const config = loadConfigOrExit(governanceConfigSchema);
-startTelemetry({ serviceName: 'governance', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-const logger = createLogger({ name: 'governance', level: config.LOG_LEVEL });
-
-await runService({
-  name: 'governance',
-  logger,
-  async start(onShutdown) {
-    const infra = await openServiceInfrastructure('governance', config, logger, onShutdown);
+// Composition root: the kit's main (config → telemetry → infrastructure → runtime → listen, shutdown on signals).
+// The runtime is imported once telemetry has started, so the pg instrumentation sees the driver.
+await runServiceMain({
+  service: 'governance',
+  configSchema: governanceConfigSchema,
+  async start(base, config) {
     const { startGovernanceRuntime } = await import('./runtime.js');
-    const runtime = await startGovernanceRuntime({
-      store: infra.store,
-      pool: infra.pool,
-      nats: infra.nats,
-      subjectPrefix: config.SUBJECT_PREFIX,
-      busStream: infra.bus.stream,
-      analystPassword: config.RAILYARD_ANALYST_PASSWORD,
-      auth: authConfigFromEnv(config),
-      logger,
-      sealIntervalMs: config.SEAL_INTERVAL_MS,
-      readiness: infra.readiness,
-    });
-    onShutdown('governance runtime', () => runtime.close());
-    await runtime.app.listen({ host: config.HOST, port: config.PORT });
+    return startGovernanceRuntime({ ...base, analystPassword: config.RAILYARD_ANALYST_PASSWORD });
   },
 });

@@ -1,36 +1,17 @@
-import {
-  authConfigFromEnv,
-  createLogger,
-  loadConfigOrExit,
-  openServiceInfrastructure,
-  runService,
-  startTelemetry,
-} from '@railyard/service-kit';
+import { runServiceMain } from '@railyard/service-kit';
 import { orchestrationConfigSchema } from './config.js';
 
-// Composition root: config → telemetry → infrastructure → runtime → listen. Telemetry starts before anything
-// loads `pg`, so its instrumentation sees the driver (hence the runtime's dynamic import).
-const config = loadConfigOrExit(orchestrationConfigSchema);
-startTelemetry({ serviceName: 'orchestration', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-const logger = createLogger({ name: 'orchestration', level: config.LOG_LEVEL });
-
-await runService({
-  name: 'orchestration',
-  logger,
-  async start(onShutdown) {
-    const infra = await openServiceInfrastructure('orchestration', config, logger, onShutdown);
+// Composition root: the kit's main (config → telemetry → infrastructure → runtime → listen, shutdown on signals).
+// The runtime is imported once telemetry has started, so the pg instrumentation sees the driver.
+await runServiceMain({
+  service: 'orchestration',
+  configSchema: orchestrationConfigSchema,
+  async start(base, config) {
     const { startOrchestrationRuntime } = await import('./runtime.js');
-    const runtime = await startOrchestrationRuntime({
-      store: infra.store,
-      pool: infra.pool,
-      nats: infra.nats,
-      subjectPrefix: config.SUBJECT_PREFIX,
-      auth: authConfigFromEnv(config),
-      logger,
-      sealIntervalMs: config.SEAL_INTERVAL_MS,
+    return startOrchestrationRuntime({
+      ...base,
       schedulerIntervalMs: config.ORCHESTRATION_SCHEDULER_INTERVAL_MS,
       minuteMs: config.ORCHESTRATION_MINUTE_MS,
-      readiness: infra.readiness,
       deployments: {
         agentUrl: config.ORCHESTRATION_AGENT_URL,
         agentSecret: config.ORCHESTRATION_AGENT_SECRET,
@@ -41,7 +22,5 @@ await runService({
         intervalMs: config.ORCHESTRATION_DEPLOYMENT_INTERVAL_MS,
       },
     });
-    onShutdown('orchestration runtime', () => runtime.close());
-    await runtime.app.listen({ host: config.HOST, port: config.PORT });
   },
 });

@@ -1,12 +1,8 @@
-import type { NatsConnection } from '@nats-io/transport-node';
 import { environmentStream } from '@railyard/contracts';
-import type { EventStore } from '@railyard/eventstore';
 import type { Relay } from '@railyard/messaging';
-import { createDb, migrateSchema } from '@railyard/readmodels';
-import { type App, type AuthConfig, createClosers, type Logger, type ReadinessCheck } from '@railyard/service-kit';
-import { startServiceProjection, startServiceRelay, startStoreUpkeep } from '@railyard/service-kit/backbone';
+import type { App, ServiceRuntimeBase } from '@railyard/service-kit';
+import { startServiceRuntime } from '@railyard/service-kit/backbone';
 import type { Kysely } from 'kysely';
-import type pg from 'pg';
 import { orchestrationMigrations } from '../migrations/index.js';
 import { buildOrchestrationApp, type OrchestrationDb, type OrchestrationRunners } from './app.js';
 import { type BookingListDb, bookingListProjection } from './bookings/booking-list/projection.js';
@@ -36,26 +32,11 @@ import type { DeploymentControl } from './rollout-ports.js';
 import { type WindowCalendarDb, windowCalendarProjection } from './windows/window-calendar/projection.js';
 import { windowInputsReader } from './windows/window-calendar/read-windows.js';
 
-export interface OrchestrationRuntimeOptions {
-  store: EventStore;
-  /** The service's database: read models, relay checkpoint. Owned by the caller. */
-  pool: pg.Pool;
-  auth: AuthConfig;
-  logger: Logger;
-  /** The bus; without it no relay runs (tests of the HTTP slices alone). */
-  nats?: NatsConnection;
-  subjectPrefix?: string;
-  /** How often the Postgres log is sealed; false: no sealer in this process. */
-  sealIntervalMs?: number | false;
-  readiness?: Record<string, ReadinessCheck>;
-  /** The clock every command and the scheduler read: tests move it instead of sleeping. */
-  now?: () => Date;
+export interface OrchestrationRuntimeOptions extends ServiceRuntimeBase {
   /** How often the lifecycle scheduler runs (default 30 s); false: only when `scheduler.tick()` is called. */
   schedulerIntervalMs?: number | false;
   /** Deployments (O7, R1): the deploy agent, secrets, time scale; without it, the development defaults. */
   deployments?: DeploymentRuntimeOptions;
-  /** The JetStream stream capturing `<prefix>.>` (default: derived from the prefix). */
-  busStream?: string;
   /** How long a minute lasts for plans (ORCHESTRATION_MINUTE_MS; default 60 000). */
   minuteMs?: number;
   /** Plans' tests only: a DeploymentControl that stands in for the deployments capability. */
@@ -86,135 +67,131 @@ const DEVELOPMENT_DEPLOYMENTS: DeploymentRuntimeOptions = {
   callbackUrl: 'http://127.0.0.1:4104/deployments/callbacks',
 };
 
+type Projections = keyof OrchestrationRunners;
+
+interface OrchestrationParts {
+  scheduler: LifecycleScheduler;
+  flags: FlagSnapshot;
+  deployments: DeploymentCapability;
+  plans: PlanCapability & { workers: PlanWorkers };
+}
+
 /**
- * The orchestration service's moving parts, wired once for main() and the integration tests: migrations, the
- * relay to NATS, the projections, the lifecycle scheduler (E4), the sealer and the HTTP app.
+ * The orchestration service's moving parts, wired by the kit's runtime for main() and the integration tests: its
+ * schema, the projections, the flag snapshot, the lifecycle scheduler (E4), the deployments capability and the
+ * plans' workers, and the HTTP app (the relay and sealer come with the kit).
  */
 export async function startOrchestrationRuntime(options: OrchestrationRuntimeOptions): Promise<OrchestrationRuntime> {
-  const { store, pool, logger } = options;
-  const closers = createClosers(logger);
-  const close = () => closers.close();
-  try {
-    // The db shares the caller's pool; it is never destroyed here, since destroying it would end that pool.
-    const db = createDb<OrchestrationDb>(pool);
-    await migrateSchema(db, { schema: 'orchestration', migrations: orchestrationMigrations });
-    let relay: Relay | undefined;
-    if (options.nats) {
-      relay = await startServiceRelay(
-        { store, pool, nats: options.nats, service: 'orchestration', subjectPrefix: options.subjectPrefix },
-        logger,
-        closers,
-      );
-    }
-    const runners: OrchestrationRunners = {
-      environments: await startServiceProjection({ ...environmentListProjection, store, db }, logger, closers),
-      bookings: await startServiceProjection({ ...bookingListProjection, store, db }, logger, closers),
-      quotas: await startServiceProjection({ ...quotaUseProjection, store, db }, logger, closers),
-      windows: await startServiceProjection({ ...windowCalendarProjection, store, db }, logger, closers),
-      deployments: await startServiceProjection({ ...deploymentListProjection, store, db }, logger, closers),
-      plans: await startServiceProjection({ ...planListProjection, store, db }, logger, closers),
-      runningVersions: await startServiceProjection({ ...runningVersionsProjection, store, db }, logger, closers),
-    };
-    startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
-    // Every replica keeps its own flag snapshot (no lease): OFREP answers from memory wherever it lands.
-    const flags = new FlagSnapshot(store, logger);
-    flags.start();
-    closers.add('flag snapshot', () => flags.stop());
-    const now = options.now ?? (() => new Date());
-    const scheduler = createLifecycleScheduler({
-      work: {
-        ...environmentLifecycleWork(db as unknown as Kysely<EnvironmentListDb>, createEnvironmentCommands(store)),
-        ...bookingLifecycleWork(db as unknown as Kysely<BookingListDb>, createBookingCommands(store)),
-      },
-      now,
-      intervalMs: options.schedulerIntervalMs || 30_000,
-      logger,
-    });
-    // Without an interval the scheduler only runs when tick() is called (tests move the clock, then tick).
-    if (options.schedulerIntervalMs !== false) scheduler.start();
-    closers.add('lifecycle scheduler', () => scheduler.stop());
-    // Plans and deployments each need the other (rollout-ports.ts): plans get a control that forwards to the
-    // deployments capability once it exists, deployments get the plans' WaveGate and MigrationGuard.
-    let deploymentControl: DeploymentControl | undefined;
-    const control: DeploymentControl = {
-      release: (id, ctx) => {
-        if (!deploymentControl) throw new Error('deployments are not started yet');
-        return deploymentControl.release(id, ctx);
-      },
-      rollback: (id, trigger, ctx) => {
-        if (!deploymentControl) throw new Error('deployments are not started yet');
-        return deploymentControl.rollback(id, trigger, ctx);
-      },
-    };
-    const planCapability = createPlanCapability({
-      store,
-      db: db as unknown as Kysely<PlanDb>,
-      control: options.deploymentControl ?? control,
-      now,
-      minuteMs: options.minuteMs ?? 60_000,
-      environmentExists: async (name) => (await store.readStream(environmentStream(name), { limit: 1 })).length > 0,
-      environmentServices: async () =>
-        new Set(
-          (await db.selectFrom('orchestration.environments').select('service').distinct().execute()).map(
-            (r) => r.service,
-          ),
-        ),
-      logger,
-    });
-    const deployments = await startDeployments(
-      {
-        ...(options.deployments ?? DEVELOPMENT_DEPLOYMENTS),
-        waveGate: planCapability.waveGate,
-        migrations: planCapability.migrationGuard,
-      },
-      {
-        store,
-        pool,
-        db: db as unknown as Kysely<DeploymentListDb>,
-        runner: runners.deployments,
+  const runtime = await startServiceRuntime<OrchestrationDb, Projections, OrchestrationParts>({
+    ...options,
+    service: 'orchestration',
+    migrations: orchestrationMigrations,
+    projections: {
+      environments: environmentListProjection,
+      bookings: bookingListProjection,
+      quotas: quotaUseProjection,
+      windows: windowCalendarProjection,
+      deployments: deploymentListProjection,
+      plans: planListProjection,
+      runningVersions: runningVersionsProjection,
+    },
+    async parts({ store, pool, db, logger, now, projections, onClose }) {
+      // Every replica keeps its own flag snapshot (no lease): OFREP answers from memory wherever it lands.
+      const flags = new FlagSnapshot(store, logger);
+      flags.start();
+      onClose('flag snapshot', () => flags.stop());
+      const scheduler = createLifecycleScheduler({
+        work: {
+          ...environmentLifecycleWork(db as unknown as Kysely<EnvironmentListDb>, createEnvironmentCommands(store)),
+          ...bookingLifecycleWork(db as unknown as Kysely<BookingListDb>, createBookingCommands(store)),
+        },
         now,
+        intervalMs: options.schedulerIntervalMs || 30_000,
         logger,
-        // What each flag serves now (a killed flag serves its off variant), for the pre-rollback snapshot.
-        flags: {
-          list: () =>
-            flags.list().map((f) => {
-              const served = servedDefinition(f);
-              return { key: f.key, state: served.state, defaultVariant: served.defaultVariant };
-            }),
+      });
+      // Without an interval the scheduler only runs when tick() is called (tests move the clock, then tick).
+      if (options.schedulerIntervalMs !== false) scheduler.start();
+      onClose('lifecycle scheduler', () => scheduler.stop());
+      // Plans and deployments each need the other (rollout-ports.ts): plans get a control that forwards to the
+      // deployments capability once it exists, deployments get the plans' WaveGate and MigrationGuard.
+      let deploymentControl: DeploymentControl | undefined;
+      const control: DeploymentControl = {
+        release: (id, ctx) => {
+          if (!deploymentControl) throw new Error('deployments are not started yet');
+          return deploymentControl.release(id, ctx);
         },
-        checks: {
-          readWindows: windowInputsReader(db as unknown as Kysely<WindowCalendarDb>),
-          loadEnvironment,
-          loadBookings: loadBookingCalendar,
-          loadDatasets: loadDatasetViews,
-          loadQuota,
+        rollback: (id, trigger, ctx) => {
+          if (!deploymentControl) throw new Error('deployments are not started yet');
+          return deploymentControl.rollback(id, trigger, ctx);
         },
-        nats: options.nats,
-        subjectPrefix: options.subjectPrefix,
-        busStream: options.busStream,
-        closers,
-      },
-    );
-    deploymentControl = deployments.control;
-    const workers = planCapability.startWorkers({ pool, schedulerIntervalMs: options.schedulerIntervalMs ?? 30_000 });
-    closers.add('plan workers', () => workers.stop());
-    const plans = Object.assign(planCapability, { workers });
-    const app = await buildOrchestrationApp({
-      store,
-      db,
-      runners,
-      flags,
-      deployments: deployments.routes,
-      plans,
-      auth: options.auth,
-      logger,
-      now,
-      readiness: { store: () => store.ping(), flags: flags.readiness, ...options.readiness },
-    });
-    closers.add('http server', () => app.close());
-    return { app, db, runners, relay, scheduler, flags, deployments, plans, close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
+      };
+      const planCapability = createPlanCapability({
+        store,
+        db: db as unknown as Kysely<PlanDb>,
+        control: options.deploymentControl ?? control,
+        now,
+        minuteMs: options.minuteMs ?? 60_000,
+        environmentExists: async (name) => (await store.readStream(environmentStream(name), { limit: 1 })).length > 0,
+        environmentServices: async () =>
+          new Set(
+            (await db.selectFrom('orchestration.environments').select('service').distinct().execute()).map(
+              (r) => r.service,
+            ),
+          ),
+        logger,
+      });
+      const deployments = await startDeployments(
+        {
+          ...(options.deployments ?? DEVELOPMENT_DEPLOYMENTS),
+          waveGate: planCapability.waveGate,
+          migrations: planCapability.migrationGuard,
+        },
+        {
+          store,
+          pool,
+          db: db as unknown as Kysely<DeploymentListDb>,
+          runner: projections.deployments,
+          now,
+          logger,
+          // What each flag serves now (a killed flag serves its off variant), for the pre-rollback snapshot.
+          flags: {
+            list: () =>
+              flags.list().map((f) => {
+                const served = servedDefinition(f);
+                return { key: f.key, state: served.state, defaultVariant: served.defaultVariant };
+              }),
+          },
+          checks: {
+            readWindows: windowInputsReader(db as unknown as Kysely<WindowCalendarDb>),
+            loadEnvironment,
+            loadBookings: loadBookingCalendar,
+            loadDatasets: loadDatasetViews,
+            loadQuota,
+          },
+          onClose,
+        },
+      );
+      deploymentControl = deployments.control;
+      const workers = planCapability.startWorkers({ pool, schedulerIntervalMs: options.schedulerIntervalMs ?? 30_000 });
+      onClose('plan workers', () => workers.stop());
+      const plans = Object.assign(planCapability, { workers });
+      return { scheduler, flags, deployments, plans };
+    },
+    // The deployments' two durable consumers, started by the kit once the plans' workers run.
+    consumers: ({ js, jsm, stream, subjectPrefix }, { parts }) =>
+      parts.deployments.consumers({ js, jsm, stream, subjectPrefix }),
+    buildApp: ({ store, db, projections, now, parts, kit }) =>
+      buildOrchestrationApp({
+        ...kit,
+        store,
+        db,
+        runners: projections,
+        flags: parts.flags,
+        deployments: parts.deployments.routes,
+        plans: parts.plans,
+        now,
+        readiness: { store: () => store.ping(), flags: parts.flags.readiness, ...kit.readiness },
+      }),
+  });
+  return { ...runtime, runners: runtime.projections, ...runtime.parts };
 }

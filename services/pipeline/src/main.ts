@@ -1,36 +1,15 @@
-import {
-  authConfigFromEnv,
-  createLogger,
-  loadConfigOrExit,
-  openServiceInfrastructure,
-  rateLimitFromEnv,
-  runService,
-  startTelemetry,
-} from '@railyard/service-kit';
+import { runServiceMain } from '@railyard/service-kit';
 import { pipelineConfigSchema } from './config.js';
 
-// Composition root: config → telemetry → infrastructure → runtime → listen. Telemetry starts before anything
-// loads `pg`, so its instrumentation sees the driver (hence the runtime's dynamic import).
-const config = loadConfigOrExit(pipelineConfigSchema);
-startTelemetry({ serviceName: 'pipeline', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-const logger = createLogger({ name: 'pipeline', level: config.LOG_LEVEL });
-
-await runService({
-  name: 'pipeline',
-  logger,
-  async start(onShutdown) {
-    const infra = await openServiceInfrastructure('pipeline', config, logger, onShutdown);
+// Composition root: the kit's main (config → telemetry → infrastructure → runtime → listen, shutdown on signals).
+// The runtime is imported once telemetry has started, so the pg instrumentation sees the driver.
+await runServiceMain({
+  service: 'pipeline',
+  configSchema: pipelineConfigSchema,
+  async start(base, config) {
     const { startPipelineRuntime } = await import('./runtime.js');
-    const runtime = await startPipelineRuntime({
-      store: infra.store,
-      pool: infra.pool,
-      nats: infra.nats,
-      subjectPrefix: config.SUBJECT_PREFIX,
-      busStream: infra.bus.stream,
-      auth: authConfigFromEnv(config),
-      rateLimit: rateLimitFromEnv(config),
-      logger,
-      sealIntervalMs: config.SEAL_INTERVAL_MS,
+    return startPipelineRuntime({
+      ...base,
       policies: {
         strategies: config.PIPELINE_STRATEGY_POLICY,
         performance: {
@@ -39,9 +18,6 @@ await runService({
         },
         signatureRequiredIn: config.PIPELINE_SIGNATURE_ENVIRONMENTS,
       },
-      readiness: infra.readiness,
     });
-    onShutdown('pipeline runtime', () => runtime.close());
-    await runtime.app.listen({ host: config.HOST, port: config.PORT });
   },
 });

@@ -1,7 +1,3 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { busStreamNames, DEFAULT_SUBJECT_PREFIX } from '@railyard/contracts';
-import { type createClosers, observedGaugeSeries } from '@railyard/service-kit';
 import type { MigrationGuard, WaveGate } from '../rollout-ports.js';
 import { createDeploymentCapability, type DeploymentCapability, type DeploymentCapabilityDeps } from './capability.js';
 import type { DeploymentDriver } from './driver/driver.js';
@@ -25,15 +21,18 @@ export interface DeploymentRuntimeOptions {
 }
 
 /**
- * Builds the deployment capability for a process and starts what runs in the background: the two durable
- * consumers (when there is a bus) and the scheduler. Everything it starts is added to `closers`.
+ * Builds the deployment capability for a process and starts its scheduler, registered with `onClose`. Its two
+ * durable consumers (`capability.consumers(bus)`) are the runtime's to start, stop and gauge, when there is a bus.
  */
 export async function startDeployments(
   options: DeploymentRuntimeOptions,
   deps: Omit<
     DeploymentCapabilityDeps,
     'driver' | 'callbackSecret' | 'minuteMs' | 'keepMinutes' | 'schedulerIntervalMs' | 'waveGate' | 'migrations'
-  > & { nats?: NatsConnection; subjectPrefix?: string; busStream?: string; closers: ReturnType<typeof createClosers> },
+  > & {
+    /** Registers a stop with the runtime (its `ctx.onClose`); stops run newest first. */
+    onClose(name: string, close: () => Promise<unknown> | unknown): void;
+  },
 ): Promise<DeploymentCapability> {
   const capability = createDeploymentCapability({
     ...deps,
@@ -52,27 +51,7 @@ export async function startDeployments(
     waveGate: options.waveGate,
     migrations: options.migrations,
   });
-  if (deps.nats) {
-    const prefix = deps.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
-    const consumers = capability.consumers({
-      js: jetstream(deps.nats),
-      jsm: await jetstreamManager(deps.nats),
-      stream: deps.busStream ?? busStreamNames(prefix).stream,
-      subjectPrefix: prefix,
-    });
-    for (const consumer of consumers) {
-      await consumer.start();
-      deps.closers.add(`${consumer.name} consumer`, () => consumer.stop());
-      observedGaugeSeries(
-        'railyard_consumer_lag_messages',
-        'Messages a durable consumer has not yet handled',
-        'consumer',
-        consumer.name,
-        () => consumer.lag(),
-      );
-    }
-  }
   if (options.intervalMs !== false) capability.scheduler.start();
-  deps.closers.add('deployment scheduler', () => capability.scheduler.stop());
+  deps.onClose('deployment scheduler', () => capability.scheduler.stop());
   return capability;
 }
