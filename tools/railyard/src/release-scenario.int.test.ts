@@ -314,6 +314,14 @@ describe('a release of 4 services planned in 2 waves, executed through the refer
   });
 
   it('plans the provider and the independent service in wave 1, the consumers in wave 2', async () => {
+    const flag = await inject(orchestration.app, 'POST', '/flags', h['dev-ana']!, {
+      key: 'new-checkout',
+      state: 'DISABLED',
+      variants: { on: true, off: false },
+      defaultVariant: 'off',
+      reason: 'dark launch',
+    });
+    expect(flag.statusCode, flag.body).toBe(201);
     const res = await inject(orchestration.app, 'POST', '/plans', rel(h['lead-lou']!), {
       releaseId: RELEASE,
       environments: ['prod'],
@@ -321,6 +329,7 @@ describe('a release of 4 services planned in 2 waves, executed through the refer
       lead: 'lead-lou',
       escalation: ['sre-sam'],
       ackTimeoutMinutes: 15,
+      flags: [{ key: 'new-checkout', enableAfterWave: 2, killOnRollback: true }],
       runbook: {
         name: 'shop-release',
         version: 1,
@@ -530,12 +539,85 @@ describe('a release of 4 services planned in 2 waves, executed through the refer
           { service: 'web', environment: 'prod', version: '1.1.0', weight: 100 },
           { service: 'web', environment: 'prod', version: '1.0.0', weight: 0 },
         ],
+        // The plan turned the flag on after wave 2: the snapshot holds what it served.
+        flags: [{ key: 'new-checkout', state: 'ENABLED', defaultVariant: 'off' }],
         metrics: { observed, criterion: { kind: 'error-rate' } },
       },
     });
+    const view = (await inject(orchestration.app, 'GET', `/deployments/${web.deploymentId}`, h['dev-ana']!)).json();
+    expect(view).toMatchObject({ status: 'rolled-back', planId });
     expect(agent.fleet.target('web', 'prod').live).toEqual([{ version: '1.0.0', weight: 100 }]);
     // Only web rolled back: the others keep the release.
     expect(agent.fleet.target('orders', 'prod').live).toEqual([{ version: '2.1.0', weight: 100 }]);
+  });
+
+  it('refuses to roll orders back across its contracted migration, naming the migration', async () => {
+    const orders = runs.orders!;
+    await store.append(
+      streamName('deploymentWatch', orders.deploymentId),
+      [
+        {
+          id: randomUUID(),
+          type: 'RollbackTriggered',
+          data: {
+            deploymentId: orders.deploymentId,
+            releaseId: RELEASE,
+            service: 'orders',
+            environment: 'prod',
+            criterion: { kind: 'error-rate', metric: 'http_request_errors_ratio', threshold: 0.05, windowSeconds: 300 },
+            observed: { value: 0.2, samples: { count: 10, min: 0, max: 1, mean: 0.2, last: 1 } },
+            judgementId: null,
+            firstBadSampleAt: new Date().toISOString(),
+            reason: 'Error rate 20%.',
+          },
+          metadata: metadata('monitoring', CORRELATION),
+        },
+      ],
+      'noStream',
+    );
+    await reaches(orders.deploymentId, 'DeploymentRollbackFailed');
+    const failed = (await store.readStream(deploymentStream(orders.deploymentId))).at(-1)!;
+    expect(failed.type).toBe('DeploymentRollbackFailed');
+    expect((failed.data as { reason: string }).reason).toContain('orders-002-drop-state');
+    expect(agent.fleet.target('orders', 'prod').live).toEqual([{ version: '2.1.0', weight: 100 }]);
+  });
+
+  it("rolls the plan back through the real deployments: waves in reverse, the contracted schema's refusal kept", async () => {
+    // Web was already rolled back by monitoring: the compensation reverses what is still live, newest wave first.
+    const planned = await inject(orchestration.app, 'GET', `/plans/${planId}/rollback-plan`, h['lead-lou']!);
+    const steps = planned.json().steps as { kind: string; service?: string; key?: string; migrationId?: string }[];
+    expect(steps.map((x) => `${x.kind}:${x.service ?? x.key}`)).toEqual([
+      'kill-flag:new-checkout',
+      'rollback-deployment:mobile-bff',
+      'rollback-deployment:search',
+      'refused:orders',
+    ]);
+    expect(steps.at(-1)?.migrationId).toBe('orders-002-drop-state');
+    const res = await inject(orchestration.app, 'POST', `/plans/${planId}/rollback`, rel(h['lead-lou']!), {
+      reason: 'error rate above the release criteria',
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    await until('the plan to be rolled back', async () =>
+      (await planTypes(planId)).includes('RolloutPlanRolledBack') ? true : undefined,
+    );
+    const plan = await store.readStream(rolloutPlanStream(planId));
+    expect(plan.at(-1)?.data).toMatchObject({ failedSteps: 0, refusedSteps: 1 });
+    for (const s of ['mobile-bff', 'search', 'web']) {
+      expect(agent.fleet.target(s, 'prod').live, s).toEqual([{ version: today[s], weight: 100 }]);
+    }
+    expect(agent.fleet.target('orders', 'prod').live).toEqual([{ version: '2.1.0', weight: 100 }]);
+    expect((await store.readStream(streamName('flag', 'new-checkout'))).at(-1)?.type).toBe('FlagKilled');
+    // The plan's rollback went through the deployments capability: each one recorded its own snapshot.
+    const mobile = await store.readStream(deploymentStream(runs['mobile-bff']!.deploymentId));
+    expect(mobile.find((e) => e.type === 'DeploymentRollbackStarted')?.data).toMatchObject({
+      trigger: { by: 'lead-lou' },
+      snapshot: {
+        live: [
+          { service: 'mobile-bff', version: '1.1.0', weight: 100 },
+          { version: '1.0.0', weight: 0 },
+        ],
+      },
+    });
   });
 
   it('is one story in `railyard export --correlation` of the release', async () => {
@@ -555,9 +637,14 @@ describe('a release of 4 services planned in 2 waves, executed through the refer
       'StageReported',
       'PlanWaveStarted',
       'PlanWaveCompleted',
+      'MigrationRunRecorded',
+      'RunbookStepRecorded',
+      'RolloutPlanCompleted',
       'RollbackTriggered',
       'DeploymentRollbackStarted',
       'DeploymentRolledBack',
+      'PlanRollbackStarted',
+      'RolloutPlanRolledBack',
     ]) {
       expect(types).toContain(type);
     }
