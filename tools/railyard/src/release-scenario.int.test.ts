@@ -116,7 +116,11 @@ beforeAll(async () => {
     subjectPrefix: prefix,
     busStream: streams.stream,
     auth,
-    logger: createLogger({ name: 'orchestration', level: 'silent' }),
+    logger: createLogger({
+      name: 'orchestration',
+      level: process.env.SCENARIO_LOG ?? 'silent',
+      destination: { write: (line: string) => void process.stderr.write(`LOG ${line}`) },
+    }),
     sealIntervalMs: false,
     schedulerIntervalMs: false,
     minuteMs: 1,
@@ -139,7 +143,11 @@ beforeAll(async () => {
     subjectPrefix: prefix,
     busStream: streams.stream,
     auth,
-    logger: createLogger({ name: 'pipeline', level: 'silent' }),
+    logger: createLogger({
+      name: 'pipeline',
+      level: process.env.SCENARIO_LOG ?? 'silent',
+      destination: { write: (line: string) => void process.stderr.write(`LOG ${line}`) },
+    }),
     sealIntervalMs: false,
     policies: {
       strategies: { critical: { prod: canary }, standard: {}, low: {} },
@@ -580,6 +588,17 @@ describe('a release of 4 services planned in 2 waves, executed through the refer
     expect(failed.type).toBe('DeploymentRollbackFailed');
     expect((failed.data as { reason: string }).reason).toContain('orders-002-drop-state');
     expect(agent.fleet.target('orders', 'prod').live).toEqual([{ version: '2.1.0', weight: 100 }]);
+    // The plan hears of it; orders still serves 2.1.0, so the plan's compensation must still name it.
+    await until('the plan to record the failed rollback', async () =>
+      (await store.readStream(rolloutPlanStream(planId))).some(
+        (e) =>
+          e.type === 'PlanDeploymentProgressed' &&
+          (e.data as { status: string; deploymentId: string }).status === 'rollback-failed' &&
+          (e.data as { deploymentId: string }).deploymentId === orders.deploymentId,
+      )
+        ? true
+        : undefined,
+    );
   });
 
   it("rolls the plan back through the real deployments: waves in reverse, the contracted schema's refusal kept", async () => {
@@ -601,7 +620,10 @@ describe('a release of 4 services planned in 2 waves, executed through the refer
       (await planTypes(planId)).includes('RolloutPlanRolledBack') ? true : undefined,
     );
     const plan = await store.readStream(rolloutPlanStream(planId));
-    expect(plan.at(-1)?.data).toMatchObject({ failedSteps: 0, refusedSteps: 1 });
+    expect(plan.at(-1)?.data, JSON.stringify(plan.slice(-14).map((e) => [e.type, e.data]))).toMatchObject({
+      failedSteps: 0,
+      refusedSteps: 1,
+    });
     for (const s of ['mobile-bff', 'search', 'web']) {
       expect(agent.fleet.target(s, 'prod').live, s).toEqual([{ version: today[s], weight: 100 }]);
     }
