@@ -70,6 +70,7 @@ const metadata = (actor: string, correlationId: string = randomUUID()) => ({
 });
 
 const RELEASE = '0193bbbb-0000-7000-8000-000000000077';
+const RELEASE_2 = '0193bbbb-0000-7000-8000-000000000078';
 const rel = (headers: Record<string, string>) => ({ ...headers, 'x-correlation-id': `release-${RELEASE}` });
 
 beforeAll(async () => {
@@ -336,6 +337,32 @@ describe('a canary held until promoted, in a plan whose lead does not answer', (
     });
     expect(agent.fleet.target('orders', 'prod').live).toEqual([{ version: '2.1.0', weight: 100 }]);
     expect((await decisionsOf(planId))[0]).toMatchObject({ acknowledged: true });
+  }, 60_000);
+
+  it("promoted on the deployment itself, answers the plan's decision so it escalates no further", async () => {
+    const plan = await inject(orchestration.app, 'POST', '/plans', h['lead-lou']!, {
+      releaseId: RELEASE_2,
+      environments: ['prod'],
+      services: [{ service: 'orders', version: '2.2.0', provides: [], consumes: [] }],
+      lead: 'lead-lou',
+      escalation: ['sre-sam'],
+      ackTimeoutMinutes: 1440,
+    });
+    expect(plan.statusCode, plan.body).toBe(201);
+    const secondPlan = plan.json().planId as string;
+    await inject(orchestration.app, 'POST', `/plans/${secondPlan}/promote`, h['lead-lou']!, { reason: 'go' });
+    const second = await runToDeploy('orders', '2.2.0', RELEASE_2);
+    await until('the lead to be asked', async () => ((await decisionsOf(secondPlan))[0] ? true : undefined));
+    const res = await inject(orchestration.app, 'POST', `/deployments/${second.deploymentId}/promote`, h['lead-lou']!, {
+      reason: 'Looks good.',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    await reaches(second.deploymentId, 'DeploymentSucceeded');
+    const answered = await until('the decision to be acknowledged', async () => {
+      const [d] = await decisionsOf(secondPlan);
+      return d?.acknowledged ? d : undefined;
+    });
+    expect(answered).toMatchObject({ askedOf: 'lead-lou', level: 0, deploymentId: second.deploymentId });
   }, 60_000);
 
   it('refuses a promotion of a deployment no longer held, with problem+json, and changes nothing', async () => {
