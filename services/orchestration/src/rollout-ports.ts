@@ -32,6 +32,11 @@ export interface DeploymentControl {
   release(deploymentId: string, ctx: CommandContext): Promise<void>;
   /** Rolls one deployment back to its rollback target, recording the pre-rollback snapshot first. */
   rollback(deploymentId: string, trigger: RollbackTrigger, ctx: CommandContext): Promise<void>;
+  /**
+   * Promotes a canary held at a pause until promoted (O6): records `DeploymentPromoted` and continues with the next
+   * step. `step` names the held step meant (a decision's); a deployment no longer held there is left as it is.
+   */
+  promote(deploymentId: string, ctx: CommandContext, options?: { step?: number; reason?: string }): Promise<void>;
 }
 
 /** What a rollback asks the plans' migrations before it acts (O2). */

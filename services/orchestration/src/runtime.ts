@@ -124,6 +124,10 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
           if (!deploymentControl) throw new Error('deployments are not started yet');
           return deploymentControl.rollback(id, trigger, ctx);
         },
+        promote: (id, ctx, promotion) => {
+          if (!deploymentControl) throw new Error('deployments are not started yet');
+          return deploymentControl.promote(id, ctx, promotion);
+        },
       };
       const planCapability = createPlanCapability({
         store,

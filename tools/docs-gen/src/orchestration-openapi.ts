@@ -47,7 +47,7 @@ export async function orchestrationOpenApi(): Promise<Record<string, unknown>> {
     plans: createPlanCapability({
       store,
       db: db as unknown as Parameters<typeof createPlanCapability>[0]['db'],
-      control: { release: async () => {}, rollback: async () => {} },
+      control: { release: async () => {}, rollback: async () => {}, promote: async () => {} },
       now: () => new Date(),
       minuteMs: 60_000,
       environmentExists: async () => false,

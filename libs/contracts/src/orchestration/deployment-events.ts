@@ -45,7 +45,7 @@ export type DeploymentCheckResult = z.infer<typeof DeploymentCheckResult>;
 /** A step the driver is asked to perform; each strategy expands into a list of these. */
 export const DeploymentAction = z.enum([
   'set-weight', // canary: route `weight`% to the new version
-  'pause', // canary: wait `pauseMinutes` (a decision point for the lead when pauseMinutes is 0)
+  'pause', // canary: wait `pauseMinutes`; 0 or absent: held until promoted (`DeploymentPromoted`), a lead decision
   'deploy-preview', // blue-green: start the new version beside the old one
   'switch', // blue-green: send all traffic to the new version
   'retire-old', // blue-green: stop the old version after `keepMinutes`
@@ -193,6 +193,17 @@ export const DeploymentRollbackFailed = defineEvent(
   'The rollback was refused (an irreversible or contracted migration, named in the reason) or failed at the agent.',
 );
 
+export const DeploymentPromoted = defineEvent(
+  'DeploymentPromoted',
+  z.strictObject({
+    ...subject,
+    step: z.number().int().min(0).describe('The held pause step the promotion ends.'),
+    by: actorId,
+    reason,
+  }),
+  'A person promoted a canary held at a pause until promoted (O6): the pause step completes, the next one begins.',
+);
+
 /** The deployment aggregate's catalogue (`deployment-<id>`). Helpers may add events; never rename these. */
 export const deploymentEvents = {
   DeploymentScheduled,
@@ -205,6 +216,7 @@ export const deploymentEvents = {
   DeploymentRollbackStarted,
   DeploymentRolledBack,
   DeploymentRollbackFailed,
+  DeploymentPromoted,
 } as const;
 
 type DataOf<D> = D extends { schema: infer S extends z.ZodType } ? z.infer<S> : never;

@@ -21,7 +21,20 @@ export const RolloutStrategy = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('canary'),
     steps: z
-      .array(z.strictObject({ weight: z.number().int().min(1).max(100), pauseMinutes: z.number().int().min(0) }))
+      .array(
+        z.strictObject({
+          weight: z.number().int().min(1).max(100),
+          pauseMinutes: z.number().int().min(0).describe('How long to pause after the weight is set; 0: no pause.'),
+          // Issue 11 (O6): an indefinite pause, Argo Rollouts' `pause: {}`, as a NEW optional field rather than
+          // making `pauseMinutes` optional (absence = indefinite). Both parse every stored event, but only this one
+          // leaves `pauseMinutes` a required number for every reader and keeps its agreed meaning (0 = no pause):
+          // an old definition without the field can never be read as "hold forever". No upcaster is needed.
+          pause: z
+            .literal('until-promoted')
+            .optional()
+            .describe('Hold after this step until a lead promotes the deployment (pauseMinutes is then not used).'),
+        }),
+      )
       .min(1),
   }),
   z.strictObject({ type: z.literal('rolling'), batchPercent: z.number().int().min(1).max(100) }),

@@ -14,6 +14,7 @@ import type { DeploymentDriver } from './driver/driver.js';
 import { createDeploymentExecutor, type DeploymentExecutor } from './execution/executor.js';
 import { createDeploymentScheduler, type DeploymentScheduler } from './execution/scheduler.js';
 import { getDeploymentRoute } from './get-deployment/route.js';
+import { promoteDeploymentRoute } from './promote/route.js';
 import { createDeploymentRequestsConsumer } from './request-deployment/consumer.js';
 import { type CheckInputs, type DeploymentProfile, NO_PROFILE } from './request-deployment/run-checks.js';
 import { createRollbackTriggersConsumer } from './rollback/consumer.js';
@@ -64,7 +65,7 @@ export interface DeploymentBus {
 }
 
 export interface DeploymentCapability {
-  /** GET /deployments, GET /deployments/:id, POST /deployments/:id/rollback, POST /deployments/callbacks. */
+  /** GET /deployments, GET /deployments/:id, POST /deployments/:id/rollback, POST /deployments/:id/promote, POST /deployments/callbacks. */
   routes: FastifyPluginAsyncZod;
   /** For the plans (release a waiting deployment, roll one back) and the manual route. */
   control: DeploymentControlWithMetrics;
@@ -120,6 +121,7 @@ export function createDeploymentCapability(deps: DeploymentCapabilityDeps): Depl
     await app.register(deploymentListRoute, { db: deps.db, runner: deps.runner });
     await app.register(getDeploymentRoute, { store });
     await app.register(rollbackDeploymentRoute, { store, control, now });
+    await app.register(promoteDeploymentRoute, { store, control, now });
     await app.register(deploymentCallbacksRoute, {
       store,
       commands,

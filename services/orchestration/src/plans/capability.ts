@@ -89,7 +89,7 @@ export function createPlanCapability(deps: PlanCapabilityDeps) {
       await app.register(registerMigrationRoute, routeDeps);
       await app.register(recordMigrationRunRoute, { ...routeDeps, db });
       await app.register(recordRunbookStepRoute, routeDeps);
-      await app.register(acknowledgeDecisionRoute, routeDeps);
+      await app.register(acknowledgeDecisionRoute, { ...routeDeps, control: deps.control });
     },
     /** Starts the progress worker (under a lease) and the escalation scheduler (false: only on `tick()`). */
     startWorkers(options: { pool: pg.Pool; schedulerIntervalMs: number | false }): PlanWorkers {

@@ -9,6 +9,16 @@ import { PLANS_ACTOR, type PlanReconciler } from './plan-reconciler.js';
 import { loadPlan, type PlanCommands } from './plan-store.js';
 
 const NAME = 'plan-progress';
+
+/** The lead decision a canary held at a pause asks for; acknowledging it promotes that step (and only that one). */
+export const canaryDecisionId = (deploymentId: string, step: number) => `canary-paused-${deploymentId}-${step}`;
+/** The held step a canary decision names, or null for any other decision. */
+export function canaryDecisionStep(decisionId: string, deploymentId: string): number | null {
+  const prefix = `canary-paused-${deploymentId}-`;
+  if (!decisionId.startsWith(prefix)) return null;
+  const step = Number(decisionId.slice(prefix.length));
+  return Number.isInteger(step) && step >= 0 ? step : null;
+}
 const FILTER = { categories: ['deployment', 'rolloutPlan', 'serviceSchema'] };
 const STATUS: Partial<Record<DeploymentEvent['type'], ProgressDeployment['status']>> = {
   DeploymentStarted: 'started',
@@ -74,17 +84,38 @@ export function startPlanProgress(deps: PlanProgressDeps) {
       );
       return d.planId;
     }
+    if (event.type === 'DeploymentPromoted') {
+      // Promoted on the deployment itself (POST /deployments/:id/promote): the plan's question is answered.
+      const { planId, deploymentId, step, by } = event.data;
+      if (!planId) return null;
+      const decisionId = canaryDecisionId(deploymentId, step);
+      const { plan } = await loadPlan(store, planId);
+      const open = plan.decisions.find((d) => d.decisionId === decisionId && !d.acknowledged);
+      if (!open) return null;
+      await commands.handle(
+        rolloutPlanStream(planId),
+        {
+          type: 'AcknowledgeDecision',
+          decisionId,
+          note: `Promoted on the deployment: ${event.data.reason}`,
+          actor: { id: by, kind: 'user', roles: [] },
+          at: ctx.now,
+        },
+        ctx,
+      );
+      return planId;
+    }
     if (event.type === 'DeploymentStepStarted') {
-      // A canary paused with no duration waits for a person: that is a decision for the lead (O6).
+      // A canary paused with no duration (0 or absent) is held until a person promotes it: a decision for the lead (O6).
       const { step, deploymentId, service, environment } = event.data;
-      if (step.action !== 'pause' || step.pauseMinutes !== 0) return null;
+      if (step.action !== 'pause' || step.pauseMinutes) return null;
       const planId = await planOfDeployment(deploymentId);
       if (!planId) return null;
       await commands.handle(
         rolloutPlanStream(planId),
         {
           type: 'RequestDecision',
-          decisionId: `canary-paused-${deploymentId}-${step.step}`,
+          decisionId: canaryDecisionId(deploymentId, step.step),
           deploymentId,
           detail: `The canary of ${service} in ${environment} paused at step ${step.step} until someone promotes it.`,
           actor: PLANS_ACTOR,

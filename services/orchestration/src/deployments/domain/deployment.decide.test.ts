@@ -171,3 +171,67 @@ describe('a rollback', () => {
       .thenNothing();
   });
 });
+
+describe('a canary held at a pause until promoted (O6)', () => {
+  const held = { type: 'canary' as const, steps: [{ weight: 20, pauseMinutes: 0, pause: 'until-promoted' as const }] };
+  const heldSteps = expandStrategy(held, { keepMinutes: 0 });
+  const promote = (over: Partial<Extract<DeploymentCommand, { type: 'Promote' }>> = {}): DeploymentCommand => ({
+    type: 'Promote',
+    by: 'lead-1',
+    reason: 'Canary looks healthy.',
+    startedAt: '2026-12-01T09:00:00.000Z',
+    ...over,
+  });
+  const atPause = () => run([request({ strategy: held, steps: heldSteps }), begin(0), complete(0), begin(1)]);
+
+  it('expands to a pause with no timer between the canary weight and full promotion', () => {
+    expect(heldSteps).toEqual([
+      { step: 0, action: 'set-weight', weight: 20 },
+      { step: 1, action: 'pause', pauseMinutes: 0 },
+      { step: 2, action: 'set-weight', weight: 100 },
+    ]);
+    // 0 minutes without the new field still means "no pause".
+    expect(steps.map((s) => s.action)).toEqual(['set-weight', 'set-weight']);
+  });
+  it('is promoted once: the promotion completes the pause and the next step follows', () => {
+    const events = decided(atPause(), promote());
+    expect(events.map((e) => e.type)).toEqual(['DeploymentPromoted', 'DeploymentStepCompleted']);
+    expect(events[0]).toMatchObject({ data: { deploymentId: ID, step: 1, by: 'lead-1' } });
+    expect(events[1]).toMatchObject({ data: { step: { step: 1, action: 'pause' }, outcome: 'succeeded' } });
+    const promoted = [...atPause(), ...events];
+    d.given(promoted)
+      .when(begin(2))
+      .then([
+        {
+          type: 'DeploymentStepStarted',
+          data: { deploymentId: ID, service: 'checkout', environment: 'prod', step: heldSteps[2]!, requestId: 'req-2' },
+        },
+      ]);
+    // A retried promotion of the same step changes nothing; without a step it is refused.
+    d.given(promoted)
+      .when(promote({ step: 1 }))
+      .thenNothing();
+    d.given(promoted).when(promote()).thenThrows(Codes.DEPLOYMENT_NOT_HELD);
+  });
+  it('succeeds on promotion when the pause was the last step', () => {
+    const last = {
+      type: 'canary' as const,
+      steps: [{ weight: 100, pauseMinutes: 0, pause: 'until-promoted' as const }],
+    };
+    const lastSteps = expandStrategy(last, { keepMinutes: 0 });
+    const history = run([request({ strategy: last, steps: lastSteps }), begin(0), complete(0), begin(1)]);
+    expect(decided(history, promote()).map((e) => e.type)).toEqual([
+      'DeploymentPromoted',
+      'DeploymentStepCompleted',
+      'DeploymentSucceeded',
+    ]);
+  });
+  it('is refused (409) when the deployment is not held at a pause', () => {
+    d.given(run([request({ strategy: held, steps: heldSteps }), begin(0)]))
+      .when(promote())
+      .thenThrows(Codes.DEPLOYMENT_NOT_HELD);
+    d.given(run([request({ strategy: held, steps: heldSteps }), begin(0)]))
+      .when(promote({ step: 1 }))
+      .thenNothing();
+  });
+});

@@ -16,6 +16,7 @@ import {
   type DeploymentState,
   type DeploymentSubject,
   evolveDeployment,
+  heldAt,
   inFlight,
   initialDeploymentState,
   nextPending,
@@ -47,6 +48,19 @@ export type DeploymentCommand =
       outcome: 'succeeded' | 'failed';
       live: { version: string; weight: number } | null;
       detail: string;
+      /** When the deployment started (the glue reads it from the stream): DeploymentSucceeded repeats it. */
+      startedAt: string;
+    }
+  | {
+      /**
+       * Ends the pause the deployment is held at (O6). `step`: the held step the caller means (a plan's decision);
+       * then a deployment no longer held there changes nothing (a retried promotion). Without it, a deployment not
+       * held at a pause is refused (409).
+       */
+      type: 'Promote';
+      step?: number;
+      by: string;
+      reason: string;
       /** When the deployment started (the glue reads it from the stream): DeploymentSucceeded repeats it. */
       startedAt: string;
     }
@@ -186,6 +200,29 @@ function completeStep(s: ActiveDeployment, c: Extract<DeploymentCommand, { type:
   ];
 }
 
+function promote(s: ActiveDeployment, c: Extract<DeploymentCommand, { type: 'Promote' }>): DeploymentEvent[] {
+  const held = heldAt(s);
+  if (!held || (c.step !== undefined && held.plan.step !== c.step)) {
+    if (c.step !== undefined) return [];
+    throw ruleViolated(Codes.DEPLOYMENT_NOT_HELD, `The deployment is ${s.status} and not held at a pause.`);
+  }
+  const promoted: DeploymentEvent = {
+    type: 'DeploymentPromoted',
+    data: { ...s.subject, step: held.plan.step, by: c.by, reason: c.reason },
+  };
+  const completion = completeStep(s, {
+    type: 'CompleteStep',
+    requestId: held.requestId!,
+    step: held.plan.step,
+    callbackId: `promote:${held.requestId}`,
+    outcome: 'succeeded',
+    live: s.live,
+    detail: `Promoted by ${c.by}: ${c.reason}`,
+    startedAt: c.startedAt,
+  });
+  return [promoted, ...completion];
+}
+
 function fail(s: ActiveDeployment, c: Extract<DeploymentCommand, { type: 'Fail' }>): DeploymentEvent[] {
   if (s.status !== 'running') return [];
   const failedStep = inFlight(s)?.plan.step ?? nextPending(s)?.plan.step ?? null;
@@ -247,6 +284,8 @@ export function decideDeployment(c: DeploymentCommand, state: DeploymentState): 
       return beginStep(s, c);
     case 'CompleteStep':
       return completeStep(s, c);
+    case 'Promote':
+      return promote(s, c);
     case 'Fail':
       return fail(s, c);
     case 'StartRollback':

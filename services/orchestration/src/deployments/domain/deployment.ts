@@ -90,6 +90,15 @@ export const inFlight = (s: ActiveDeployment): StepRecord | undefined => s.steps
 export const nextPending = (s: ActiveDeployment): StepRecord | undefined =>
   s.steps.find((x) => x.status === 'pending' && !x.rollback);
 
+/** A canary pause with no duration holds until a person promotes it (O6, issue 11). */
+export const holdsUntilPromoted = (plan: DeploymentStepPlan): boolean => plan.action === 'pause' && !plan.pauseMinutes;
+
+/** The pause step the deployment is held at now, if any. */
+export const heldAt = (s: ActiveDeployment): StepRecord | undefined => {
+  const flying = s.status === 'running' ? inFlight(s) : undefined;
+  return flying && holdsUntilPromoted(flying.plan) ? flying : undefined;
+};
+
 /** Folds one deployment event. */
 export function evolveDeployment(state: DeploymentState, event: DeploymentEvent): DeploymentState {
   if (event.type === 'DeploymentScheduled') {
@@ -162,5 +171,8 @@ export function evolveDeployment(state: DeploymentState, event: DeploymentEvent)
       return { ...state, status: 'rolled-back', reason: event.data.reason };
     case 'DeploymentRollbackFailed':
       return { ...state, status: 'rollback-failed', reason: event.data.reason, lastTrigger: event.data.trigger };
+    case 'DeploymentPromoted':
+      // The pause step's completion, recorded with it, moves the deployment on.
+      return state;
   }
 }

@@ -7,7 +7,8 @@ export interface StepOptions {
 
 /**
  * A run's strategy (L5) as the driver's list of steps (O7):
- * - canary: each of the run's steps sets a weight, then pauses for its minutes (no pause step for 0 minutes); a
+ * - canary: each of the run's steps sets a weight, then pauses for its minutes (no pause step for 0 minutes), or
+ *   holds until promoted (`pause: 'until-promoted'`, Argo Rollouts' indefinite `pause: {}`, as an idea); a
  *   final `set-weight 100` promotes fully unless the last step already did (Argo Rollouts' setWeight/pause, as an idea);
  * - blue-green: deploy the preview, switch all traffic, retire the old version after `keepMinutes`;
  * - rolling: batches of `batchPercent` until every instance runs the new version.
@@ -18,7 +19,9 @@ export function expandStrategy(strategy: RolloutStrategy, options: StepOptions):
     case 'canary': {
       for (const s of strategy.steps) {
         plans.push({ action: 'set-weight', weight: s.weight });
-        if (s.pauseMinutes > 0) plans.push({ action: 'pause', pauseMinutes: s.pauseMinutes });
+        // A pause until promoted is a pause of 0 minutes: held, no timer, a decision for the lead (O6).
+        if (s.pause === 'until-promoted') plans.push({ action: 'pause', pauseMinutes: 0 });
+        else if (s.pauseMinutes > 0) plans.push({ action: 'pause', pauseMinutes: s.pauseMinutes });
       }
       if (strategy.steps.at(-1)?.weight !== 100) plans.push({ action: 'set-weight', weight: 100 });
       break;

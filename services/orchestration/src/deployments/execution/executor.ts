@@ -6,7 +6,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { DeploymentCommands } from '../deployment-store.js';
 import { loadDeployment } from '../deployment-store.js';
 import type { ActiveDeployment, StepRecord } from '../domain/deployment.js';
-import { inFlight, nextPending } from '../domain/deployment.js';
+import { holdsUntilPromoted, inFlight, nextPending } from '../domain/deployment.js';
 import type { DeploymentDriver } from '../driver/driver.js';
 
 /** Orchestration's own actor for what it does to a deployment on its own (steps, timers, failures). */
@@ -33,7 +33,7 @@ export interface DeploymentExecutorDeps {
 }
 
 export interface DeploymentExecutor {
-  /** Does everything that is due for the deployment now: begin the next step, end a pause, (re)send a step. */
+  /** Does everything that is due for the deployment now: begin the next step, end a timed pause, (re)send a step. */
   advance(deploymentId: string): Promise<void>;
 }
 
@@ -108,6 +108,8 @@ export function createDeploymentExecutor(deps: DeploymentExecutorDeps): Deployme
           : inFlight(state);
       if (flying) {
         if (flying.plan.action !== 'pause') return send(state, flying, events);
+        // Held until promoted: no timer; DeploymentControl.promote completes the step.
+        if (holdsUntilPromoted(flying.plan)) return;
         const since = occurredAt(
           events.findLast((e) => e.type === 'DeploymentStepStarted' && e.data.requestId === flying.requestId),
         );

@@ -50,7 +50,8 @@ export function liveFromSteps(s: ActiveDeployment): PreRollbackSnapshot['live'] 
 }
 
 /**
- * DeploymentControl (the seam with `plans/`): releasing a deployment that waited for its wave, and R1's rollback.
+ * DeploymentControl (the seam with `plans/`): releasing a deployment that waited for its wave, promoting a canary
+ * held at a pause until promoted (O6), and R1's rollback.
  * A rollback asks the plans' MigrationGuard first (a refusal is recorded with the migration's id and changes
  * nothing on the target), then records the pre-rollback snapshot with `DeploymentRollbackStarted` and the rollback
  * step, and has the driver perform it; the agent's callback records `DeploymentRolledBack`.
@@ -115,6 +116,22 @@ export function createDeploymentControl(deps: DeploymentControlDeps): Deployment
       await commands.handle(
         deploymentStream(deploymentId),
         { type: 'Release', driver: deps.driverName, steps, reason: 'Its wave opened.' },
+        ctx,
+      );
+      await executor.advance(deploymentId);
+    },
+    async promote(deploymentId, ctx, promotion) {
+      const { events } = await loadDeployment(store, deploymentId);
+      const started = events.find((e) => e.type === 'DeploymentStarted');
+      await commands.handle(
+        deploymentStream(deploymentId),
+        {
+          type: 'Promote',
+          step: promotion?.step,
+          by: ctx.actor.id,
+          reason: promotion?.reason ?? 'Promoted.',
+          startedAt: started ? started.metadata.occurredAt : ctx.now.toISOString(),
+        },
         ctx,
       );
       await executor.advance(deploymentId);

@@ -1,7 +1,9 @@
 import { OrchestrationErrorCodes, rolloutPlanStream } from '@railyard/contracts';
 import { commandContext, etagOf, type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
 import { z } from 'zod';
+import type { DeploymentControl } from '../../rollout-ports.js';
 import { actsAsLead, type Plan } from '../domain/plan.js';
+import { canaryDecisionStep } from '../plan-progress.js';
 import type { PlanRouteDeps } from '../plan-routes-deps.js';
 import { loadPlan, loadSchemas } from '../plan-store.js';
 import { PlanView, planView } from '../plan-view.js';
@@ -10,14 +12,19 @@ const Params = z.strictObject({ id: z.uuid(), decisionId: z.string().min(1).max(
 const Body = z.strictObject({ note: z.string().max(2000).default('') });
 
 /** POST /plans/:id/decisions/:decisionId/acknowledge — whoever was asked (the lead, an escalation, an admin) answers (O6). */
-export const acknowledgeDecisionRoute: FastifyPluginAsyncZod<PlanRouteDeps> = async (app, deps) => {
+export const acknowledgeDecisionRoute: FastifyPluginAsyncZod<PlanRouteDeps & { control: DeploymentControl }> = async (
+  app,
+  deps,
+) => {
   app.post(
     '/plans/:id/decisions/:decisionId/acknowledge',
     {
       config: { roles: ['deployment-lead', 'release-manager', 'sre', 'deployer', 'developer'] },
       schema: {
         summary: 'Acknowledge a lead decision',
-        description: 'Stops the escalation. Only the person now asked, the lead, or an admin may acknowledge.',
+        description:
+          'Stops the escalation. Only the person now asked, the lead, or an admin may acknowledge. A canary held at a ' +
+          'pause until promoted is promoted (the deployment records DeploymentPromoted and continues).',
         tags: ['plans'],
         params: Params,
         body: Body,
@@ -49,6 +56,15 @@ export const acknowledgeDecisionRoute: FastifyPluginAsyncZod<PlanRouteDeps> = as
         },
         ctx,
       );
+      // A canary held at a pause until promoted: the answer is the promotion (O6). Idempotent on the step named,
+      // so acknowledging again (or after a promotion on the deployment itself) changes nothing.
+      const step = decision?.deploymentId ? canaryDecisionStep(decision.decisionId, decision.deploymentId) : null;
+      if (decision?.kind === 'canary-paused' && decision.deploymentId && step !== null) {
+        await deps.control.promote(decision.deploymentId, ctx, {
+          step,
+          reason: request.body.note || `Decision ${decision.decisionId} acknowledged.`,
+        });
+      }
       const state = result.state as Plan;
       return reply
         .header('etag', etagOf(result.revision))

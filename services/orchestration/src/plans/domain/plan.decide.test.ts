@@ -2,6 +2,7 @@ import { type Actor, DomainError, OrchestrationErrorCodes, type RolloutPlanEvent
 import { describe, expect, it } from 'vitest';
 import { type PlanCommand, planDecider } from './plan.decide.js';
 import { evolvePlan, initialPlanState, type Plan, type PlanState } from './plan.js';
+import { derivePlanRollback } from './rollback-plan.js';
 
 const lead: Actor = { id: 'lead-lou', kind: 'user', roles: ['deployment-lead'] };
 const at = new Date('2026-12-01T10:00:00Z');
@@ -63,7 +64,7 @@ const join = (n: number, service: string, version: string): PlanCommand => ({
   version,
   rollbackTo: null,
 });
-const progress = (n: number, status: 'started' | 'succeeded' | 'failed'): PlanCommand => ({
+const progress = (n: number, status: 'started' | 'succeeded' | 'failed' | 'rollback-failed'): PlanCommand => ({
   type: 'ProgressDeployment',
   deploymentId: D(n),
   status,
@@ -210,5 +211,21 @@ describe('rollback', () => {
     });
     expect(types(events)).toEqual(['PlanRollbackStarted', 'PlanRollbackStepRecorded', 'RolloutPlanRolledBack']);
     expect(events[2]!.data).toMatchObject({ refusedSteps: 1, failedSteps: 0 });
+  });
+});
+
+describe('the derived compensation', () => {
+  it('still names a deployment whose own rollback failed: its new version is still live', () => {
+    const plan = given(
+      create,
+      control('Promote'),
+      join(1, 'orders', '2.0.0'),
+      progress(1, 'started'),
+      progress(1, 'succeeded'),
+      progress(1, 'rollback-failed'),
+    ) as Plan;
+    expect(derivePlanRollback(plan, {}).map((s) => `${s.kind}:${'service' in s ? s.service : ''}`)).toEqual([
+      'rollback-deployment:orders',
+    ]);
   });
 });

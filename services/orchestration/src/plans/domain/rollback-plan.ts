@@ -2,14 +2,18 @@ import type { PlanRollbackStep } from '@railyard/contracts';
 import type { Plan, PlanDeployment } from './plan.js';
 import { rollbackBlocker, type SchemaState } from './schema.js';
 
-/** The deployment live for a service in an environment at a stage: the newest that started or succeeded. */
+/**
+ * The deployment live for a service in an environment at a stage: the newest that started or succeeded, or whose
+ * own rollback failed (deployments record `DeploymentRollbackFailed` when the MigrationGuard refuses one, or the
+ * agent fails it): its new version still serves, so the plan's compensation must still name it.
+ */
 function live(plan: Plan, service: string, environment: string, stage: number): PlanDeployment | undefined {
   return plan.deployments.findLast(
     (d) =>
       d.service === service &&
       d.environment === environment &&
       d.stage === stage &&
-      (d.status === 'succeeded' || d.status === 'started'),
+      (d.status === 'succeeded' || d.status === 'started' || d.status === 'rollback-failed'),
   );
 }
 

@@ -35,7 +35,11 @@ export function testDeployments(store: EventStore, now: () => Date) {
     artifact: { name: string; version: string; sha256: string };
   };
   const subjects = new Map<string, Subject>();
-  const calls: { release: string[]; rollback: string[] } = { release: [], rollback: [] };
+  const calls: { release: string[]; rollback: string[]; promote: { id: string; step?: number }[] } = {
+    release: [],
+    rollback: [],
+    promote: [],
+  };
 
   async function append(
     id: string,
@@ -189,6 +193,9 @@ export function testDeployments(store: EventStore, now: () => Date) {
           { type: 'DeploymentRolledBack', data: { ...subject(id), to, trigger, reason: 'plan rollback' } },
           ctx,
         );
+      },
+      async promote(id, _ctx, promotion) {
+        calls.promote.push({ id, step: promotion?.step });
       },
     } satisfies DeploymentControl,
   };
