@@ -37,6 +37,9 @@ export const CATEGORY_OWNERS = {
   journeyRun: 'monitoring',
   incident: 'governance',
   serviceOwnership: 'governance',
+  grant: 'governance',
+  rollbackDrill: 'governance',
+  rotation: 'governance',
 } as const satisfies Record<string, ServiceName>;
 export type Category = keyof typeof CATEGORY_OWNERS;
 

@@ -3,6 +3,8 @@
  * these, never on messages, so a code is never renamed once published.
  */
 export const OrchestrationErrorCodes = {
+  // G2: deploying to a prod-tier environment (or leading a rollout there) needs a grant from governance
+  GRANT_REQUIRED: 'ORCHESTRATION_GRANT_REQUIRED',
   // E1 environments
   ENVIRONMENT_NOT_FOUND: 'ORCHESTRATION_ENVIRONMENT_NOT_FOUND',
   ENVIRONMENT_EXISTS: 'ORCHESTRATION_ENVIRONMENT_EXISTS',
