@@ -5,6 +5,7 @@ export * from './artifact/signing-key-events.js';
 export * from './envelope.js';
 export * from './errors.js';
 export * from './governance/access-events.js';
+export * from './governance/access-review-events.js';
 export * from './governance/drill-events.js';
 export * from './governance/errors.js';
 export * from './governance/incident-events.js';

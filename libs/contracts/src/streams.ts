@@ -38,6 +38,7 @@ export const CATEGORY_OWNERS = {
   incident: 'governance',
   serviceOwnership: 'governance',
   grant: 'governance',
+  accessReview: 'governance',
   rollbackDrill: 'governance',
   rotation: 'governance',
 } as const satisfies Record<string, ServiceName>;

@@ -1,4 +1,13 @@
-import { type EventCatalogue, incidentEvents, serviceOwnershipEvents } from '@railyard/contracts';
+import {
+  accessReviewEvents,
+  type EventCatalogue,
+  grantEvents,
+  incidentEvents,
+  serviceOwnershipEvents,
+} from '@railyard/contracts';
+import { accessProjection } from './access/access-projection.js';
+import { accessReviewDecider } from './access/domain/access-review.decide.js';
+import { grantDecider } from './access/domain/grant.decide.js';
 import { incidentDecider } from './incidents/domain/incident.decide.js';
 import { ownershipDecider } from './ownership/domain/ownership.decide.js';
 import { reportingProjection } from './reporting/reporting-projection.js';
@@ -17,7 +26,19 @@ export const governanceAggregates = [
     evolve: ownershipDecider.evolve,
     catalogue: serviceOwnershipEvents as unknown as EventCatalogue,
   },
+  {
+    category: 'grant',
+    initialState: grantDecider.initialState,
+    evolve: grantDecider.evolve,
+    catalogue: grantEvents as unknown as EventCatalogue,
+  },
+  {
+    category: 'accessReview',
+    initialState: accessReviewDecider.initialState,
+    evolve: accessReviewDecider.evolve,
+    catalogue: accessReviewEvents as unknown as EventCatalogue,
+  },
 ] as const;
 
 /** Governance's projections a rebuild can replay: the whole `reporting` schema it fills. */
-export const governanceProjections = [reportingProjection] as const;
+export const governanceProjections = [reportingProjection, accessProjection] as const;

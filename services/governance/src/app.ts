@@ -1,6 +1,9 @@
 import type { EventStore } from '@railyard/eventstore';
+import type { ProjectionRunner } from '@railyard/readmodels';
 import { type App, type AppDeps, buildApp } from '@railyard/service-kit';
 import type pg from 'pg';
+import { createAccessReviewCommands, createGrantCommands } from './access/access-store.js';
+import { registerAccessRoutes } from './access/routes.js';
 import { registerDoraRoutes } from './dora/routes.js';
 import { createIncidentCommands } from './incidents/incident-commands.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
@@ -14,14 +17,18 @@ export interface GovernanceDeps extends Omit<AppDeps, 'serviceName' | 'version'>
   /** The service's database: the reporting facts the DORA figures and link checks read. */
   pool: pg.Pool;
   now?: () => Date;
+  /** The access projection's runner (grants' ledger), for the grant list's lag headers. */
+  accessRunner?: ProjectionRunner;
 }
 
 /** The governance service's HTTP API. Never listens: main() does, tests inject. */
 export async function buildGovernanceApp(deps: GovernanceDeps): Promise<App> {
-  const { store, pool, now = () => new Date(), ...kit } = deps;
+  const { store, pool, now = () => new Date(), accessRunner, ...kit } = deps;
   const app = await buildApp({ ...kit, serviceName: SERVICE_NAME, version: SERVICE_VERSION });
   await registerIncidentRoutes(app, { store, pool, commands: createIncidentCommands(store), now });
   await registerDoraRoutes(app, { pool, now });
   await app.register(assignTeamRoute, { store, now });
+  const access = { grants: createGrantCommands(store), reviews: createAccessReviewCommands(store) };
+  await registerAccessRoutes(app, { store, pool, now, ...access, runner: accessRunner });
   return app;
 }

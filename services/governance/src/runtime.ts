@@ -4,6 +4,9 @@ import type { App, ServiceRuntimeBase } from '@railyard/service-kit';
 import { startServiceRuntime } from '@railyard/service-kit/backbone';
 import type { Kysely } from 'kysely';
 import { governanceMigrations } from '../migrations/index.js';
+import { accessProjection } from './access/access-projection.js';
+import { createAccessReviewCommands, createGrantCommands } from './access/access-store.js';
+import { type ReviewScheduler, startAccessReviewScheduler } from './access/review-closer.js';
 import { buildGovernanceApp } from './app.js';
 import { createIncidentCommands, type IncidentCommands } from './incidents/incident-commands.js';
 import { createGovernanceConsumers } from './inputs/consumers.js';
@@ -13,12 +16,18 @@ import { liveReportingProjection } from './reporting/reporting-projection.js';
 export interface GovernanceRuntimeOptions extends ServiceRuntimeBase {
   /** The password set on `railyard_analyst` at start (unset: left as it is). */
   analystPassword?: string;
+  /** How often the access review closer looks for due campaigns (default 1000 ms). */
+  accessReviewTickMs?: number;
 }
 
 export interface GovernanceRuntime {
   app: App;
   db: Kysely<unknown>;
   reporting: ProjectionRunner;
+  /** Grants into the ledger, campaigns' due dates (governance's own streams). */
+  access: ProjectionRunner;
+  /** Closes access review campaigns on their due date (tick() for one pass). */
+  accessReviews: ReviewScheduler;
   relay?: Relay;
   consumers: DurableConsumer[];
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
@@ -31,14 +40,28 @@ export interface GovernanceRuntime {
  * relay and sealer come with the kit).
  */
 export async function startGovernanceRuntime(options: GovernanceRuntimeOptions): Promise<GovernanceRuntime> {
-  const runtime = await startServiceRuntime<unknown, 'reporting', { commands: IncidentCommands }>({
+  const runtime = await startServiceRuntime<
+    unknown,
+    'reporting' | 'access',
+    { commands: IncidentCommands; accessReviews: ReviewScheduler }
+  >({
     ...options,
     service: 'governance',
     migrations: governanceMigrations,
-    projections: { reporting: liveReportingProjection },
-    async parts({ store, pool }) {
+    projections: { reporting: liveReportingProjection, access: accessProjection },
+    async parts({ store, pool, now, logger, onClose }) {
       await ensureAnalystRole(pool, { password: options.analystPassword });
-      return { commands: createIncidentCommands(store) };
+      const accessReviews = startAccessReviewScheduler({
+        store,
+        pool,
+        now,
+        logger,
+        grants: createGrantCommands(store),
+        reviews: createAccessReviewCommands(store),
+        intervalMs: options.accessReviewTickMs ?? 1000,
+      });
+      onClose('access review closer', () => accessReviews.stop());
+      return { commands: createIncidentCommands(store), accessReviews };
     },
     consumers: ({ js, jsm, stream, subjectPrefix }, { store, pool, now, logger, parts }) =>
       createGovernanceConsumers({
@@ -52,7 +75,13 @@ export async function startGovernanceRuntime(options: GovernanceRuntimeOptions):
         now,
         logger,
       }),
-    buildApp: ({ store, pool, now, kit }) => buildGovernanceApp({ ...kit, store, pool, now }),
+    buildApp: ({ store, pool, now, kit, projections }) =>
+      buildGovernanceApp({ ...kit, store, pool, now, accessRunner: projections.access }),
   });
-  return { ...runtime, reporting: runtime.projections.reporting };
+  return {
+    ...runtime,
+    reporting: runtime.projections.reporting,
+    access: runtime.projections.access,
+    accessReviews: runtime.parts.accessReviews,
+  };
 }

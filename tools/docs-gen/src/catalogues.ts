@@ -1,4 +1,5 @@
 import {
+  accessReviewEvents,
   alertEvents,
   anomalyEvents,
   artifactEvents,
@@ -74,6 +75,7 @@ export const CATALOGUES: readonly CatalogueEntry[] = [
   { service: 'governance', category: 'incident', catalogue: incidentEvents },
   { service: 'governance', category: 'serviceOwnership', catalogue: serviceOwnershipEvents },
   { service: 'governance', category: 'grant', catalogue: grantEvents },
+  { service: 'governance', category: 'accessReview', catalogue: accessReviewEvents },
   { service: 'governance', category: 'rollbackDrill', catalogue: rollbackDrillEvents },
   { service: 'governance', category: 'rotation', catalogue: rotationEvents },
 ];

@@ -10,6 +10,7 @@ import {
   PoisonMessageError,
 } from '@railyard/messaging';
 import type pg from 'pg';
+import { createAccessConsumers } from '../access/access-consumers.js';
 import type { IncidentCommands } from '../incidents/incident-commands.js';
 import { openIncidentFromEscalation } from '../incidents/open-from-escalation/reactor.js';
 import { execOfPg, type Fold } from '../reporting/fact-event.js';
@@ -68,5 +69,6 @@ export function createGovernanceConsumers(deps: GovernanceConsumerDeps): Durable
     consumer('deployments', 'orchestration', 'deployment', foldHandler(foldDeploymentFact)),
     consumer('releases', 'planning', 'release', foldHandler(foldReleaseFact)),
     consumer('anomalies', 'monitoring', 'anomaly', (event) => openIncidentFromEscalation(event, deps)),
+    ...createAccessConsumers(deps),
   ];
 }
