@@ -9,12 +9,13 @@ import {
   EnvironmentRegistered,
   type EventDefinition,
   environmentStream,
+  GrantIssued,
   streamName,
 } from '@railyard/contracts';
 import { createRelay, type DurableConsumer, type Relay } from '@railyard/messaging';
 import { createDb, migrateSchema } from '@railyard/readmodels';
 import { grantLedgerConsumers, grantLedgerMigration } from '@railyard/service-kit/grants';
-import { type InjectedResponse, testInfra, waitFor } from '@railyard/testing';
+import { event, type InjectedResponse, type SpecEvent, testInfra, waitFor } from '@railyard/testing';
 import { type GovernanceFixture, startGovernance } from '../../test-support/governance-fixture.js';
 
 export const T0 = new Date('2026-11-02T09:00:00Z');
@@ -216,4 +217,33 @@ export async function until<T>(what: string, get: () => Promise<T>, ready: (v: T
     const v = await get();
     return ready(v) ? v : undefined;
   });
+}
+
+/** A GrantIssued as a given event of a specification (by admin-1 at T0 unless said). */
+export function grantIssued(
+  grantId: string,
+  principal: string,
+  options: {
+    privilege?: 'deploy' | 'approve' | 'lead';
+    scope?: { environment: string } | { tier: 'prod' | 'staging' };
+    issuedBy?: string;
+    at?: Date;
+    expiresAt?: Date | null;
+  } = {},
+): SpecEvent {
+  const at = options.at ?? T0;
+  return event(
+    GrantIssued,
+    {
+      grantId,
+      principal,
+      privilege: options.privilege ?? 'deploy',
+      scope: options.scope ?? { environment: 'checkout-prod' },
+      issuedBy: options.issuedBy ?? 'admin-1',
+      issuedAt: at.toISOString(),
+      reason: 'release duty',
+      expiresAt: options.expiresAt?.toISOString() ?? null,
+    },
+    { at },
+  );
 }
