@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { commandContext, etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
 import { AccessReviewView, accessReviewView } from '../access-store.js';
@@ -27,10 +26,7 @@ export const closeAccessReviewRoute: FastifyPluginAsyncZod<ReviewCloserDeps & { 
     },
     async (request, reply) => {
       const ctx = commandContext(request, { now: deps.now() });
-      const result = await closeAccessReview(deps, request.params.id, {
-        ...ctx,
-        correlationId: ctx.correlationId ?? randomUUID(),
-      });
+      const result = await closeAccessReview(deps, request.params.id, ctx);
       return reply
         .header('etag', etagOf(result.revision))
         .send(accessReviewView(result.state, result.revision, ctx.now));
