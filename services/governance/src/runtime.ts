@@ -5,14 +5,20 @@ import { startServiceRuntime } from '@railyard/service-kit/backbone';
 import type { Kysely } from 'kysely';
 import { governanceMigrations } from '../migrations/index.js';
 import { buildGovernanceApp } from './app.js';
+import { createCommunicationConsumers } from './communications/consumers.js';
+import type { NotifyWebhook } from './communications/delivery/deliver-notice.js';
+import { createNoticeCommands } from './communications/notice-store.js';
 import { createIncidentCommands, type IncidentCommands } from './incidents/incident-commands.js';
 import { createGovernanceConsumers } from './inputs/consumers.js';
 import { ensureAnalystRole } from './reporting/analyst-role.js';
 import { liveReportingProjection } from './reporting/reporting-projection.js';
+import { retrospectiveActionsProjection } from './retrospectives/action-list/projection.js';
 
 export interface GovernanceRuntimeOptions extends ServiceRuntimeBase {
   /** The password set on `railyard_analyst` at start (unset: left as it is). */
   analystPassword?: string;
+  /** The notification webhook notices go to (G7), and the delivery's retry delays in ms (tests shorten them). */
+  notify?: NotifyWebhook & { backoffMs?: number[] };
 }
 
 export interface GovernanceRuntime {
@@ -31,17 +37,21 @@ export interface GovernanceRuntime {
  * relay and sealer come with the kit).
  */
 export async function startGovernanceRuntime(options: GovernanceRuntimeOptions): Promise<GovernanceRuntime> {
-  const runtime = await startServiceRuntime<unknown, 'reporting', { commands: IncidentCommands }>({
+  const runtime = await startServiceRuntime<
+    unknown,
+    'reporting' | 'retrospectiveActions',
+    { commands: IncidentCommands }
+  >({
     ...options,
     service: 'governance',
     migrations: governanceMigrations,
-    projections: { reporting: liveReportingProjection },
+    projections: { reporting: liveReportingProjection, retrospectiveActions: retrospectiveActionsProjection },
     async parts({ store, pool }) {
       await ensureAnalystRole(pool, { password: options.analystPassword });
       return { commands: createIncidentCommands(store) };
     },
-    consumers: ({ js, jsm, stream, subjectPrefix }, { store, pool, now, logger, parts }) =>
-      createGovernanceConsumers({
+    consumers: ({ js, jsm, stream, subjectPrefix }, { store, pool, now, logger, parts }) => [
+      ...createGovernanceConsumers({
         store,
         js,
         jsm,
@@ -52,6 +62,20 @@ export async function startGovernanceRuntime(options: GovernanceRuntimeOptions):
         now,
         logger,
       }),
+      ...createCommunicationConsumers({
+        store,
+        js,
+        jsm,
+        pool,
+        stream,
+        subjectPrefix,
+        commands: createNoticeCommands(store),
+        webhook: options.notify ?? {},
+        deliveryBackoffMs: options.notify?.backoffMs,
+        now,
+        logger,
+      }),
+    ],
     buildApp: ({ store, pool, now, kit }) => buildGovernanceApp({ ...kit, store, pool, now }),
   });
   return { ...runtime, reporting: runtime.projections.reporting };
