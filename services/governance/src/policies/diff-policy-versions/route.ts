@@ -17,6 +17,15 @@ const Change = z.object({
   value: z.unknown().optional(),
 });
 
+function comparePaths(a: (string | number)[], b: (string | number)[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    if (typeof a[i] === 'number' && typeof b[i] === 'number') return (a[i] as number) - (b[i] as number);
+    return String(a[i]) < String(b[i]) ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
 const Query = z.strictObject({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) });
 
 /** GET /policies/:name/diff?from=&to= — what changed in the document between two versions, and why (G3). */
@@ -60,7 +69,9 @@ export const diffPolicyVersionsRoute: FastifyPluginAsyncZod<{ store: EventStore 
         policyName: name,
         from,
         to,
-        changes: diff(a.document, b.document),
+        // In path order: documents come back from jsonb with their keys reordered, so microdiff's own order (that of
+        // the keys) would differ between a document as sent and as stored.
+        changes: diff(a.document, b.document).sort((x, y) => comparePaths(x.path, y.path)),
         reasons: state.versions
           .filter((v) => v.version > lo && v.version <= hi)
           .map((v) => ({ version: v.version, reason: v.reason })),
