@@ -58,16 +58,16 @@ function publish(s: PolicyState, c: Omit<Extract<PolicyCommand, { type: 'Publish
       { baseVersion: c.baseVersion, currentVersion: current?.version ?? 0 },
     );
   }
-  // A version is a change with a reason: an identical document would govern nothing differently.
-  if (current && diff(current.document, c.document).length === 0) {
-    throw ruleViolated(Codes.POLICY_UNCHANGED, `The document equals version ${current.version}.`);
-  }
   // A retrospective action changes the policy once; a second version citing it would be a duplicate adoption.
   if (
     c.reason.kind === 'retrospective-action' &&
     s.versions.some((v) => v.reason.kind === 'retrospective-action' && v.reason.ref === c.reason.ref)
   ) {
     throw ruleViolated(Codes.POLICY_REASON_ALREADY_APPLIED, `Retrospective item ${c.reason.ref} already changed it.`);
+  }
+  // A version is a change with a reason: an identical document would govern nothing differently.
+  if (current && diff(current.document, c.document).length === 0) {
+    throw ruleViolated(Codes.POLICY_UNCHANGED, `The document equals version ${current.version}.`);
   }
   return [
     {
