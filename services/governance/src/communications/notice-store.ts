@@ -192,7 +192,10 @@ export async function rollbackFacts(
     service: String(row.service),
     environment: String(row.environment),
     fromVersion: String(row.from_version ?? row.artifact_version),
-    toVersion: (row.to_version ?? row.rolled_back_to ?? null) as string | null,
+    // reporting.rollbacks keeps the target as name@version.
+    toVersion: (row.to_version ?? (row.rolled_back_to ? String(row.rolled_back_to).split('@').at(-1) : null)) as
+      | string
+      | null,
     trigger: String(row.trigger_kind ?? row.rolled_back_trigger ?? 'manual'),
     reason: String(row.reason ?? row.rolled_back_reason ?? ''),
     snapshot: (row.snapshot ?? null) as z.infer<typeof PreRollbackSnapshot> | null,
