@@ -268,3 +268,26 @@ describe('a rollback', () => {
     expect((await call('GET', '/policies/standard/versions/2/releases')).json().releases).toEqual([]);
   });
 });
+
+describe('an incident', () => {
+  it('opening it sends an incident notice to the webhook', async () => {
+    const res = await call('POST', '/incidents', {
+      title: 'ledger <writes> failing',
+      severity: 'SEV2',
+      service: 'ledger',
+      environment: 'ledger-prod',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const incidentId = res.json().incidentId;
+    const [sent] = await waitFor('the incident notice delivered', async () => {
+      const d = hook.delivered(
+        (b) => b.kind === 'incident' && (b.about as { incidentId?: string }).incidentId === incidentId,
+      );
+      return d.length > 0 ? d : undefined;
+    });
+    const body = JSON.parse(sent!.body);
+    expect(body.subject).toBe('[SEV2] ledger &lt;writes&gt; failing');
+    expect(body.fields).toMatchObject({ hypothesis: 'Under investigation.', impact: 'ledger in ledger-prod, SEV2' });
+    expect(body.snapshot).toBeNull();
+  });
+});
