@@ -35,9 +35,10 @@ export interface GovernanceSpecFixture {
 /** Governance without NATS (no relay, no consumers), its clock stopped at `now`, for the slices' specifications. */
 export async function startGovernanceSpecs(label: string, now: () => Date): Promise<GovernanceSpecFixture> {
   const database = await createTestDatabase(label);
-  const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
+  const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20, poolSize: 4 });
   await store.ready();
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  // Small pools: the specification files run in parallel on a Postgres server shared with other suites.
+  const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   watchPoolErrors(pool, () => {});
   const runtime = await startGovernanceRuntime({
     store,
