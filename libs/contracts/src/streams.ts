@@ -41,6 +41,10 @@ export const CATEGORY_OWNERS = {
   accessReview: 'governance',
   rollbackDrill: 'governance',
   rotation: 'governance',
+  deploymentPolicy: 'governance',
+  retrospective: 'governance',
+  noticeTemplate: 'governance',
+  notice: 'governance',
 } as const satisfies Record<string, ServiceName>;
 export type Category = keyof typeof CATEGORY_OWNERS;
 

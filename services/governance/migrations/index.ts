@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { accessGrantsMigration } from './access-grants.js';
+import { retrospectivesCommunicationsMigration } from './retrospectives-communications.js';
 
 /**
  * The governance service's schemas, in order. Migrations run with `governance` first on the search path; everything
@@ -278,4 +279,5 @@ export const governanceMigrations: Record<string, Migration> = {
     },
   },
   '0003_access_grants': accessGrantsMigration,
+  '0005_retrospectives_communications': retrospectivesCommunicationsMigration,
 };

@@ -1,16 +1,24 @@
 import {
   accessReviewEvents,
+  deploymentPolicyEvents,
   type EventCatalogue,
   grantEvents,
   incidentEvents,
+  noticeEvents,
+  noticeTemplateEvents,
+  retrospectiveEvents,
   serviceOwnershipEvents,
 } from '@railyard/contracts';
 import { accessProjection } from './access/access-projection.js';
 import { accessReviewDecider } from './access/domain/access-review.decide.js';
 import { grantDecider } from './access/domain/grant.decide.js';
+import { noticeDecider, templateDecider } from './communications/domain/notice.decide.js';
 import { incidentDecider } from './incidents/domain/incident.decide.js';
 import { ownershipDecider } from './ownership/domain/ownership.decide.js';
+import { policyDecider } from './policies/domain/policy.decide.js';
 import { reportingProjection } from './reporting/reporting-projection.js';
+import { retrospectiveActionsProjection } from './retrospectives/action-list/projection.js';
+import { retrospectiveDecider } from './retrospectives/domain/retrospective.decide.js';
 
 /** What the railyard CLI needs to replay governance's history: per stream category, the fold and the catalogue. */
 export const governanceAggregates = [
@@ -38,7 +46,11 @@ export const governanceAggregates = [
     evolve: accessReviewDecider.evolve,
     catalogue: accessReviewEvents as unknown as EventCatalogue,
   },
+  { category: 'deploymentPolicy', ...policyDecider, catalogue: deploymentPolicyEvents as unknown as EventCatalogue },
+  { category: 'retrospective', ...retrospectiveDecider, catalogue: retrospectiveEvents as unknown as EventCatalogue },
+  { category: 'noticeTemplate', ...templateDecider, catalogue: noticeTemplateEvents as unknown as EventCatalogue },
+  { category: 'notice', ...noticeDecider, catalogue: noticeEvents as unknown as EventCatalogue },
 ] as const;
 
-/** Governance's projections a rebuild can replay: the whole `reporting` schema it fills. */
-export const governanceProjections = [reportingProjection, accessProjection] as const;
+/** Governance's projections a rebuild can replay: the `reporting` schema, the grant ledger, the action list. */
+export const governanceProjections = [reportingProjection, accessProjection, retrospectiveActionsProjection] as const;

@@ -8,6 +8,10 @@ await runServiceMain({
   configSchema: governanceConfigSchema,
   async start(base, config) {
     const { startGovernanceRuntime } = await import('./runtime.js');
-    return startGovernanceRuntime({ ...base, analystPassword: config.RAILYARD_ANALYST_PASSWORD });
+    return startGovernanceRuntime({
+      ...base,
+      analystPassword: config.RAILYARD_ANALYST_PASSWORD,
+      notify: { url: config.GOVERNANCE_NOTIFY_WEBHOOK_URL, secret: config.GOVERNANCE_NOTIFY_WEBHOOK_SECRET },
+    });
   },
 });

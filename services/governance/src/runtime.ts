@@ -8,16 +8,22 @@ import { accessProjection } from './access/access-projection.js';
 import { createAccessReviewCommands, createGrantCommands } from './access/access-store.js';
 import { type ReviewScheduler, startAccessReviewScheduler } from './access/review-closer.js';
 import { buildGovernanceApp } from './app.js';
+import { createCommunicationConsumers } from './communications/consumers.js';
+import type { NotifyWebhook } from './communications/delivery/deliver-notice.js';
+import { createNoticeCommands } from './communications/notice-store.js';
 import { createIncidentCommands, type IncidentCommands } from './incidents/incident-commands.js';
 import { createGovernanceConsumers } from './inputs/consumers.js';
 import { ensureAnalystRole } from './reporting/analyst-role.js';
 import { liveReportingProjection } from './reporting/reporting-projection.js';
+import { retrospectiveActionsProjection } from './retrospectives/action-list/projection.js';
 
 export interface GovernanceRuntimeOptions extends ServiceRuntimeBase {
   /** The password set on `railyard_analyst` at start (unset: left as it is). */
   analystPassword?: string;
   /** How often the access review closer looks for due campaigns (default 1000 ms). */
   accessReviewTickMs?: number;
+  /** The notification webhook notices go to (G7), and the delivery's retry delays in ms (tests shorten them). */
+  notify?: NotifyWebhook & { backoffMs?: number[] };
 }
 
 export interface GovernanceRuntime {
@@ -42,13 +48,17 @@ export interface GovernanceRuntime {
 export async function startGovernanceRuntime(options: GovernanceRuntimeOptions): Promise<GovernanceRuntime> {
   const runtime = await startServiceRuntime<
     unknown,
-    'reporting' | 'access',
+    'reporting' | 'access' | 'retrospectiveActions',
     { commands: IncidentCommands; accessReviews: ReviewScheduler }
   >({
     ...options,
     service: 'governance',
     migrations: governanceMigrations,
-    projections: { reporting: liveReportingProjection, access: accessProjection },
+    projections: {
+      reporting: liveReportingProjection,
+      access: accessProjection,
+      retrospectiveActions: retrospectiveActionsProjection,
+    },
     async parts({ store, pool, now, logger, onClose }) {
       await ensureAnalystRole(pool, { password: options.analystPassword });
       const accessReviews = startAccessReviewScheduler({
@@ -63,8 +73,8 @@ export async function startGovernanceRuntime(options: GovernanceRuntimeOptions):
       onClose('access review closer', () => accessReviews.stop());
       return { commands: createIncidentCommands(store), accessReviews };
     },
-    consumers: ({ js, jsm, stream, subjectPrefix }, { store, pool, now, logger, parts }) =>
-      createGovernanceConsumers({
+    consumers: ({ js, jsm, stream, subjectPrefix }, { store, pool, now, logger, parts }) => [
+      ...createGovernanceConsumers({
         store,
         js,
         jsm,
@@ -75,6 +85,20 @@ export async function startGovernanceRuntime(options: GovernanceRuntimeOptions):
         now,
         logger,
       }),
+      ...createCommunicationConsumers({
+        store,
+        js,
+        jsm,
+        pool,
+        stream,
+        subjectPrefix,
+        commands: createNoticeCommands(store),
+        webhook: options.notify ?? {},
+        deliveryBackoffMs: options.notify?.backoffMs,
+        now,
+        logger,
+      }),
+    ],
     buildApp: ({ store, pool, now, kit, projections }) =>
       buildGovernanceApp({ ...kit, store, pool, now, accessRunner: projections.access }),
   });

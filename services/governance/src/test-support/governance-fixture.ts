@@ -14,7 +14,7 @@ import { createRelay, ensureBusStreams, type Relay } from '@railyard/messaging';
 import { type App, createLogger, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix, waitFor } from '@railyard/testing';
 import pg from 'pg';
-import { type GovernanceRuntime, startGovernanceRuntime } from '../runtime.js';
+import { type GovernanceRuntime, type GovernanceRuntimeOptions, startGovernanceRuntime } from '../runtime.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 /** The analyst's password in every test file: the role is cluster-wide, so all files must set the same one. */
@@ -59,7 +59,11 @@ export interface GovernanceFixture {
  */
 export async function startGovernance(
   label: string,
-  options: { seed?: (append: GovernanceFixture['append']) => Promise<void>; now?: () => Date } = {},
+  options: {
+    seed?: (append: GovernanceFixture['append']) => Promise<void>;
+    now?: () => Date;
+    notify?: GovernanceRuntimeOptions['notify'];
+  } = {},
 ): Promise<GovernanceFixture> {
   const database = await createTestDatabase(label);
   const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
@@ -111,6 +115,7 @@ export async function startGovernance(
     logger: createLogger({ name: 'governance', level: 'silent' }),
     sealIntervalMs: false,
     now: options.now,
+    notify: options.notify,
   });
   const relays: Relay[] = [];
   for (const service of ['orchestration', 'planning', 'monitoring'] as const) {
