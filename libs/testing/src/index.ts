@@ -5,3 +5,4 @@ export * from './nats-server.js';
 export * from './projection-specification.js';
 export * from './tamper.js';
 export * from './wait-for.js';
+export * from './grant-history.js';

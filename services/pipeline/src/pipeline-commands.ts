@@ -13,6 +13,7 @@ import type { ProjectionRunner } from '@railyard/readmodels';
 import type { Kysely } from 'kysely';
 import { v5 as uuidv5 } from 'uuid';
 import type { PipelineDb } from './artifact-gates/artifact-gates.js';
+import type { GrantLedger } from './grants/grant-ledger.js';
 import { definitionDecider } from './definitions/domain/definition.decide.js';
 import { baselineDecider } from './gates/domain/baseline.decide.js';
 import type { PerformanceThresholds } from './gates/domain/performance-gate.js';
@@ -75,6 +76,8 @@ export interface PipelineRouteDeps {
   /** The run-list projection, for lag headers on GET /runs. */
   runList: ProjectionRunner;
   policies: PipelinePolicies;
+  /** Governance's grants as this service learnt them (approvals into prod-tier environments need `approve`). */
+  grants: GrantLedger;
   now: () => Date;
 }
 
