@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Actor,
-  type GrantScope,
   GrantIssued,
   GrantRevoked,
+  type GrantScope,
   grantStream,
   type Privilege,
 } from '@railyard/contracts';
@@ -39,7 +39,11 @@ export async function issueTestGrant(store: EventStore, g: GrantToIssue): Promis
     reason: g.reason ?? `Test grant: ${g.privilege} for ${g.principal}.`,
     expiresAt: g.expiresAt ?? null,
   });
-  await store.append(grantStream(grantId), [{ id: randomUUID(), type: GrantIssued.type, data, metadata: meta() }], 'noStream');
+  await store.append(
+    grantStream(grantId),
+    [{ id: randomUUID(), type: GrantIssued.type, data, metadata: meta() }],
+    'noStream',
+  );
   return grantId;
 }
 
@@ -59,10 +63,20 @@ export async function revokeTestGrant(
     reason: g.campaignId ? 'Undecided at the campaign due date.' : 'Revoked in a test.',
     campaignId: g.campaignId ?? null,
   });
-  await store.append(grantStream(grantId), [{ id: randomUUID(), type: GrantRevoked.type, data, metadata: meta() }], 'streamExists');
+  await store.append(
+    grantStream(grantId),
+    [{ id: randomUUID(), type: GrantRevoked.type, data, metadata: meta() }],
+    'streamExists',
+  );
 }
 
 function meta() {
   const id = randomUUID();
-  return { occurredAt: new Date().toISOString(), actor: GOVERNANCE, correlationId: id, causationId: id, schemaVersion: 1 };
+  return {
+    occurredAt: new Date().toISOString(),
+    actor: GOVERNANCE,
+    correlationId: id,
+    causationId: id,
+    schemaVersion: 1,
+  };
 }

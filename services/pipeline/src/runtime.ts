@@ -54,7 +54,17 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
         logger,
       }),
       // `pipeline--grants` and `pipeline--environment-tiers`: the grant ledger approvals into prod are checked on.
-      ...grantLedgerConsumers({ service: 'pipeline', schema: 'pipeline', store, js, jsm, pool, stream, subjectPrefix, logger }),
+      ...grantLedgerConsumers({
+        service: 'pipeline',
+        schema: 'pipeline',
+        store,
+        js,
+        jsm,
+        pool,
+        stream,
+        subjectPrefix,
+        logger,
+      }),
     ],
     buildApp: ({ store, db, projections, now, kit }) =>
       buildPipelineApp({ ...kit, store, db, runList: projections.runList, policies: options.policies, now }),

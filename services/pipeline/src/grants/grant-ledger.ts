@@ -1,5 +1,11 @@
 import type { Privilege } from '@railyard/contracts';
-import { findHeldGrant, type GrantSql, grantRequiredFor, environmentTier, type HeldGrant } from '@railyard/service-kit/grants';
+import {
+  environmentTier,
+  findHeldGrant,
+  type GrantSql,
+  grantRequiredFor,
+  type HeldGrant,
+} from '@railyard/service-kit/grants';
 import { CompiledQuery, type Kysely } from 'kysely';
 
 /** The ledger's schema in this service (grantLedgerMigration runs in schema `pipeline`). */

@@ -48,7 +48,13 @@ export const promoteDeploymentRoute: FastifyPluginAsyncZod<{
       const { environment, environmentTier } = before.state.subject;
       await requireGrant(
         grants,
-        { principal: ctx.actor.id, privileges: ['deploy', 'lead'], environment, ...(environmentTier ? { tier: environmentTier } : {}), at: ctx.now },
+        {
+          principal: ctx.actor.id,
+          privileges: ['deploy', 'lead'],
+          environment,
+          ...(environmentTier ? { tier: environmentTier } : {}),
+          at: ctx.now,
+        },
         'promote a held canary',
       );
       // No step named: a deployment not held at a pause is refused by the decider (409).

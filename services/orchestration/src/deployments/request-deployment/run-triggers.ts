@@ -1,11 +1,5 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import {
-  type Actor,
-  consumerName,
-  deadLetterSubject,
-  eventSubject,
-  PipelineRunStarted,
-} from '@railyard/contracts';
+import { type Actor, consumerName, deadLetterSubject, eventSubject, PipelineRunStarted } from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
 import { createConsumer, type DurableConsumer, type MessagingLogger, PoisonMessageError } from '@railyard/messaging';
 import type { GrantSql } from '@railyard/service-kit/grants';

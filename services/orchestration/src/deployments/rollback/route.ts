@@ -46,7 +46,13 @@ export const rollbackDeploymentRoute: FastifyPluginAsyncZod<{
       const { environment, environmentTier } = before.state.subject;
       await requireGrant(
         grants,
-        { principal: ctx.actor.id, privileges: ['deploy', 'lead'], environment, ...(environmentTier ? { tier: environmentTier } : {}), at: ctx.now },
+        {
+          principal: ctx.actor.id,
+          privileges: ['deploy', 'lead'],
+          environment,
+          ...(environmentTier ? { tier: environmentTier } : {}),
+          at: ctx.now,
+        },
         'roll a deployment back',
       );
       await control.rollbackWithMetrics(

@@ -8,7 +8,14 @@ describe('an approval into prod, with and without an approve grant', () => {
   let f: PipelineFixture;
   const stages = [
     { kind: 'build', name: 'build' },
-    { kind: 'approval', name: 'prod sign-off', environment: 'prod', groups: ['approver'], minApprovals: 1, expiresAfterMinutes: 600 },
+    {
+      kind: 'approval',
+      name: 'prod sign-off',
+      environment: 'prod',
+      groups: ['approver'],
+      minApprovals: 1,
+      expiresAfterMinutes: 600,
+    },
     { kind: 'deploy', name: 'prod', environment: 'prod' },
   ];
   beforeAll(async () => {
@@ -34,7 +41,11 @@ describe('an approval into prod, with and without an approve grant', () => {
   /** A run of ledger-api whose build passed: it waits at the prod approval (stage 1). */
   async function runAtApproval(): Promise<string> {
     const dev = await f.auth('dev-ana', ['developer']);
-    const payload = { service: 'ledger-api', artifact: { name: 'ledger-api', version: '1.0.0' }, changeAuthor: 'dev-bo' };
+    const payload = {
+      service: 'ledger-api',
+      artifact: { name: 'ledger-api', version: '1.0.0' },
+      changeAuthor: 'dev-bo',
+    };
     const started = await f.app.inject({ method: 'POST', url: '/runs', headers: dev, payload });
     expect(started.statusCode).toBe(201);
     const runId = started.json().id as string;
