@@ -159,6 +159,8 @@ beforeAll(async () => {
     [
       { principal: 'dev-ana', privilege: 'deploy', scope: { environment: 'prod' } },
       { principal: 'lead-lou', privilege: 'lead', scope: { environment: 'prod' } },
+      // The escalation's next person answers the decision, which promotes the canary: a lead grant too.
+      { principal: 'sre-sam', privilege: 'lead', scope: { environment: 'prod' } },
     ],
   );
   const env = await inject(orchestration.app, 'POST', '/environments', h['sre-sam']!, {

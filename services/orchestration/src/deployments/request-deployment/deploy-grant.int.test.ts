@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
-import { deploymentStream, streamName } from '@railyard/contracts';
+import { type Actor, deploymentStream, streamName } from '@railyard/contracts';
 import { createRelay, type Relay } from '@railyard/messaging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environmentBody } from '../../test-support/environments.js';
@@ -44,10 +44,14 @@ afterAll(async () => {
  * A run started by `trigger` and its deploy stage claimed by `claimant` (the CI system by default), as pipeline
  * records them in `pipelineRun-<id>`; returns the DeploymentRequested's id, which is the deployment's.
  */
-async function request(trigger: string, environment = 'prod', claimant = { id: 'ci-jenkins', kind: 'system' }) {
+async function request(
+  trigger: string,
+  environment = 'prod',
+  claimant: Pick<Actor, 'id' | 'kind'> = { id: 'ci-jenkins', kind: 'system' },
+) {
   const runId = randomUUID();
   const id = randomUUID();
-  const metadata = (actor: object) => ({
+  const metadata = (actor: Actor) => ({
     occurredAt: f.clock.now.toISOString(),
     actor,
     correlationId: runId,
