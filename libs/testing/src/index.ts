@@ -1,4 +1,5 @@
 export * from './given-when-then.js';
+export * from './grant-history.js';
 export * from './http-specification.js';
 export * from './infra.js';
 export * from './nats-server.js';

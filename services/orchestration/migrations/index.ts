@@ -1,5 +1,7 @@
+import { grantLedgerMigration } from '@railyard/service-kit/grants';
 import { type Kysely, type Migration, sql } from 'kysely';
 import { deploymentsMigration } from './0004-deployments.js';
+import { runTriggersMigration } from './0007-run-triggers.js';
 
 /** The orchestration service's schema, in order. Migrations run inside schema `orchestration`. */
 export const orchestrationMigrations: Record<string, Migration> = {
@@ -193,4 +195,8 @@ export const orchestrationMigrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  // Governance's grants and the environment tiers (G2), and who triggered each pipeline run (the requester of a
+  // deployment a CI system claimed): a deployment to a prod-tier environment needs its requester's deploy grant.
+  '0006_grant_ledger': grantLedgerMigration,
+  '0007_run_triggers': runTriggersMigration,
 };

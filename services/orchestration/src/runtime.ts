@@ -2,6 +2,7 @@ import { environmentStream } from '@railyard/contracts';
 import type { Relay } from '@railyard/messaging';
 import type { App, ServiceRuntimeBase } from '@railyard/service-kit';
 import { startServiceRuntime } from '@railyard/service-kit/backbone';
+import { grantLedgerConsumers } from '@railyard/service-kit/grants';
 import type { Kysely } from 'kysely';
 import { orchestrationMigrations } from '../migrations/index.js';
 import { buildOrchestrationApp, type OrchestrationDb, type OrchestrationRunners } from './app.js';
@@ -181,9 +182,22 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
       const plans = Object.assign(planCapability, { workers });
       return { scheduler, flags, deployments, plans };
     },
-    // The deployments' two durable consumers, started by the kit once the plans' workers run.
-    consumers: ({ js, jsm, stream, subjectPrefix }, { parts }) =>
-      parts.deployments.consumers({ js, jsm, stream, subjectPrefix }),
+    // The deployments' durable consumers, started by the kit once the plans' workers run, and the grant ledger's
+    // two (`orchestration--grants`, `orchestration--environment-tiers`) that deployments to prod are checked on.
+    consumers: ({ js, jsm, stream, subjectPrefix }, { parts, store, pool, logger }) => [
+      ...parts.deployments.consumers({ js, jsm, stream, subjectPrefix }),
+      ...grantLedgerConsumers({
+        service: 'orchestration',
+        schema: 'orchestration',
+        store,
+        js,
+        jsm,
+        pool,
+        stream,
+        subjectPrefix,
+        logger,
+      }),
+    ],
     buildApp: ({ store, db, projections, now, parts, kit }) =>
       buildOrchestrationApp({
         ...kit,

@@ -1,3 +1,4 @@
+import { grantLedgerMigration } from '@railyard/service-kit/grants';
 import { type Kysely, type Migration, sql } from 'kysely';
 
 /** The pipeline service's schema, in order. Migrations run inside schema `pipeline`. */
@@ -43,4 +44,6 @@ export const pipelineMigrations: Record<string, Migration> = {
       await sql`CREATE INDEX run_list_service ON run_list (service, started_at DESC, run_id DESC)`.execute(db);
     },
   },
+  // Governance's grants and orchestration's environment tiers, as the approvals enforce them (G2).
+  '0003_grant_ledger': grantLedgerMigration,
 };

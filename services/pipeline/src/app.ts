@@ -7,6 +7,7 @@ import { artifactGatesRoute } from './artifact-gates/get-gates/route.js';
 import { definitionRoutes } from './definitions/version-definition/route.js';
 import { acceptReleaseRoutes } from './gates/accept-release/route.js';
 import { securityPolicyRoutes } from './gates/security-policy/route.js';
+import { createGrantLedger, kyselyGrantSql } from './grants/grant-ledger.js';
 import { shardRoutes } from './matrix/shards/route.js';
 import { createPipelineCommands, type PipelinePolicies, type PipelineRouteDeps } from './pipeline-commands.js';
 import { approveRoute } from './runs/approve/route.js';
@@ -33,7 +34,16 @@ export interface PipelineDeps extends Omit<AppDeps, 'serviceName' | 'version'> {
 export async function buildPipelineApp(deps: PipelineDeps): Promise<App> {
   const { store, db, runList, policies, now = () => new Date(), ...kit } = deps;
   const app = await buildApp({ ...kit, serviceName: SERVICE_NAME, version: SERVICE_VERSION });
-  const routeDeps: PipelineRouteDeps = { store, commands: createPipelineCommands(store), db, runList, policies, now };
+  const routeDeps: PipelineRouteDeps = {
+    store,
+    commands: createPipelineCommands(store),
+    db,
+    runList,
+    policies,
+    // The ledger's tables are in this service's schema, kept by grantLedgerConsumers (runtime.ts).
+    grants: createGrantLedger(kyselyGrantSql(db as unknown as Kysely<unknown>)),
+    now,
+  };
   await app.register(definitionRoutes, routeDeps);
   await app.register(startRunRoute, routeDeps);
   await app.register(getRunRoute, routeDeps);

@@ -17,6 +17,7 @@ import { definitionDecider } from './definitions/domain/definition.decide.js';
 import { baselineDecider } from './gates/domain/baseline.decide.js';
 import type { PerformanceThresholds } from './gates/domain/performance-gate.js';
 import { securityPolicyDecider } from './gates/domain/security-policy.decide.js';
+import type { GrantLedger } from './grants/grant-ledger.js';
 import { runDecider } from './runs/domain/run.decide.js';
 import type { ActiveRun } from './runs/domain/run.js';
 import type { StrategyPolicy } from './strategy/domain/strategy.js';
@@ -75,6 +76,8 @@ export interface PipelineRouteDeps {
   /** The run-list projection, for lag headers on GET /runs. */
   runList: ProjectionRunner;
   policies: PipelinePolicies;
+  /** Governance's grants as this service learnt them (approvals into prod-tier environments need `approve`). */
+  grants: GrantLedger;
   now: () => Date;
 }
 

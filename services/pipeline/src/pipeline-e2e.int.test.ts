@@ -74,6 +74,11 @@ describe('a gated progressive pipeline, end to end', () => {
       approver: await f.auth('appr-cy', ['approver']),
       sec: await f.auth('sec-lee', ['approver', 'sre']),
     };
+    // Approving for prod needs an approve grant (G2); the trigger and the author hold one too, so that separation of
+    // duties, not the grant, is what refuses them below.
+    for (const principal of ['appr-cy', 'dev-ana', 'dev-bo']) {
+      await f.grant({ principal, privilege: 'approve', scope: { environment: 'prod' } });
+    }
     const policy = await f.app.inject({
       method: 'PUT',
       url: '/security-policies/default',

@@ -2,6 +2,7 @@ import type { DurableConsumer, Relay } from '@railyard/messaging';
 import type { ProjectionRunner } from '@railyard/readmodels';
 import type { App, ServiceRuntimeBase } from '@railyard/service-kit';
 import { startServiceRuntime } from '@railyard/service-kit/backbone';
+import { grantLedgerConsumers } from '@railyard/service-kit/grants';
 import type { Kysely } from 'kysely';
 import { pipelineMigrations } from '../migrations/index.js';
 import { buildPipelineApp } from './app.js';
@@ -22,6 +23,8 @@ export interface PipelineRuntime {
   relay?: Relay;
   artifactGates?: DurableConsumer;
   deploymentOutcomes?: DurableConsumer;
+  /** `pipeline--grants` and `pipeline--environment-tiers` (the grant ledger). */
+  grantLedger: DurableConsumer[];
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
@@ -29,7 +32,8 @@ export interface PipelineRuntime {
 /**
  * The pipeline service's moving parts, wired by the kit's runtime for main() and the integration tests: its schema,
  * the run-list projection, the durable consumers of artifact events (`pipeline--artifact-gates`) and of deployment
- * outcomes (`pipeline--deployment-outcomes`), and the HTTP app (the relay, sealer and gauges come with the kit).
+ * outcomes (`pipeline--deployment-outcomes`), the grant ledger's two (`pipeline--grants`,
+ * `pipeline--environment-tiers`), and the HTTP app (the relay, sealer and gauges come with the kit).
  */
 export async function startPipelineRuntime(options: PipelineRuntimeOptions): Promise<PipelineRuntime> {
   const runtime = await startServiceRuntime<PipelineDb, 'runList'>({
@@ -49,10 +53,22 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
         subjectPrefix,
         logger,
       }),
+      // `pipeline--grants` and `pipeline--environment-tiers`: the grant ledger approvals into prod are checked on.
+      ...grantLedgerConsumers({
+        service: 'pipeline',
+        schema: 'pipeline',
+        store,
+        js,
+        jsm,
+        pool,
+        stream,
+        subjectPrefix,
+        logger,
+      }),
     ],
     buildApp: ({ store, db, projections, now, kit }) =>
       buildPipelineApp({ ...kit, store, db, runList: projections.runList, policies: options.policies, now }),
   });
-  const [artifactGates, deploymentOutcomes] = runtime.consumers;
-  return { ...runtime, runList: runtime.projections.runList, artifactGates, deploymentOutcomes };
+  const [artifactGates, deploymentOutcomes, ...grantLedger] = runtime.consumers;
+  return { ...runtime, runList: runtime.projections.runList, artifactGates, deploymentOutcomes, grantLedger };
 }

@@ -19,6 +19,7 @@ import {
   startFakePagerDuty,
 } from '../../../services/monitoring/src/test-support/fake-pagerduty.js';
 import { type RunningPrometheus, startPrometheus } from '../../../services/monitoring/src/test-support/prometheus.js';
+import { issueGrants } from './test-support/grants.js';
 
 /**
  * Issue 13's done-means in one scenario. The reference agent serves one Prometheus target per version (the metric
@@ -159,7 +160,8 @@ beforeAll(async () => {
     publicUrl: 'https://railyard.example',
   });
   // Planning's and pipeline's relays, as they run in their own processes.
-  for (const service of ['planning', 'pipeline'] as const) {
+  // Governance's relay too: its grants reach orchestration's ledger over NATS (G2).
+  for (const service of ['planning', 'pipeline', 'governance'] as const) {
     const relay = createRelay({ store, js: jetstream(nc), pool, service, subjectPrefix: prefix, lockPollMs: 50 });
     await relay.start();
     relays.push(relay);
@@ -170,6 +172,13 @@ beforeAll(async () => {
   ] as const) {
     h[sub] = { authorization: `Bearer ${await signDevToken({ sub, roles: [...roles], secret: SECRET })}` };
   }
+  // G2: the person who triggers the runs (the requester of their prod deployments) holds a deploy grant on the tier.
+  await issueGrants(
+    store,
+    pool,
+    ['orchestration'],
+    [{ principal: 'dev-ana', privilege: 'deploy', scope: { tier: 'prod' } }],
+  );
   for (const service of ['checkout', 'search']) {
     const env = await orchestration.app.inject({
       method: 'POST',
@@ -236,6 +245,28 @@ async function release(service: string, lead: string, maxErrorPercent = 2) {
     reason: 'release rollout',
   });
   const runId = randomUUID();
+  // The run's start, as pipeline records it: its trigger is whose deploy grant the deployment needs.
+  await appendAs(
+    'pipeline',
+    streamName('pipelineRun', runId),
+    'PipelineRunStarted',
+    {
+      runId,
+      service,
+      definitionVersion: 1,
+      stages: [{ kind: 'deploy', name: 'prod', environment: ENV[service]! }],
+      securityPolicy: 'default',
+      tier: 'standard',
+      strategies: [],
+      artifact: artifact(service, '2.0.0'),
+      changeAuthor: 'dev-bo',
+      triggeredBy: 'dev-ana',
+      releaseId,
+      commits: [],
+      reason: 'run',
+    },
+    2,
+  );
   const deploymentId = await appendAs(
     'pipeline',
     streamName('pipelineRun', runId),

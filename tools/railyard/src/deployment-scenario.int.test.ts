@@ -14,6 +14,7 @@ import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './test-support/cli-harness.js';
+import { issueGrants } from './test-support/grants.js';
 
 /**
  * Issue 11's deployment story over HTTP and NATS, with the reference agent on loopback: pipeline runs reach their
@@ -128,7 +129,8 @@ beforeAll(async () => {
     },
   });
   // The artifact and monitoring services' relays, as they run in their own processes.
-  for (const service of ['artifact', 'monitoring'] as const) {
+  // Governance's relay too: its grants reach the enforcing services' ledgers over NATS (G2).
+  for (const service of ['artifact', 'monitoring', 'governance'] as const) {
     const relay = createRelay({ store, js: jetstream(nc), pool, service, subjectPrefix: prefix, lockPollMs: 50 });
     await relay.start();
     relays.push(relay);
@@ -140,6 +142,13 @@ beforeAll(async () => {
   ] as const) {
     h[sub] = { authorization: `Bearer ${await signDevToken({ sub, roles: [...roles], secret: SECRET })}` };
   }
+  // G2: the runs' trigger (the requester of their prod deployments) and the lead hold grants on prod.
+  await issueGrants(
+    store,
+    pool,
+    ['orchestration'],
+    [{ principal: 'dev-ana', privilege: 'deploy', scope: { environment: 'prod' } }],
+  );
   // Orchestration knows the environment; pipeline knows the service's pipeline and security policy.
   const env = await inject(orchestration.app, 'POST', '/environments', h['sre-sam']!, {
     name: 'prod',

@@ -12,6 +12,7 @@ import { createLogger, hashApiKey, signDevToken } from '@railyard/service-kit';
 import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueGrants } from './test-support/grants.js';
 
 /**
  * Issue 11, O6 with the REAL wiring of runtime.ts: a canary step held until promoted (`pause: 'until-promoted'`,
@@ -136,7 +137,8 @@ beforeAll(async () => {
       signatureRequiredIn: [],
     },
   });
-  for (const service of ['artifact', 'monitoring'] as const) {
+  // Governance's relay too: its grants reach the enforcing services' ledgers over NATS (G2).
+  for (const service of ['artifact', 'monitoring', 'governance'] as const) {
     const relay = createRelay({ store, js: jetstream(nc), pool, service, subjectPrefix: prefix, lockPollMs: 50 });
     await relay.start();
     relays.push(relay);
@@ -149,6 +151,18 @@ beforeAll(async () => {
   ] as const) {
     h[sub] = { authorization: `Bearer ${await signDevToken({ sub, roles: [...roles], secret: SECRET })}` };
   }
+  // G2: the runs' trigger (the requester of their prod deployments) and the lead hold grants on prod.
+  await issueGrants(
+    store,
+    pool,
+    ['orchestration'],
+    [
+      { principal: 'dev-ana', privilege: 'deploy', scope: { environment: 'prod' } },
+      { principal: 'lead-lou', privilege: 'lead', scope: { environment: 'prod' } },
+      // The escalation's next person answers the decision, which promotes the canary: a lead grant too.
+      { principal: 'sre-sam', privilege: 'lead', scope: { environment: 'prod' } },
+    ],
+  );
   const env = await inject(orchestration.app, 'POST', '/environments', h['sre-sam']!, {
     name: 'prod',
     service: 'orders',

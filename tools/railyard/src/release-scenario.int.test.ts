@@ -14,6 +14,7 @@ import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './test-support/cli-harness.js';
+import { issueGrants } from './test-support/grants.js';
 
 /**
  * Issue 11's "Done means", end to end with the REAL wiring of runtime.ts (plans' WaveGate and MigrationGuard in
@@ -158,7 +159,8 @@ beforeAll(async () => {
       signatureRequiredIn: [],
     },
   });
-  for (const service of ['artifact', 'monitoring'] as const) {
+  // Governance's relay too: its grants reach the enforcing services' ledgers over NATS (G2).
+  for (const service of ['artifact', 'monitoring', 'governance'] as const) {
     const relay = createRelay({ store, js: jetstream(nc), pool, service, subjectPrefix: prefix, lockPollMs: 50 });
     await relay.start();
     relays.push(relay);
@@ -171,6 +173,16 @@ beforeAll(async () => {
   ] as const) {
     h[sub] = { authorization: `Bearer ${await signDevToken({ sub, roles: [...roles], secret: SECRET })}` };
   }
+  // G2: the runs' trigger (the requester of their prod deployments) and the lead hold grants on prod.
+  await issueGrants(
+    store,
+    pool,
+    ['orchestration'],
+    [
+      { principal: 'dev-ana', privilege: 'deploy', scope: { environment: 'prod' } },
+      { principal: 'lead-lou', privilege: 'lead', scope: { environment: 'prod' } },
+    ],
+  );
   const env = await inject(orchestration.app, 'POST', '/environments', h['sre-sam']!, {
     name: 'prod',
     service: 'orders',

@@ -5,6 +5,7 @@ import type { ProjectionRunner } from '@railyard/readmodels';
 import type { FastifyPluginAsyncZod, Logger } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
+import { createGrantLedger } from '../grants/grant-ledger.js';
 import { type MigrationGuard, noMigrations, noPlans, type WaveGate } from '../rollout-ports.js';
 import { deploymentCallbacksRoute } from './callbacks/route.js';
 import type { DeploymentListDb } from './deployment-list/projection.js';
@@ -17,6 +18,7 @@ import { getDeploymentRoute } from './get-deployment/route.js';
 import { promoteDeploymentRoute } from './promote/route.js';
 import { createDeploymentRequestsConsumer } from './request-deployment/consumer.js';
 import { type CheckInputs, type DeploymentProfile, NO_PROFILE } from './request-deployment/run-checks.js';
+import { createRunTriggersConsumer } from './request-deployment/run-triggers.js';
 import { createRollbackTriggersConsumer } from './rollback/consumer.js';
 import {
   createDeploymentControl,
@@ -71,7 +73,10 @@ export interface DeploymentCapability {
   control: DeploymentControlWithMetrics;
   executor: DeploymentExecutor;
   scheduler: DeploymentScheduler;
-  /** `orchestration--deployment-requests` and `orchestration--rollback-triggers`, created, not started. */
+  /**
+   * `orchestration--deployment-requests`, `orchestration--rollback-triggers` and `orchestration--run-triggers` (who
+   * triggered each run, for the requester's grant), created, not started.
+   */
   consumers(bus: DeploymentBus): DurableConsumer[];
 }
 
@@ -84,6 +89,8 @@ export interface DeploymentCapability {
 export function createDeploymentCapability(deps: DeploymentCapabilityDeps): DeploymentCapability {
   const { store, now, logger } = deps;
   const commands = createDeploymentCommands(store);
+  // The grant ledger in this service's schema, kept by grantLedgerConsumers (runtime.ts).
+  const grants = createGrantLedger(deps.pool);
   const stepOptions = { keepMinutes: deps.keepMinutes };
   const executor = createDeploymentExecutor({
     store,
@@ -120,8 +127,8 @@ export function createDeploymentCapability(deps: DeploymentCapabilityDeps): Depl
   const routes: FastifyPluginAsyncZod = async (app) => {
     await app.register(deploymentListRoute, { db: deps.db, runner: deps.runner });
     await app.register(getDeploymentRoute, { store });
-    await app.register(rollbackDeploymentRoute, { store, control, now });
-    await app.register(promoteDeploymentRoute, { store, control, now });
+    await app.register(rollbackDeploymentRoute, { store, control, grants, now });
+    await app.register(promoteDeploymentRoute, { store, control, grants, now });
     await app.register(deploymentCallbacksRoute, {
       store,
       commands,
@@ -148,9 +155,12 @@ export function createDeploymentCapability(deps: DeploymentCapabilityDeps): Depl
           driverName: deps.driver.name,
           stepOptions,
           profileOf: deps.profileOf ?? (() => NO_PROFILE),
+          grants,
+          sql: deps.pool,
           now,
         }),
         createRollbackTriggersConsumer({ ...common, control, now }),
+        createRunTriggersConsumer(common),
       ];
     },
   };

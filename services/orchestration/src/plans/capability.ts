@@ -5,6 +5,7 @@ import type { ProjectionRunner } from '@railyard/readmodels';
 import type { App, Logger } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
+import { createGrantLedger, kyselyGrantSql } from '../grants/grant-ledger.js';
 import type { DeploymentControl, MigrationGuard, WaveGate } from '../rollout-ports.js';
 import { acknowledgeDecisionRoute } from './acknowledge-decision/route.js';
 import { controlPlanRoutes } from './control-plan/route.js';
@@ -68,7 +69,9 @@ export function createPlanCapability(deps: PlanCapabilityDeps) {
     const seen = await db.selectFrom('orchestration.running_versions').select('service').distinct().execute();
     return new Set([...(await deps.environmentServices()), ...seen.map((r) => r.service)]);
   };
-  const routeDeps = { store, commands, schemas, now, minuteMs };
+  // The grant ledger in this service's schema (runtime.ts runs its consumers).
+  const grants = createGrantLedger(kyselyGrantSql(db as unknown as Kysely<unknown>));
+  const routeDeps = { store, commands, schemas, now, minuteMs, grants };
 
   return {
     waveGate: createWaveGate({ store }) satisfies WaveGate,

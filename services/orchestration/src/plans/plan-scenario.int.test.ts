@@ -134,6 +134,8 @@ beforeAll(async () => {
   }
   await f.settle();
   lead = await f.as('lead-lou', ['deployment-lead']);
+  // G2: the lead's actions on a plan into prod need a lead grant there (a role alone is not enough).
+  await f.grant({ principal: 'lead-lou', privilege: 'lead', scope: { environment: 'prod' } });
   other = await f.as('dana', ['deployment-lead']);
   sre = ops;
 }, 60_000);
@@ -252,6 +254,13 @@ describe('a release planned in waves', () => {
     const res = await other.post(`/plans/${planId}/pause`, { reason: 'I think not' });
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe(OrchestrationErrorCodes.PLAN_NOT_LEAD);
+    // G2: an admin acts as the lead, but the plan goes to prod: without a lead grant there, 403 and nothing recorded.
+    const admin = await f.as('root-al', ['admin']);
+    for (const action of ['pause', 'abort', 'rollback']) {
+      const refused = await admin.post(`/plans/${planId}/${action}`, { reason: 'I am admin' });
+      expect([refused.statusCode, refused.json().code]).toEqual([403, OrchestrationErrorCodes.GRANT_REQUIRED]);
+      expect(refused.json()).toMatchObject({ principal: 'root-al', privileges: ['lead'], environment: 'prod' });
+    }
     expect(await f.head()).toBe(before);
   });
 

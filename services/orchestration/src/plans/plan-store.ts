@@ -3,6 +3,7 @@ import {
   type EventCatalogue,
   notFound,
   OrchestrationErrorCodes,
+  type Privilege,
   rolloutPlanEvents,
   rolloutPlanStream,
   serviceSchemaEvents,
@@ -11,6 +12,7 @@ import {
 import { createCommandHandler, type EventStore, loadAggregate } from '@railyard/eventstore';
 import { HttpProblem } from '@railyard/service-kit';
 import { v5 as uuidv5 } from 'uuid';
+import { type GrantLedger, requireGrant } from '../grants/grant-ledger.js';
 import { planDecider } from './domain/plan.decide.js';
 import { actsAsLead, type Plan } from './domain/plan.js';
 import { type SchemaState, schemaDecider } from './domain/schema.js';
@@ -77,5 +79,22 @@ export function assertLead(plan: Plan, actor: Actor, what: string): void {
       `Only the plan's lead (${plan.lead}) or an admin may ${what}.`,
       { lead: plan.lead },
     );
+  }
+}
+
+/**
+ * 403 ORCHESTRATION_GRANT_REQUIRED unless the actor holds one of `privileges` on every prod-tier environment of the
+ * plan, now (G2): being the named lead, or an admin, is not enough there.
+ */
+export async function assertPlanGrant(
+  grants: GrantLedger,
+  plan: Plan,
+  actor: Actor,
+  privileges: readonly Privilege[],
+  at: Date,
+  what: string,
+): Promise<void> {
+  for (const environment of plan.environments) {
+    await requireGrant(grants, { principal: actor.id, privileges, environment, at }, what);
   }
 }

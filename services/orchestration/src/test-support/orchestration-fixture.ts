@@ -1,4 +1,4 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
   createPostgresEventStore,
@@ -6,9 +6,16 @@ import {
   type PostgresEventStore,
   type RecordedEvent,
 } from '@railyard/eventstore';
-import { ensureBusStreams } from '@railyard/messaging';
+import { createRelay, ensureBusStreams, type Relay } from '@railyard/messaging';
 import { type App, createLogger, signDevToken } from '@railyard/service-kit';
-import { createTestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
+import {
+  createTestDatabase,
+  type GrantToIssue,
+  issueTestGrant,
+  revokeTestGrant,
+  testInfra,
+  testSubjectPrefix,
+} from '@railyard/testing';
 import pg from 'pg';
 import { orchestrationProjections } from '../aggregates.js';
 import type { DeploymentRuntimeOptions } from '../deployments/start-deployments.js';
@@ -36,6 +43,16 @@ export interface OrchestrationFixture {
   head(): Promise<number>;
   /** Waits until every projection has applied everything the store holds now. */
   settle(): Promise<void>;
+  /**
+   * Issues a grant as governance does (GrantIssued on `grant-<id>`, relayed to NATS under this file's prefix by
+   * governance's relay) and waits until orchestration's ledger (`orchestration--grants`) has learnt it.
+   */
+  grant(g: GrantToIssue): Promise<string>;
+  /** Revokes a grant issued by `grant` and waits until the ledger has learnt it. */
+  revoke(
+    grantId: string,
+    g: Pick<GrantToIssue, 'principal' | 'privilege' | 'scope'> & { revokedAt: string; campaignId?: string | null },
+  ): Promise<void>;
   /** Polls until `probe` returns a value (deadline, no sleeps beyond the poll interval). */
   until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -96,6 +113,16 @@ export async function startOrchestration(
     ...(options.deploymentControl ? { deploymentControl: options.deploymentControl(store, () => clock.now) } : {}),
     ...(options.minuteMs ? { minuteMs: options.minuteMs } : {}),
   });
+  // Governance's relay, as it runs in its own process: grants reach orchestration's ledger over NATS.
+  const governanceRelay: Relay = createRelay({
+    store,
+    js: jetstream(nc),
+    pool,
+    service: 'governance',
+    subjectPrefix: prefix,
+    lockPollMs: 50,
+  });
+  await governanceRelay.start();
   const until: OrchestrationFixture['until'] = async (what, probe, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -118,6 +145,26 @@ export async function startOrchestration(
     bus: { prefix, stream: streams.stream },
     clock,
     until,
+    async grant(g) {
+      const grantId = await issueTestGrant(store, g);
+      await until(`grant ${grantId} in the ledger`, async () => {
+        const { rowCount } = await pool.query('SELECT 1 FROM orchestration.grant_ledger WHERE grant_id = $1', [
+          grantId,
+        ]);
+        return rowCount ? true : undefined;
+      });
+      return grantId;
+    },
+    async revoke(grantId, g) {
+      await revokeTestGrant(store, grantId, g);
+      await until(`grant ${grantId} revoked in the ledger`, async () => {
+        const { rowCount } = await pool.query(
+          'SELECT 1 FROM orchestration.grant_ledger WHERE grant_id = $1 AND revoked_at IS NOT NULL',
+          [grantId],
+        );
+        return rowCount ? true : undefined;
+      });
+    },
     async auth(sub, roles) {
       return { authorization: `Bearer ${await signDevToken({ sub, roles, secret: TEST_SECRET })}` };
     },
@@ -154,6 +201,7 @@ export async function startOrchestration(
       );
     },
     async close() {
+      await governanceRelay.stop();
       await runtime.close();
       await jsm.streams.delete(streams.stream).catch(() => {});
       await jsm.streams.delete(streams.deadLetterStream).catch(() => {});

@@ -5,7 +5,14 @@ import { streamName } from '@railyard/contracts';
 import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
 import { createRelay, ensureBusStreams, type Relay } from '@railyard/messaging';
 import { type App, createLogger, hashApiKey, signDevToken } from '@railyard/service-kit';
-import { createTestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
+import {
+  createTestDatabase,
+  type GrantToIssue,
+  issueTestGrant,
+  revokeTestGrant,
+  testInfra,
+  testSubjectPrefix,
+} from '@railyard/testing';
 import pg from 'pg';
 import { DEFAULT_PERFORMANCE_THRESHOLDS } from '../config.js';
 import { type PipelineRuntime, startPipelineRuntime } from '../runtime.js';
@@ -32,6 +39,16 @@ export interface PipelineFixture {
    * catalogue's shapes, then carried to NATS by a relay for service `artifact` under this file's prefix.
    */
   publishArtifact(a: { name: string; version: string; sha256: string; signed?: boolean }): Promise<string>;
+  /**
+   * Issues a grant as governance does (GrantIssued on `grant-<id>`, relayed to NATS under this file's prefix) and
+   * waits until pipeline's ledger (`pipeline--grants`) has learnt it. Returns the grant id.
+   */
+  grant(g: GrantToIssue): Promise<string>;
+  /** Revokes a grant issued by `grant` and waits until the ledger has learnt it. */
+  revoke(
+    grantId: string,
+    g: Pick<GrantToIssue, 'principal' | 'privilege' | 'scope'> & { revokedAt: string; campaignId?: string | null },
+  ): Promise<void>;
   /** Polls the gate read model until `probe` holds (deadline, no sleeps beyond the poll interval). */
   until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -80,6 +97,16 @@ export async function startPipeline(label: string): Promise<PipelineFixture> {
     lockPollMs: 50,
   });
   await artifactRelay.start();
+  // Governance's relay: grants reach pipeline's ledger over NATS as they do in production.
+  const governanceRelay: Relay = createRelay({
+    store,
+    js: jetstream(nc),
+    pool,
+    service: 'governance',
+    subjectPrefix: prefix,
+    lockPollMs: 50,
+  });
+  await governanceRelay.start();
 
   const until: PipelineFixture['until'] = async (what, probe, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
@@ -100,6 +127,24 @@ export async function startPipeline(label: string): Promise<PipelineFixture> {
     bus: { prefix, stream: streams.stream },
     clock,
     until,
+    async grant(g) {
+      const grantId = await issueTestGrant(store, g);
+      await until(`grant ${grantId} in the ledger`, async () => {
+        const { rowCount } = await pool.query('SELECT 1 FROM pipeline.grant_ledger WHERE grant_id = $1', [grantId]);
+        return rowCount ? true : undefined;
+      });
+      return grantId;
+    },
+    async revoke(grantId, g) {
+      await revokeTestGrant(store, grantId, g);
+      await until(`grant ${grantId} revoked in the ledger`, async () => {
+        const { rowCount } = await pool.query(
+          'SELECT 1 FROM pipeline.grant_ledger WHERE grant_id = $1 AND revoked_at IS NOT NULL',
+          [grantId],
+        );
+        return rowCount ? true : undefined;
+      });
+    },
     async auth(sub, roles) {
       return { authorization: `Bearer ${await signDevToken({ sub, roles, secret: TEST_SECRET })}` };
     },
@@ -149,6 +194,7 @@ export async function startPipeline(label: string): Promise<PipelineFixture> {
     },
     async close() {
       await artifactRelay.stop();
+      await governanceRelay.stop();
       await runtime.close();
       await jsm.streams.delete(streams.stream).catch(() => {});
       await jsm.streams.delete(streams.deadLetterStream).catch(() => {});

@@ -84,6 +84,28 @@ describe('a requested deployment', () => {
       data: { checks, reason: 'Blocked by the freeze. Booked by release r2.' },
     });
   });
+  it('into prod, names the grant it went ahead on, and is refused without one (G2)', () => {
+    const held: DeploymentCheckResult = {
+      check: 'grant',
+      passed: true,
+      reason: 'dev-eve holds deploy grant g-1 on prod.',
+    };
+    const [scheduled] = decided([], request({ checks: [...passed, held] }));
+    expect(scheduled).toMatchObject({
+      type: 'DeploymentScheduled',
+      data: {
+        reason: `checkout@2.0.0 to prod was requested by run ${subject.runId}. dev-eve holds deploy grant g-1 on prod.`,
+      },
+    });
+    const missing: DeploymentCheckResult = {
+      check: 'grant',
+      passed: false,
+      reason: `${Codes.GRANT_REQUIRED}: dev-eve held no deploy grant on prod at 2026-12-01T09:00:00.000Z.`,
+    };
+    const refused = decided([], request({ checks: [...passed, missing] }));
+    expect(refused.map((e) => e.type)).toEqual(['DeploymentScheduled', 'DeploymentRefused']);
+    expect(refused[1]?.data).toMatchObject({ checks: [...passed, missing], reason: missing.reason });
+  });
   it('waits for its wave, and a release starts it once', () => {
     const waiting = run([request({ admission: { decision: 'wait', reason: 'wave 2' } })]);
     expect(waiting.map((e) => e.type)).toEqual(['DeploymentScheduled']);

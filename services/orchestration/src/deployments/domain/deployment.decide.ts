@@ -80,6 +80,8 @@ function existing(state: DeploymentState): ActiveDeployment {
 }
 
 function request(c: Extract<DeploymentCommand, { type: 'Request' }>): DeploymentEvent[] {
+  // The grant a prod deployment went ahead on is named in the record (G2: stale privileges count from their use).
+  const grant = c.checks.find((x) => x.check === 'grant' && x.passed);
   const scheduled: DeploymentEvent = {
     type: 'DeploymentScheduled',
     data: {
@@ -88,7 +90,7 @@ function request(c: Extract<DeploymentCommand, { type: 'Request' }>): Deployment
       rollbackTarget: c.rollbackTarget,
       commits: c.commits,
       requestedAt: c.requestedAt,
-      reason: `${c.subject.service}@${c.subject.artifact.version} to ${c.subject.environment} was requested by run ${c.subject.runId}.`,
+      reason: `${c.subject.service}@${c.subject.artifact.version} to ${c.subject.environment} was requested by run ${c.subject.runId}.${grant ? ` ${grant.reason}` : ''}`,
     },
   };
   const failed = c.checks.filter((x) => !x.passed);

@@ -2,6 +2,7 @@ import { OrchestrationErrorCodes as Codes, notFound } from '@railyard/contracts'
 import type { EventStore } from '@railyard/eventstore';
 import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
+import { type GrantLedger, requireGrant } from '../../grants/grant-ledger.js';
 import type { DeploymentControl } from '../../rollout-ports.js';
 import { loadDeployment } from '../deployment-store.js';
 import { DeploymentView, deploymentView } from '../deployment-view.js';
@@ -19,14 +20,19 @@ const Body = z.strictObject({
 export const promoteDeploymentRoute: FastifyPluginAsyncZod<{
   store: EventStore;
   control: DeploymentControl;
+  grants: GrantLedger;
   now: () => Date;
-}> = async (app, { store, control, now }) => {
+}> = async (app, { store, control, grants, now }) => {
   app.post(
     '/deployments/:id/promote',
     {
       config: { roles: ['deployment-lead'] },
       schema: {
         summary: 'Promote a canary held at a pause until promoted',
+        description:
+          'In a prod-tier environment the caller also needs a `deploy` or `lead` grant from governance on the ' +
+          "deployment's environment, held now: a token role alone is not enough, admins included (403 " +
+          '`ORCHESTRATION_GRANT_REQUIRED`).',
         tags: ['deployments'],
         params: Params,
         body: Body,
@@ -38,6 +44,19 @@ export const promoteDeploymentRoute: FastifyPluginAsyncZod<{
       const { id } = request.params;
       const before = await loadDeployment(store, id);
       if (!before.state.exists) throw notFound(Codes.DEPLOYMENT_NOT_FOUND, 'No such deployment.');
+      // G2: in a prod-tier environment the role is not enough, admins included: a deploy or lead grant, held now.
+      const { environment, environmentTier } = before.state.subject;
+      await requireGrant(
+        grants,
+        {
+          principal: ctx.actor.id,
+          privileges: ['deploy', 'lead'],
+          environment,
+          ...(environmentTier ? { tier: environmentTier } : {}),
+          at: ctx.now,
+        },
+        'promote a held canary',
+      );
       // No step named: a deployment not held at a pause is refused by the decider (409).
       await control.promote(
         id,

@@ -15,12 +15,15 @@ import {
   PoisonMessageError,
 } from '@railyard/messaging';
 import type { Logger } from '@railyard/service-kit';
+import { type GrantSql, grantRequiredFor } from '@railyard/service-kit/grants';
 import type pg from 'pg';
+import { deployGrantCheck, type GrantLedger } from '../../grants/grant-ledger.js';
 import type { WaveGate } from '../../rollout-ports.js';
 import { type DeploymentCommands, loadDeployment } from '../deployment-store.js';
 import { expandStrategy, type StepOptions } from '../domain/strategy-steps.js';
 import { DEPLOYMENT_ACTOR, type DeploymentExecutor } from '../execution/executor.js';
 import { type CheckInputs, type DeploymentProfile, runDeploymentChecks } from './run-checks.js';
+import { requesterOf } from './run-triggers.js';
 
 export const DEPLOYMENT_REQUESTS_CONSUMER = consumerName('orchestration', 'deployment-requests');
 
@@ -33,6 +36,10 @@ export interface RequestDeploymentDeps {
   driverName: string;
   stepOptions: StepOptions;
   profileOf(service: string): DeploymentProfile;
+  /** Governance's grants as orchestration learnt them: a prod-tier deployment needs its requester's `deploy` grant. */
+  grants: GrantLedger;
+  /** Where the run triggers are (`orchestration--run-triggers`), to name the requester of a CI system's request. */
+  sql: GrantSql;
   now: () => Date;
   logger: Logger;
 }
@@ -51,7 +58,8 @@ function requested(event: BusEvent) {
 }
 
 /**
- * Turns one `DeploymentRequested` into `deployment-<event id>`: part 1's checks, then the plans' admission (WaveGate),
+ * Turns one `DeploymentRequested` into `deployment-<event id>`: part 1's checks and, into a prod-tier environment,
+ * the requester's `deploy` grant at the time of the request (G2), then the plans' admission (WaveGate),
  * recorded in one append (scheduled, then refused, waiting or started), then the first steps. The stream id is the
  * request's event id, so a redelivered request finds its deployment and only moves it on.
  */
@@ -72,6 +80,22 @@ export async function requestDeployment(deps: RequestDeploymentDeps, event: BusE
     releaseId: r.releaseId,
     profile: deps.profileOf(r.service),
   });
+  // G2: into a prod-tier environment, the requester must have held a deploy grant at the instant of the request (not
+  // when this consumer reads it). The requester is the person in the request (a deployer who claimed the stage) or,
+  // when a CI system claimed it, the run's trigger.
+  if (grantRequiredFor(r.environment, tier)) {
+    const requestedAt = new Date(event.metadata.occurredAt);
+    const requester = await requesterOf(deps.sql, event.metadata.actor, r.runId);
+    const held = await deps.grants.held({
+      principal: requester,
+      privileges: ['deploy'],
+      environment: r.environment,
+      ...(tier !== null ? { tier } : {}),
+      at: requestedAt,
+    });
+    const grantCheck = deployGrantCheck(requester, r.environment, requestedAt, held);
+    if (grantCheck) checks.push(grantCheck);
+  }
   let admission: { decision: 'start' | 'wait' | 'refuse'; planId: string | null; reason: string } = {
     decision: 'refuse',
     planId: null,

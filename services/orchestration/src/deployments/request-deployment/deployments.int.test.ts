@@ -57,6 +57,9 @@ beforeAll(async () => {
     expect((await sre.post('/environments', environmentBody(name, tier))).statusCode).toBe(201);
   }
   agent.fleet.seed('checkout', 'prod', [{ version: '1.0.0', weight: 100 }]);
+  // G2: the runs' trigger may deploy to prod, and the lead may roll back there.
+  await f.grant({ principal: 'dev-ana', privilege: 'deploy', scope: { environment: 'prod' } });
+  await f.grant({ principal: 'lead-lou', privilege: 'lead', scope: { tier: 'prod' } });
 });
 afterAll(async () => {
   await pipelineRelay?.stop();
@@ -64,10 +67,50 @@ afterAll(async () => {
   await agent?.close();
 });
 
-/** Appends a run's DeploymentRequested as pipeline would (version 2, or a stored version 1); returns its event id. */
-async function requestDeployment(over: Record<string, unknown> = {}, schemaVersion = 2): Promise<string> {
+/**
+ * Appends a run's start (triggered by `trigger`) and its DeploymentRequested as pipeline would (version 2, or a stored
+ * version 1), claimed by the CI system; returns the request's event id. The run's trigger is the requester whose
+ * deploy grant a prod deployment needs (G2).
+ */
+async function requestDeployment(
+  over: Record<string, unknown> = {},
+  schemaVersion = 2,
+  trigger = 'dev-ana',
+): Promise<string> {
   const runId = randomUUID();
   const id = randomUUID();
+  await f.store.append(
+    streamName('pipelineRun', runId),
+    [
+      {
+        id: randomUUID(),
+        type: 'PipelineRunStarted',
+        data: {
+          runId,
+          service: 'checkout',
+          definitionVersion: 1,
+          stages: [{ kind: 'deploy', name: 'prod', environment: 'prod' }],
+          securityPolicy: 'default',
+          tier: 'standard',
+          strategies: [],
+          artifact: v2,
+          changeAuthor: 'dev-bo',
+          triggeredBy: trigger,
+          releaseId: null,
+          commits: [],
+          reason: 'Run of checkout@2.0.0.',
+        },
+        metadata: {
+          occurredAt: f.clock.now.toISOString(),
+          actor: { id: trigger, kind: 'user', roles: ['developer'] },
+          correlationId: runId,
+          causationId: runId,
+          schemaVersion: 2,
+        },
+      },
+    ],
+    'noStream',
+  );
   const data: Record<string, unknown> = {
     runId,
     stage: 2,

@@ -5,7 +5,7 @@ import type { DeploymentControl } from '../../rollout-ports.js';
 import { actsAsLead, type Plan } from '../domain/plan.js';
 import { canaryDecisionStep } from '../plan-progress.js';
 import type { PlanRouteDeps } from '../plan-routes-deps.js';
-import { loadPlan, loadSchemas } from '../plan-store.js';
+import { assertPlanGrant, loadPlan, loadSchemas } from '../plan-store.js';
 import { PlanView, planView } from '../plan-view.js';
 
 const Params = z.strictObject({ id: z.uuid(), decisionId: z.string().min(1).max(200) });
@@ -23,7 +23,8 @@ export const acknowledgeDecisionRoute: FastifyPluginAsyncZod<PlanRouteDeps & { c
       schema: {
         summary: 'Acknowledge a lead decision',
         description:
-          'Stops the escalation. Only the person now asked, the lead, or an admin may acknowledge. A canary held at a ' +
+          'Stops the escalation. Only the person now asked, the lead, or an admin may acknowledge; in prod, with a ' +
+          '`lead` or `deploy` grant. A canary held at a ' +
           'pause until promoted is promoted (the deployment records DeploymentPromoted and continues).',
         tags: ['plans'],
         params: Params,
@@ -45,6 +46,8 @@ export const acknowledgeDecisionRoute: FastifyPluginAsyncZod<PlanRouteDeps & { c
           },
         );
       }
+      // G2: the answer may promote a held canary, so in prod it needs a lead or deploy grant, as the promotion does.
+      await assertPlanGrant(deps.grants, plan, ctx.actor, ['lead', 'deploy'], ctx.now, 'acknowledge a decision');
       const result = await deps.commands.handle(
         rolloutPlanStream(plan.planId),
         {

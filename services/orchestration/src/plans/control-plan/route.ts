@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { PlanControl } from '../domain/plan.decide.js';
 import type { Plan } from '../domain/plan.js';
 import type { PlanRouteDeps } from '../plan-routes-deps.js';
-import { assertLead, loadPlan, loadSchemas } from '../plan-store.js';
+import { assertLead, assertPlanGrant, loadPlan, loadSchemas } from '../plan-store.js';
 import { PlanParams, PlanView, planView } from '../plan-view.js';
 
 const Body = z.strictObject({ reason: z.string().trim().min(1).max(2000).describe('Why: kept in the event.') });
@@ -23,21 +23,22 @@ const COMMANDS: { path: string; type: PlanControl['type']; summary: string; lead
       type: 'Pause',
       summary: 'Pause a rollout plan',
       leadOnly: true,
-      description: 'No further wave opens; deployments of the open wave finish. Lead or admin only.',
+      description:
+        'No further wave opens; deployments of the open wave finish. Lead or admin only; in prod, with a `lead` grant.',
     },
     {
       path: 'resume',
       type: 'Resume',
       summary: 'Resume a rollout plan',
       leadOnly: true,
-      description: 'The next wave opens if the open one is done. Lead or admin only.',
+      description: 'The next wave opens if the open one is done. Lead or admin only; in prod, with a `lead` grant.',
     },
     {
       path: 'abort',
       type: 'Abort',
       summary: 'Abort a rollout plan',
       leadOnly: true,
-      description: 'No further deployment of the plan is admitted. Lead or admin only.',
+      description: 'No further deployment of the plan is admitted. Lead or admin only; in prod, with a `lead` grant.',
     },
     {
       path: 'retry',
@@ -70,7 +71,10 @@ export const controlPlanRoutes: FastifyPluginAsyncZod<PlanRouteDeps> = async (ap
       async (request, reply) => {
         const ctx = commandContext(request, { now: deps.now() });
         const { plan } = await loadPlan(deps.store, request.params.id);
-        if (c.leadOnly) assertLead(plan, ctx.actor, `${c.path} the plan`);
+        if (c.leadOnly) {
+          assertLead(plan, ctx.actor, `${c.path} the plan`);
+          await assertPlanGrant(deps.grants, plan, ctx.actor, ['lead'], ctx.now, `${c.path} the plan`);
+        }
         const result = await deps.commands.handle(
           rolloutPlanStream(plan.planId),
           { type: c.type, reason: request.body.reason, actor: ctx.actor, at: ctx.now, minuteMs: deps.minuteMs },

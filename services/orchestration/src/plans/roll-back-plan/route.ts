@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Plan } from '../domain/plan.js';
 import { derivePlanRollback } from '../domain/rollback-plan.js';
 import type { PlanRouteDeps } from '../plan-routes-deps.js';
-import { assertLead, loadPlan, loadSchemas } from '../plan-store.js';
+import { assertLead, assertPlanGrant, loadPlan, loadSchemas } from '../plan-store.js';
 import { PlanParams, PlanView, planView } from '../plan-view.js';
 
 const Body = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
@@ -21,7 +21,8 @@ export const rollBackPlanRoute: FastifyPluginAsyncZod<PlanRouteDeps> = async (ap
       config: { roles: ['deployment-lead', 'release-manager', 'sre'] },
       schema: {
         summary: 'Roll a rollout plan back',
-        description: 'Lead or admin only. Answers 202: the steps run in the background, each recorded on the plan.',
+        description:
+          'Lead or admin only; in prod, with a `lead` grant. Answers 202: the steps run in the background, each recorded on the plan.',
         tags: ['plans'],
         params: PlanParams,
         body: Body,
@@ -32,6 +33,7 @@ export const rollBackPlanRoute: FastifyPluginAsyncZod<PlanRouteDeps> = async (ap
       const ctx = commandContext(request, { now: deps.now() });
       const { plan } = await loadPlan(deps.store, request.params.id);
       assertLead(plan, ctx.actor, 'roll the plan back');
+      await assertPlanGrant(deps.grants, plan, ctx.actor, ['lead'], ctx.now, 'roll the plan back');
       const schemas = await loadSchemas(deps.store, plan);
       const steps = derivePlanRollback(plan, schemas);
       const result = await deps.commands.handle(

@@ -1,19 +1,27 @@
-import { Roles } from '@railyard/contracts';
-import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { PipelineErrorCodes, Roles } from '@railyard/contracts';
+import { commandContext, type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
 import { z } from 'zod';
-import type { PipelineRouteDeps } from '../../pipeline-commands.js';
+import { loadRun, type PipelineRouteDeps } from '../../pipeline-commands.js';
 import { handleRunCommand } from '../run-glue.js';
 import { Reason, RunView, StageParams } from '../run-view.js';
 
-/** POST /runs/:id/stages/:stage/approvals — approve the promotion the approval stage guards (L1/L2). */
+/**
+ * POST /runs/:id/stages/:stage/approvals — approve the promotion the approval stage guards (L1/L2). For a prod-tier
+ * environment the approver must also hold an `approve` grant covering it at the service clock's now (G2, learnt by
+ * `pipeline--grants`): without one, 403 PIPELINE_GRANT_REQUIRED and nothing is appended. The grant is asked before
+ * the run's rules (authorisation first); separation of duties and the approver groups still apply after it.
+ */
 export const approveRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, deps) => {
   app.post(
     '/runs/:id/stages/:stage/approvals',
     {
-      // Any authenticated role may try: the stage's approver groups and separation of duties decide.
+      // Any authenticated role may try: the grant (prod tier), the approver groups and separation of duties decide.
       config: { roles: Roles },
       schema: {
         summary: 'Approve the current approval stage (not by the trigger nor the change author)',
+        description:
+          'For a prod-tier environment the approver needs an `approve` grant from governance covering it now; a ' +
+          'token role alone is not enough (403 `PIPELINE_GRANT_REQUIRED`).',
         tags: ['runs'],
         params: StageParams,
         body: z.strictObject({ reason: Reason }).nullish(),
@@ -23,6 +31,19 @@ export const approveRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app
     async (request, reply) => {
       const ctx = commandContext(request, { now: deps.now() });
       const { id, stage } = request.params;
+      const def = (await loadRun(deps.store, id)).run.stages[stage];
+      if (def?.kind === 'approval') {
+        const q = { principal: ctx.actor.id, privilege: 'approve' as const, environment: def.environment, at: ctx.now };
+        const { required, grant } = await deps.grants.held(q);
+        if (required && !grant) {
+          throw new HttpProblem(
+            403,
+            PipelineErrorCodes.GRANT_REQUIRED,
+            `Approving a promotion into ${def.environment} needs an approve grant; ${ctx.actor.id} holds none now.`,
+            { principal: ctx.actor.id, privilege: 'approve', environment: def.environment },
+          );
+        }
+      }
       await handleRunCommand(
         deps,
         reply,

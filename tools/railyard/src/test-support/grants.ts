@@ -1,0 +1,31 @@
+import type { EventStore } from '@railyard/eventstore';
+import { type GrantToIssue, issueTestGrant } from '@railyard/testing';
+import type pg from 'pg';
+
+/**
+ * Issues grants as governance records them (GrantIssued on `grant-<id>`; a governance relay carries them to NATS) and
+ * waits until every enforcing service's ledger named in `schemas` has learnt them (G2: pipeline's approvals and
+ * orchestration's deployments into prod need them; a token role alone is not enough).
+ */
+export async function issueGrants(
+  store: EventStore,
+  pool: pg.Pool,
+  schemas: readonly ('pipeline' | 'orchestration')[],
+  grants: readonly GrantToIssue[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const g of grants) ids.push(await issueTestGrant(store, g));
+  const deadline = Date.now() + 20_000;
+  for (const schema of schemas) {
+    for (;;) {
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${schema}.grant_ledger WHERE grant_id = ANY($1::uuid[])`,
+        [ids],
+      );
+      if (rows[0]!.n === ids.length) break;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${schema}'s grant ledger`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  return ids;
+}
