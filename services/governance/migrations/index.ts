@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { rollbackDrillsMigration } from './rollback-drills.js';
 
 /**
  * The governance service's schemas, in order. Migrations run with `governance` first on the search path; everything
@@ -276,4 +277,5 @@ export const governanceMigrations: Record<string, Migration> = {
       }
     },
   },
+  '0110_rollback_drills': rollbackDrillsMigration,
 };

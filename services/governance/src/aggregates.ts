@@ -1,4 +1,5 @@
-import { type EventCatalogue, incidentEvents, serviceOwnershipEvents } from '@railyard/contracts';
+import { type EventCatalogue, incidentEvents, rollbackDrillEvents, serviceOwnershipEvents } from '@railyard/contracts';
+import { drillDecider } from './drills/domain/drill.decide.js';
 import { incidentDecider } from './incidents/domain/incident.decide.js';
 import { ownershipDecider } from './ownership/domain/ownership.decide.js';
 import { reportingProjection } from './reporting/reporting-projection.js';
@@ -16,6 +17,12 @@ export const governanceAggregates = [
     initialState: ownershipDecider.initialState,
     evolve: ownershipDecider.evolve,
     catalogue: serviceOwnershipEvents as unknown as EventCatalogue,
+  },
+  {
+    category: 'rollbackDrill',
+    initialState: drillDecider.initialState,
+    evolve: drillDecider.evolve,
+    catalogue: rollbackDrillEvents as unknown as EventCatalogue,
   },
 ] as const;
 

@@ -2,6 +2,7 @@ import type { EventStore } from '@railyard/eventstore';
 import { type App, type AppDeps, buildApp } from '@railyard/service-kit';
 import type pg from 'pg';
 import { registerDoraRoutes } from './dora/routes.js';
+import { registerDrillRoutes } from './drills/routes.js';
 import { createIncidentCommands } from './incidents/incident-commands.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { assignTeamRoute } from './ownership/assign-team/route.js';
@@ -23,5 +24,6 @@ export async function buildGovernanceApp(deps: GovernanceDeps): Promise<App> {
   await registerIncidentRoutes(app, { store, pool, commands: createIncidentCommands(store), now });
   await registerDoraRoutes(app, { pool, now });
   await app.register(assignTeamRoute, { store, now });
+  await registerDrillRoutes(app, { store, pool, now });
   return app;
 }

@@ -5,6 +5,9 @@ import { startServiceRuntime } from '@railyard/service-kit/backbone';
 import type { Kysely } from 'kysely';
 import { governanceMigrations } from '../migrations/index.js';
 import { buildGovernanceApp } from './app.js';
+import { drillListProjection } from './drills/drill-list/projection.js';
+import { type DrillScheduler, startDrillScheduler } from './drills/drill-scheduler.js';
+import { createDrillHandler } from './drills/drill-store.js';
 import { createIncidentCommands, type IncidentCommands } from './incidents/incident-commands.js';
 import { createGovernanceConsumers } from './inputs/consumers.js';
 import { ensureAnalystRole } from './reporting/analyst-role.js';
@@ -13,6 +16,8 @@ import { liveReportingProjection } from './reporting/reporting-projection.js';
 export interface GovernanceRuntimeOptions extends ServiceRuntimeBase {
   /** The password set on `railyard_analyst` at start (unset: left as it is). */
   analystPassword?: string;
+  /** How often governance's schedulers (drills overdue, rotation turns) run; false: only on tick() (tests). */
+  schedulerIntervalMs?: number | false;
 }
 
 export interface GovernanceRuntime {
@@ -21,6 +26,7 @@ export interface GovernanceRuntime {
   reporting: ProjectionRunner;
   relay?: Relay;
   consumers: DurableConsumer[];
+  drillScheduler: DrillScheduler;
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
@@ -31,14 +37,22 @@ export interface GovernanceRuntime {
  * relay and sealer come with the kit).
  */
 export async function startGovernanceRuntime(options: GovernanceRuntimeOptions): Promise<GovernanceRuntime> {
-  const runtime = await startServiceRuntime<unknown, 'reporting', { commands: IncidentCommands }>({
+  const runtime = await startServiceRuntime<
+    unknown,
+    'reporting' | 'drills',
+    { commands: IncidentCommands; drillScheduler: DrillScheduler }
+  >({
     ...options,
     service: 'governance',
     migrations: governanceMigrations,
-    projections: { reporting: liveReportingProjection },
-    async parts({ store, pool }) {
+    projections: { reporting: liveReportingProjection, drills: drillListProjection },
+    async parts(ctx) {
+      const { store, pool } = ctx;
       await ensureAnalystRole(pool, { password: options.analystPassword });
-      return { commands: createIncidentCommands(store) };
+      return {
+        commands: createIncidentCommands(store),
+        drillScheduler: startDrillScheduler(ctx, createDrillHandler(store), options.schedulerIntervalMs),
+      };
     },
     consumers: ({ js, jsm, stream, subjectPrefix }, { store, pool, now, logger, parts }) =>
       createGovernanceConsumers({
@@ -54,5 +68,5 @@ export async function startGovernanceRuntime(options: GovernanceRuntimeOptions):
       }),
     buildApp: ({ store, pool, now, kit }) => buildGovernanceApp({ ...kit, store, pool, now }),
   });
-  return { ...runtime, reporting: runtime.projections.reporting };
+  return { ...runtime, reporting: runtime.projections.reporting, drillScheduler: runtime.parts.drillScheduler };
 }

@@ -110,6 +110,7 @@ export async function startGovernance(
     auth: { secret: TEST_SECRET },
     logger: createLogger({ name: 'governance', level: 'silent' }),
     sealIntervalMs: false,
+    schedulerIntervalMs: false,
     now: options.now,
   });
   const relays: Relay[] = [];
