@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { rollbackDrillsMigration } from './rollback-drills.js';
+import { rotationsMigration } from './rotations.js';
 
 /**
  * The governance service's schemas, in order. Migrations run with `governance` first on the search path; everything
@@ -278,4 +279,5 @@ export const governanceMigrations: Record<string, Migration> = {
     },
   },
   '0110_rollback_drills': rollbackDrillsMigration,
+  '0111_rotations': rotationsMigration,
 };

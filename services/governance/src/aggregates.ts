@@ -1,8 +1,15 @@
-import { type EventCatalogue, incidentEvents, rollbackDrillEvents, serviceOwnershipEvents } from '@railyard/contracts';
+import {
+  type EventCatalogue,
+  incidentEvents,
+  rollbackDrillEvents,
+  rotationEvents,
+  serviceOwnershipEvents,
+} from '@railyard/contracts';
 import { drillDecider } from './drills/domain/drill.decide.js';
 import { incidentDecider } from './incidents/domain/incident.decide.js';
 import { ownershipDecider } from './ownership/domain/ownership.decide.js';
 import { reportingProjection } from './reporting/reporting-projection.js';
+import { rotationDecider } from './rotations/domain/rotation.decide.js';
 
 /** What the railyard CLI needs to replay governance's history: per stream category, the fold and the catalogue. */
 export const governanceAggregates = [
@@ -23,6 +30,12 @@ export const governanceAggregates = [
     initialState: drillDecider.initialState,
     evolve: drillDecider.evolve,
     catalogue: rollbackDrillEvents as unknown as EventCatalogue,
+  },
+  {
+    category: 'rotation',
+    initialState: rotationDecider.initialState,
+    evolve: rotationDecider.evolve,
+    catalogue: rotationEvents as unknown as EventCatalogue,
   },
 ] as const;
 

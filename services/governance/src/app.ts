@@ -6,6 +6,7 @@ import { registerDrillRoutes } from './drills/routes.js';
 import { createIncidentCommands } from './incidents/incident-commands.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { assignTeamRoute } from './ownership/assign-team/route.js';
+import { registerRotationRoutes } from './rotations/routes.js';
 
 export const SERVICE_NAME = 'governance';
 export const SERVICE_VERSION = '0.1.0';
@@ -25,5 +26,6 @@ export async function buildGovernanceApp(deps: GovernanceDeps): Promise<App> {
   await registerDoraRoutes(app, { pool, now });
   await app.register(assignTeamRoute, { store, now });
   await registerDrillRoutes(app, { store, pool, now });
+  await registerRotationRoutes(app, { store, pool, now });
   return app;
 }

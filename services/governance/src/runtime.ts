@@ -12,6 +12,9 @@ import { createIncidentCommands, type IncidentCommands } from './incidents/incid
 import { createGovernanceConsumers } from './inputs/consumers.js';
 import { ensureAnalystRole } from './reporting/analyst-role.js';
 import { liveReportingProjection } from './reporting/reporting-projection.js';
+import { eligibleMembersOf, rotationGrantsProjection } from './rotations/rotation-eligibility.js';
+import { type RotationScheduler, startRotationScheduler } from './rotations/rotation-scheduler.js';
+import { createRotationHandler } from './rotations/rotation-store.js';
 
 export interface GovernanceRuntimeOptions extends ServiceRuntimeBase {
   /** The password set on `railyard_analyst` at start (unset: left as it is). */
@@ -27,6 +30,7 @@ export interface GovernanceRuntime {
   relay?: Relay;
   consumers: DurableConsumer[];
   drillScheduler: DrillScheduler;
+  rotationScheduler: RotationScheduler;
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
@@ -39,19 +43,29 @@ export interface GovernanceRuntime {
 export async function startGovernanceRuntime(options: GovernanceRuntimeOptions): Promise<GovernanceRuntime> {
   const runtime = await startServiceRuntime<
     unknown,
-    'reporting' | 'drills',
-    { commands: IncidentCommands; drillScheduler: DrillScheduler }
+    'reporting' | 'drills' | 'rotationGrants',
+    { commands: IncidentCommands; drillScheduler: DrillScheduler; rotationScheduler: RotationScheduler }
   >({
     ...options,
     service: 'governance',
     migrations: governanceMigrations,
-    projections: { reporting: liveReportingProjection, drills: drillListProjection },
+    projections: {
+      reporting: liveReportingProjection,
+      drills: drillListProjection,
+      rotationGrants: rotationGrantsProjection,
+    },
     async parts(ctx) {
       const { store, pool } = ctx;
       await ensureAnalystRole(pool, { password: options.analystPassword });
       return {
         commands: createIncidentCommands(store),
         drillScheduler: startDrillScheduler(ctx, createDrillHandler(store), options.schedulerIntervalMs),
+        rotationScheduler: startRotationScheduler(
+          ctx,
+          createRotationHandler(store),
+          eligibleMembersOf(pool),
+          options.schedulerIntervalMs,
+        ),
       };
     },
     consumers: ({ js, jsm, stream, subjectPrefix }, { store, pool, now, logger, parts }) =>
@@ -68,5 +82,10 @@ export async function startGovernanceRuntime(options: GovernanceRuntimeOptions):
       }),
     buildApp: ({ store, pool, now, kit }) => buildGovernanceApp({ ...kit, store, pool, now }),
   });
-  return { ...runtime, reporting: runtime.projections.reporting, drillScheduler: runtime.parts.drillScheduler };
+  return {
+    ...runtime,
+    reporting: runtime.projections.reporting,
+    drillScheduler: runtime.parts.drillScheduler,
+    rotationScheduler: runtime.parts.rotationScheduler,
+  };
 }

@@ -13,6 +13,7 @@ import type pg from 'pg';
 import type { IncidentCommands } from '../incidents/incident-commands.js';
 import { openIncidentFromEscalation } from '../incidents/open-from-escalation/reactor.js';
 import { execOfPg, type Fold } from '../reporting/fact-event.js';
+import { rotationPagesHandler, rotationTiersHandler } from '../rotations/rotation-eligibility.js';
 import { foldDeploymentFact } from './deployment-facts.js';
 import { foldReleaseFact } from './release-facts.js';
 
@@ -68,5 +69,7 @@ export function createGovernanceConsumers(deps: GovernanceConsumerDeps): Durable
     consumer('deployments', 'orchestration', 'deployment', foldHandler(foldDeploymentFact)),
     consumer('releases', 'planning', 'release', foldHandler(foldReleaseFact)),
     consumer('anomalies', 'monitoring', 'anomaly', (event) => openIncidentFromEscalation(event, deps)),
+    consumer('rotation-tiers', 'orchestration', 'environment', rotationTiersHandler),
+    consumer('rotation-pages', 'monitoring', 'anomaly', rotationPagesHandler),
   ];
 }
