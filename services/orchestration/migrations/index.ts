@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { deploymentsMigration } from './0004-deployments.js';
+import { onCallTurnsMigration } from './on-call.js';
 
 /** The orchestration service's schema, in order. Migrations run inside schema `orchestration`. */
 export const orchestrationMigrations: Record<string, Migration> = {
@@ -193,4 +194,5 @@ export const orchestrationMigrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0110_on_call_turns': onCallTurnsMigration,
 };

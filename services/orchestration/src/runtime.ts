@@ -18,6 +18,8 @@ import { environmentLifecycleWork } from './environments/lifecycle-work.js';
 import { servedDefinition } from './flags/domain/flag-set.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
 import { createLifecycleScheduler, type LifecycleScheduler } from './lifecycle/scheduler.js';
+import { createLeadRotationsConsumer } from './on-call/consumer.js';
+import { onCallLeadOf } from './on-call/on-call-lead.js';
 import type { PlanDb } from './plans/capability.js';
 import {
   createPlanCapability,
@@ -136,6 +138,7 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
         now,
         minuteMs: options.minuteMs ?? 60_000,
         environmentExists: async (name) => (await store.readStream(environmentStream(name), { limit: 1 })).length > 0,
+        onCallLead: onCallLeadOf(db as unknown as Kysely<unknown>),
         environmentServices: async () =>
           new Set(
             (await db.selectFrom('orchestration.environments').select('service').distinct().execute()).map(
@@ -182,8 +185,10 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
       return { scheduler, flags, deployments, plans };
     },
     // The deployments' two durable consumers, started by the kit once the plans' workers run.
-    consumers: ({ js, jsm, stream, subjectPrefix }, { parts }) =>
-      parts.deployments.consumers({ js, jsm, stream, subjectPrefix }),
+    consumers: ({ js, jsm, stream, subjectPrefix }, { parts, store, pool, logger }) => [
+      ...parts.deployments.consumers({ js, jsm, stream, subjectPrefix }),
+      createLeadRotationsConsumer({ store, js, jsm, pool, stream, subjectPrefix, logger }),
+    ],
     buildApp: ({ store, db, projections, now, parts, kit }) =>
       buildOrchestrationApp({
         ...kit,

@@ -55,10 +55,10 @@ export const rotationTiersHandler: MessageHandler = async (event, ctx) => {
 /** Monitoring's AnomalyEscalated (a page), from `governance--rotation-pages`: counted per member on call then. */
 export const rotationPagesHandler: MessageHandler = async (event, ctx) => {
   if (event.type !== 'AnomalyEscalated') return;
-  const d = event.data as { anomalyId: string; environment: string | null };
+  const d = event.data as { anomalyId: string; environment: string | null; escalatedAt: string };
   await ctx.tx.query(
     `INSERT INTO governance.rotation_pages (event_id, anomaly_id, environment, escalated_at)
      VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING`,
-    [event.id, d.anomalyId, d.environment, event.metadata.occurredAt],
+    [event.id, d.anomalyId, d.environment, d.escalatedAt],
   );
 };
