@@ -63,7 +63,14 @@ export function createDrillScheduler(deps: {
             await tick().catch((err) => deps.logger.warn({ err }, 'drill scheduler pass failed'));
             await new Promise<void>((resolve) => {
               const timer = setTimeout(resolve, deps.intervalMs);
-              signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+              signal.addEventListener(
+                'abort',
+                () => {
+                  clearTimeout(timer);
+                  resolve();
+                },
+                { once: true },
+              );
             });
           }
         },

@@ -81,7 +81,14 @@ export function createRotationScheduler(deps: {
             await tick().catch((err) => deps.logger.warn({ err }, 'rotation scheduler pass failed'));
             await new Promise<void>((resolve) => {
               const timer = setTimeout(resolve, deps.intervalMs);
-              signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+              signal.addEventListener(
+                'abort',
+                () => {
+                  clearTimeout(timer);
+                  resolve();
+                },
+                { once: true },
+              );
             });
           }
         },
