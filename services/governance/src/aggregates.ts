@@ -6,10 +6,12 @@ import {
   serviceOwnershipEvents,
 } from '@railyard/contracts';
 import { drillDecider } from './drills/domain/drill.decide.js';
+import { drillListProjection } from './drills/drill-list/projection.js';
 import { incidentDecider } from './incidents/domain/incident.decide.js';
 import { ownershipDecider } from './ownership/domain/ownership.decide.js';
 import { reportingProjection } from './reporting/reporting-projection.js';
 import { rotationDecider } from './rotations/domain/rotation.decide.js';
+import { rotationGrantsProjection } from './rotations/rotation-eligibility.js';
 
 /** What the railyard CLI needs to replay governance's history: per stream category, the fold and the catalogue. */
 export const governanceAggregates = [
@@ -40,4 +42,4 @@ export const governanceAggregates = [
 ] as const;
 
 /** Governance's projections a rebuild can replay: the whole `reporting` schema it fills. */
-export const governanceProjections = [reportingProjection] as const;
+export const governanceProjections = [reportingProjection, drillListProjection, rotationGrantsProjection] as const;

@@ -45,6 +45,10 @@ export const rotationGrantsProjection = {
   async project(trx: AnyTransaction, event: RecordedEvent) {
     await applyGrantLedgerEvent(kyselySql(trx), ROTATION_GRANTS_SCHEMA, event);
   },
+  /** For `railyard rebuild rotation-grants`: the grants only (the tiers come from a consumer and stay). */
+  async reset(trx: AnyTransaction) {
+    await trx.executeQuery(CompiledQuery.raw(`DELETE FROM ${ROTATION_GRANTS_SCHEMA}.grant_ledger`, []));
+  },
 };
 
 /** Orchestration's EnvironmentRegistered (the tiers a tier-scoped lead grant covers), from `governance--rotation-tiers`. */

@@ -61,4 +61,8 @@ export const drillListProjection = {
   schema: 'governance',
   filter: { categories: ['rollbackDrill'] },
   project,
+  /** For `railyard rebuild rollback-drills`: the table is this projection's alone. */
+  async reset(trx: AnyTransaction) {
+    await trx.executeQuery(CompiledQuery.raw('DELETE FROM governance.rollback_drills', []));
+  },
 };
