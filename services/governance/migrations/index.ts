@@ -1,6 +1,8 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { accessGrantsMigration } from './access-grants.js';
 import { retrospectivesCommunicationsMigration } from './retrospectives-communications.js';
+import { rollbackDrillsMigration } from './rollback-drills.js';
+import { rotationsMigration } from './rotations.js';
 
 /**
  * The governance service's schemas, in order. Migrations run with `governance` first on the search path; everything
@@ -280,4 +282,6 @@ export const governanceMigrations: Record<string, Migration> = {
   },
   '0003_access_grants': accessGrantsMigration,
   '0005_retrospectives_communications': retrospectivesCommunicationsMigration,
+  '0110_rollback_drills': rollbackDrillsMigration,
+  '0111_rotations': rotationsMigration,
 };

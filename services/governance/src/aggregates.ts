@@ -7,18 +7,24 @@ import {
   noticeEvents,
   noticeTemplateEvents,
   retrospectiveEvents,
+  rollbackDrillEvents,
+  rotationEvents,
   serviceOwnershipEvents,
 } from '@railyard/contracts';
 import { accessProjection } from './access/access-projection.js';
 import { accessReviewDecider } from './access/domain/access-review.decide.js';
 import { grantDecider } from './access/domain/grant.decide.js';
 import { noticeDecider, templateDecider } from './communications/domain/notice.decide.js';
+import { drillDecider } from './drills/domain/drill.decide.js';
+import { drillListProjection } from './drills/drill-list/projection.js';
 import { incidentDecider } from './incidents/domain/incident.decide.js';
 import { ownershipDecider } from './ownership/domain/ownership.decide.js';
 import { policyDecider } from './policies/domain/policy.decide.js';
 import { reportingProjection } from './reporting/reporting-projection.js';
 import { retrospectiveActionsProjection } from './retrospectives/action-list/projection.js';
 import { retrospectiveDecider } from './retrospectives/domain/retrospective.decide.js';
+import { rotationDecider } from './rotations/domain/rotation.decide.js';
+import { rotationGrantsProjection } from './rotations/rotation-eligibility.js';
 
 /** What the railyard CLI needs to replay governance's history: per stream category, the fold and the catalogue. */
 export const governanceAggregates = [
@@ -50,7 +56,25 @@ export const governanceAggregates = [
   { category: 'retrospective', ...retrospectiveDecider, catalogue: retrospectiveEvents as unknown as EventCatalogue },
   { category: 'noticeTemplate', ...templateDecider, catalogue: noticeTemplateEvents as unknown as EventCatalogue },
   { category: 'notice', ...noticeDecider, catalogue: noticeEvents as unknown as EventCatalogue },
+  {
+    category: 'rollbackDrill',
+    initialState: drillDecider.initialState,
+    evolve: drillDecider.evolve,
+    catalogue: rollbackDrillEvents as unknown as EventCatalogue,
+  },
+  {
+    category: 'rotation',
+    initialState: rotationDecider.initialState,
+    evolve: rotationDecider.evolve,
+    catalogue: rotationEvents as unknown as EventCatalogue,
+  },
 ] as const;
 
-/** Governance's projections a rebuild can replay: the `reporting` schema, the grant ledger, the action list. */
-export const governanceProjections = [reportingProjection, accessProjection, retrospectiveActionsProjection] as const;
+/** Governance's projections a rebuild can replay. */
+export const governanceProjections = [
+  reportingProjection,
+  accessProjection,
+  retrospectiveActionsProjection,
+  drillListProjection,
+  rotationGrantsProjection,
+] as const;

@@ -7,6 +7,7 @@ import { registerAccessRoutes } from './access/routes.js';
 import { createNoticeCommands, createTemplateCommands } from './communications/notice-store.js';
 import { registerCommunicationRoutes } from './communications/routes.js';
 import { registerDoraRoutes } from './dora/routes.js';
+import { registerDrillRoutes } from './drills/routes.js';
 import { createIncidentCommands, loadIncident } from './incidents/incident-commands.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { assignTeamRoute } from './ownership/assign-team/route.js';
@@ -14,6 +15,7 @@ import { createPolicyCommands, requireCheckWith } from './policies/policy-store.
 import { registerPolicyRoutes } from './policies/routes.js';
 import { createRetrospectiveCommands } from './retrospectives/retrospective-store.js';
 import { registerRetrospectiveRoutes } from './retrospectives/routes.js';
+import { registerRotationRoutes } from './rotations/routes.js';
 
 export const SERVICE_NAME = 'governance';
 export const SERVICE_VERSION = '0.1.0';
@@ -59,5 +61,7 @@ export async function buildGovernanceApp(deps: GovernanceDeps): Promise<App> {
     },
     now,
   });
+  await registerDrillRoutes(app, { store, pool, now });
+  await registerRotationRoutes(app, { store, pool, now });
   return app;
 }

@@ -11,11 +11,17 @@ import { buildGovernanceApp } from './app.js';
 import { createCommunicationConsumers } from './communications/consumers.js';
 import type { NotifyWebhook } from './communications/delivery/deliver-notice.js';
 import { createNoticeCommands } from './communications/notice-store.js';
+import { drillListProjection } from './drills/drill-list/projection.js';
+import { type DrillScheduler, startDrillScheduler } from './drills/drill-scheduler.js';
+import { createDrillHandler } from './drills/drill-store.js';
 import { createIncidentCommands, type IncidentCommands } from './incidents/incident-commands.js';
 import { createGovernanceConsumers } from './inputs/consumers.js';
 import { ensureAnalystRole } from './reporting/analyst-role.js';
 import { liveReportingProjection } from './reporting/reporting-projection.js';
 import { retrospectiveActionsProjection } from './retrospectives/action-list/projection.js';
+import { eligibleMembersOf, rotationGrantsProjection } from './rotations/rotation-eligibility.js';
+import { type RotationScheduler, startRotationScheduler } from './rotations/rotation-scheduler.js';
+import { createRotationHandler } from './rotations/rotation-store.js';
 
 export interface GovernanceRuntimeOptions extends ServiceRuntimeBase {
   /** The password set on `railyard_analyst` at start (unset: left as it is). */
@@ -24,6 +30,8 @@ export interface GovernanceRuntimeOptions extends ServiceRuntimeBase {
   accessReviewTickMs?: number;
   /** The notification webhook notices go to (G7), and the delivery's retry delays in ms (tests shorten them). */
   notify?: NotifyWebhook & { backoffMs?: number[] };
+  /** How often governance's schedulers (drills overdue, rotation turns) run; false: only on tick() (tests). */
+  schedulerIntervalMs?: number | false;
 }
 
 export interface GovernanceRuntime {
@@ -36,6 +44,8 @@ export interface GovernanceRuntime {
   accessReviews: ReviewScheduler;
   relay?: Relay;
   consumers: DurableConsumer[];
+  drillScheduler: DrillScheduler;
+  rotationScheduler: RotationScheduler;
   /** Stops what start opened, in reverse order. Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
@@ -48,8 +58,13 @@ export interface GovernanceRuntime {
 export async function startGovernanceRuntime(options: GovernanceRuntimeOptions): Promise<GovernanceRuntime> {
   const runtime = await startServiceRuntime<
     unknown,
-    'reporting' | 'access' | 'retrospectiveActions',
-    { commands: IncidentCommands; accessReviews: ReviewScheduler }
+    'reporting' | 'access' | 'retrospectiveActions' | 'drills' | 'rotationGrants',
+    {
+      commands: IncidentCommands;
+      accessReviews: ReviewScheduler;
+      drillScheduler: DrillScheduler;
+      rotationScheduler: RotationScheduler;
+    }
   >({
     ...options,
     service: 'governance',
@@ -58,8 +73,11 @@ export async function startGovernanceRuntime(options: GovernanceRuntimeOptions):
       reporting: liveReportingProjection,
       access: accessProjection,
       retrospectiveActions: retrospectiveActionsProjection,
+      drills: drillListProjection,
+      rotationGrants: rotationGrantsProjection,
     },
-    async parts({ store, pool, now, logger, onClose }) {
+    async parts(ctx) {
+      const { store, pool, now, logger, onClose } = ctx;
       await ensureAnalystRole(pool, { password: options.analystPassword });
       const accessReviews = startAccessReviewScheduler({
         store,
@@ -71,7 +89,17 @@ export async function startGovernanceRuntime(options: GovernanceRuntimeOptions):
         intervalMs: options.accessReviewTickMs ?? 1000,
       });
       onClose('access review closer', () => accessReviews.stop());
-      return { commands: createIncidentCommands(store), accessReviews };
+      return {
+        commands: createIncidentCommands(store),
+        accessReviews,
+        drillScheduler: startDrillScheduler(ctx, createDrillHandler(store), options.schedulerIntervalMs),
+        rotationScheduler: startRotationScheduler(
+          ctx,
+          createRotationHandler(store),
+          eligibleMembersOf(pool),
+          options.schedulerIntervalMs,
+        ),
+      };
     },
     consumers: ({ js, jsm, stream, subjectPrefix }, { store, pool, now, logger, parts }) => [
       ...createGovernanceConsumers({
@@ -107,5 +135,7 @@ export async function startGovernanceRuntime(options: GovernanceRuntimeOptions):
     reporting: runtime.projections.reporting,
     access: runtime.projections.access,
     accessReviews: runtime.parts.accessReviews,
+    drillScheduler: runtime.parts.drillScheduler,
+    rotationScheduler: runtime.parts.rotationScheduler,
   };
 }

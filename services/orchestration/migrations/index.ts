@@ -2,6 +2,7 @@ import { grantLedgerMigration } from '@railyard/service-kit/grants';
 import { type Kysely, type Migration, sql } from 'kysely';
 import { deploymentsMigration } from './0004-deployments.js';
 import { runTriggersMigration } from './0007-run-triggers.js';
+import { onCallTurnsMigration } from './on-call.js';
 
 /** The orchestration service's schema, in order. Migrations run inside schema `orchestration`. */
 export const orchestrationMigrations: Record<string, Migration> = {
@@ -199,4 +200,5 @@ export const orchestrationMigrations: Record<string, Migration> = {
   // deployment a CI system claimed): a deployment to a prod-tier environment needs its requester's deploy grant.
   '0006_grant_ledger': grantLedgerMigration,
   '0007_run_triggers': runTriggersMigration,
+  '0110_on_call_turns': onCallTurnsMigration,
 };

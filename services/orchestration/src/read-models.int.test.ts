@@ -129,6 +129,7 @@ describe('orchestration read models', () => {
       releaseId: '0193eeee-0000-7000-8000-000000000001',
       environments: ['rm-staging', 'rm-prod'],
       services: [{ service: 'ledger', version: '3.1.0', provides: [], consumes: [] }],
+      lead: 'root',
       escalation: [],
       ackTimeoutMinutes: 5,
     });

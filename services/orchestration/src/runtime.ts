@@ -19,6 +19,8 @@ import { environmentLifecycleWork } from './environments/lifecycle-work.js';
 import { servedDefinition } from './flags/domain/flag-set.js';
 import { FlagSnapshot } from './flags/flag-snapshot.js';
 import { createLifecycleScheduler, type LifecycleScheduler } from './lifecycle/scheduler.js';
+import { createLeadRotationsConsumer } from './on-call/consumer.js';
+import { onCallLeadOf } from './on-call/on-call-lead.js';
 import type { PlanDb } from './plans/capability.js';
 import {
   createPlanCapability,
@@ -137,6 +139,7 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
         now,
         minuteMs: options.minuteMs ?? 60_000,
         environmentExists: async (name) => (await store.readStream(environmentStream(name), { limit: 1 })).length > 0,
+        onCallLead: onCallLeadOf(db as unknown as Kysely<unknown>),
         environmentServices: async () =>
           new Set(
             (await db.selectFrom('orchestration.environments').select('service').distinct().execute()).map(
@@ -183,7 +186,8 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
       return { scheduler, flags, deployments, plans };
     },
     // The deployments' durable consumers, started by the kit once the plans' workers run, and the grant ledger's
-    // two (`orchestration--grants`, `orchestration--environment-tiers`) that deployments to prod are checked on.
+    // two (`orchestration--grants`, `orchestration--environment-tiers`) that deployments to prod are checked on, and the
+    // rotation turns that give a plan without a lead its on-call lead.
     consumers: ({ js, jsm, stream, subjectPrefix }, { parts, store, pool, logger }) => [
       ...parts.deployments.consumers({ js, jsm, stream, subjectPrefix }),
       ...grantLedgerConsumers({
@@ -197,6 +201,7 @@ export async function startOrchestrationRuntime(options: OrchestrationRuntimeOpt
         subjectPrefix,
         logger,
       }),
+      createLeadRotationsConsumer({ store, js, jsm, pool, stream, subjectPrefix, logger }),
     ],
     buildApp: ({ store, db, projections, now, parts, kit }) =>
       buildOrchestrationApp({

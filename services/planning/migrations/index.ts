@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { rollbackDrillStatusMigration } from './rollback-drills.js';
 
 /** The planning service's read-model schema, in order. Migrations run inside schema `planning`. */
 export const planningMigrations: Record<string, Migration> = {
@@ -102,4 +103,5 @@ export const planningMigrations: Record<string, Migration> = {
       await sql`CREATE INDEX compliance_status_release ON compliance_status (release_id, requirement_id)`.execute(db);
     },
   },
+  '0110_rollback_drill_status': rollbackDrillStatusMigration,
 };

@@ -36,6 +36,7 @@ import { createRiskPolicyRoute } from './risk-policies/create-risk-policy/route.
 import { getRiskPolicyRoute } from './risk-policies/get-risk-policy/route.js';
 import { publishRiskPolicyVersionRoute } from './risk-policies/publish-risk-policy-version/route.js';
 import { createRiskPolicyCommands } from './risk-policies/risk-policy-commands.js';
+import { overdueDrillsOf } from './rollback-drills/overdue-drills.js';
 import { createTrainRoute } from './trains/create-train/route.js';
 import { getTrainRoute } from './trains/get-train/route.js';
 import { createTrainCommands } from './trains/train-commands.js';
@@ -84,7 +85,12 @@ const RELEASE_ROUTES = [
 export async function buildPlanningApp(deps: PlanningDeps): Promise<App> {
   const { store, db, releaseList, boards, now = () => new Date(), ...kit } = deps;
   const app = await buildApp({ ...kit, serviceName: SERVICE_NAME, version: SERVICE_VERSION });
-  const releaseDeps = { commands: createReleaseCommands(store), store, now };
+  const releaseDeps = {
+    commands: createReleaseCommands(store),
+    store,
+    now,
+    overdueDrills: overdueDrillsOf(db as unknown as Kysely<unknown>),
+  };
   for (const route of RELEASE_ROUTES) await app.register(route, releaseDeps);
   const trainDeps = { commands: createTrainCommands(store), store, now };
   for (const route of [createTrainRoute, getTrainRoute, trainTeamsRoute]) await app.register(route, trainDeps);

@@ -1,4 +1,4 @@
-import type { Relay } from '@railyard/messaging';
+import type { DurableConsumer, Relay } from '@railyard/messaging';
 import type { ProjectionRunner } from '@railyard/readmodels';
 import type { App, ServiceRuntimeBase } from '@railyard/service-kit';
 import { startServiceRuntime } from '@railyard/service-kit/backbone';
@@ -7,6 +7,7 @@ import { planningMigrations } from '../migrations/index.js';
 import { buildPlanningApp, type PlanningDb } from './app.js';
 import { releaseBoardsProjection } from './releases/release-boards/projection.js';
 import { releaseListProjection } from './releases/release-list/projection.js';
+import { createRollbackDrillsConsumer } from './rollback-drills/consumer.js';
 
 export type PlanningRuntimeOptions = ServiceRuntimeBase;
 
@@ -16,6 +17,7 @@ export interface PlanningRuntime {
   releaseList: ProjectionRunner;
   boards: ProjectionRunner;
   relay?: Relay;
+  consumers: DurableConsumer[];
   /** Stops what start opened, in reverse order (the app first). Closes neither the store, the pool nor NATS. */
   close(): Promise<void>;
 }
@@ -30,6 +32,9 @@ export async function startPlanningRuntime(options: PlanningRuntimeOptions): Pro
     service: 'planning',
     migrations: planningMigrations,
     projections: { releaseList: releaseListProjection, boards: releaseBoardsProjection },
+    consumers: ({ js, jsm, stream, subjectPrefix }, { store, pool, logger }) => [
+      createRollbackDrillsConsumer({ store, js, jsm, pool, stream, subjectPrefix, logger }),
+    ],
     buildApp: ({ store, db, projections, now, kit }) =>
       buildPlanningApp({ ...kit, store, db, releaseList: projections.releaseList, boards: projections.boards, now }),
   });

@@ -7,6 +7,12 @@ export const RiskContribution = z.strictObject({
   measure: z.number().min(0),
   weight: z.number().min(0),
   contribution: z.number().min(0),
+  explanation: z.string().max(4000).optional().describe('What the measure counted, in words (when the factor says).'),
+  overdueDrills: z
+    .array(z.strictObject({ service: z.string().min(1).max(200), dueAt: z.iso.datetime({ offset: true }) }))
+    .max(1000)
+    .optional()
+    .describe('overdueRollbackDrills: the services counted and their due dates, as planning knew them then.'),
 });
 export const CabVote = z.enum(['approve', 'approve-with-conditions', 'reject']);
 

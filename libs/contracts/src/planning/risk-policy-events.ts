@@ -10,6 +10,7 @@ export const RiskFactor = z.enum([
   'exceptionsGranted', // freeze exceptions approved
   'rollbackReadiness', // services in scope without rollback criteria (+1 when the release has none)
   'blastRadius', // distinct teams the release touches: scope teams and both ends of its dependencies
+  'overdueRollbackDrills', // services in scope whose rollback drill governance declared overdue (G6/R2)
 ]);
 export type RiskFactor = z.infer<typeof RiskFactor>;
 export const RiskLevel = z.enum(['low', 'medium', 'high', 'critical']);

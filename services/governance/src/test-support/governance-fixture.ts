@@ -114,6 +114,7 @@ export async function startGovernance(
     auth: { secret: TEST_SECRET },
     logger: createLogger({ name: 'governance', level: 'silent' }),
     sealIntervalMs: false,
+    schedulerIntervalMs: false,
     now: options.now,
     notify: options.notify,
   });

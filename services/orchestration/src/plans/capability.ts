@@ -6,6 +6,7 @@ import type { App, Logger } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { createGrantLedger, kyselyGrantSql } from '../grants/grant-ledger.js';
+import type { OnCallLead } from '../on-call/on-call-lead.js';
 import type { DeploymentControl, MigrationGuard, WaveGate } from '../rollout-ports.js';
 import { acknowledgeDecisionRoute } from './acknowledge-decision/route.js';
 import { controlPlanRoutes } from './control-plan/route.js';
@@ -46,6 +47,8 @@ export interface PlanCapabilityDeps {
   environmentServices(): Promise<Set<string>>;
   /** Defaults to the flag capability's own commands on the same store. */
   flags?: PlanFlagSwitches;
+  /** Who is on call for an environment (on-call capability, G8): the lead of a plan that names none. */
+  onCallLead?: OnCallLead;
   logger: Logger;
 }
 
@@ -83,6 +86,7 @@ export function createPlanCapability(deps: PlanCapabilityDeps) {
         environmentExists: deps.environmentExists,
         knownServices,
         flags,
+        onCallLead: deps.onCallLead,
       });
       await app.register(getPlanRoute, { store });
       await app.register(planListRoute, { db, runner });

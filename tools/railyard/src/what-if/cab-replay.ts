@@ -10,7 +10,13 @@ interface Risk {
   score: number;
   level: string;
   quorum: number;
-  factors: { factor: string; measure: number; weight: number; contribution: number }[];
+  factors: {
+    factor: string;
+    measure: number;
+    weight: number;
+    contribution: number;
+    overdueDrills?: { service: string; dueAt: string }[];
+  }[];
 }
 
 /** How a CAB round ended, or would have. */
@@ -107,6 +113,9 @@ function replayOne(
         at: new Date(submission.metadata.occurredAt),
         // Version 0: the proposal, which no published version carries.
         policy: { policyId: recorded.policyId, version: 0, rules },
+        // Overdue drills came from governance, not the release: replay the ones the submission recorded (none when
+        // its policy did not weigh them, so a proposal adding the factor cannot know them).
+        overdueDrills: recorded.factors.find((f) => f.factor === 'overdueRollbackDrills')?.overdueDrills ?? [],
       },
       before,
     );

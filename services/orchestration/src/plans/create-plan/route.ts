@@ -11,6 +11,7 @@ import {
 } from '@railyard/contracts';
 import { commandContext, etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
+import type { OnCallLead } from '../../on-call/on-call-lead.js';
 import type { Plan } from '../domain/plan.js';
 import type { PlanFlagSwitches } from '../flag-switches.js';
 import type { PlanRouteDeps } from '../plan-routes-deps.js';
@@ -21,7 +22,12 @@ const Body = z.strictObject({
   releaseId: z.uuid(),
   environments: z.array(EnvironmentName).min(1).max(20).describe('Registered environments, deployed in this order.'),
   services: z.array(PlannedService).min(1).max(200),
-  lead: z.string().min(1).max(200).optional().describe('The deployment lead (default: whoever creates the plan).'),
+  lead: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("The deployment lead (default: governance's rotation on call for the plan's last environment now)."),
   escalation: z.array(z.string().min(1).max(200)).max(20).describe('Asked in turn when the lead does not answer.'),
   ackTimeoutMinutes: z.number().int().min(1).max(1440),
   runbook: Runbook.optional(),
@@ -34,6 +40,8 @@ export interface CreatePlanDeps extends PlanRouteDeps {
   /** Services orchestration knows: those of its environments, and those it has seen deployed. */
   knownServices(): Promise<Set<string>>;
   flags: PlanFlagSwitches;
+  /** Who is on call for an environment now (governance's rotations, G8); without it the creator leads. */
+  onCallLead?: OnCallLead;
 }
 
 /** POST /plans — a release's rollout plan, its waves derived from the API contract graph (O1). */
@@ -82,6 +90,7 @@ export const createPlanRoute: FastifyPluginAsyncZod<CreatePlanDeps> = async (app
           flags: missing,
         });
       }
+      const lead = body.lead ?? (await leadOnCall(deps, body.environments, ctx.now, ctx.actor.id));
       // The release's next plan number: an existing plan refuses the create and the next number is tried; a retried
       // Idempotency-Key finds its first result on the stream it created and is replayed there.
       let result: Awaited<ReturnType<typeof deps.commands.handle>> | undefined;
@@ -96,7 +105,7 @@ export const createPlanRoute: FastifyPluginAsyncZod<CreatePlanDeps> = async (app
               releaseId: body.releaseId,
               environments: body.environments,
               services: body.services,
-              lead: body.lead ?? ctx.actor.id,
+              lead,
               escalation: body.escalation,
               ackTimeoutMinutes: body.ackTimeoutMinutes,
               runbook: body.runbook ?? null,
@@ -126,3 +135,21 @@ export const createPlanRoute: FastifyPluginAsyncZod<CreatePlanDeps> = async (app
     },
   );
 };
+
+/**
+ * A plan naming no lead is led by whoever is on call for its last environment (the plan deploys in order, so the last
+ * one is its production end) at creation. No turn known there: refused, rather than silently led by the creator.
+ */
+async function leadOnCall(deps: CreatePlanDeps, environments: string[], now: Date, creator: string): Promise<string> {
+  if (!deps.onCallLead) return creator;
+  const environment = environments.at(-1) as string;
+  const principal = await deps.onCallLead(environment, now);
+  if (!principal) {
+    throw ruleViolated(
+      OrchestrationErrorCodes.PLAN_NO_ON_CALL_LEAD,
+      `No lead named and nobody on call for ${environment}: name a lead or define a rotation for it in governance.`,
+      { environment },
+    );
+  }
+  return principal;
+}

@@ -98,6 +98,36 @@ describe('CAB review (P3)', () => {
         factors: [{ factor: 'blastRadius', measure: 3, contribution: 12 }],
       });
     });
+    it('counts each service in scope whose rollback drill is overdue, naming it and its due date', () => {
+      const drills = { ...rules, factors: [{ factor: 'overdueRollbackDrills' as const, weight: 5 }] };
+      const overdueDrills = [
+        { service: 'search', dueAt: '2026-09-01T00:00:00.000Z' }, // not in scope: does not count
+        { service: 'payments-api', dueAt: '2026-10-01T00:00:00.000Z' },
+      ];
+      const [event] = release
+        .given(readyForCab)
+        .when(
+          cmd({ type: 'SubmitForCab', actor: manager, policy: { policyId, version: 1, rules: drills }, overdueDrills }),
+        )
+        .then([expect.anything() as unknown as ReleaseEvent]);
+      expect(event!.data).toMatchObject({
+        score: 5,
+        factors: [
+          {
+            factor: 'overdueRollbackDrills',
+            measure: 1,
+            contribution: 5,
+            explanation: 'payments-api: rollback drill overdue since 2026-10-01T00:00:00.000Z',
+            overdueDrills: [{ service: 'payments-api', dueAt: '2026-10-01T00:00:00.000Z' }],
+          },
+        ],
+      });
+      const [none] = release
+        .given(readyForCab)
+        .when(cmd({ type: 'SubmitForCab', actor: manager, policy: { policyId, version: 1, rules: drills } }))
+        .then([expect.anything() as unknown as ReleaseEvent]);
+      expect(none!.data).toMatchObject({ score: 0, factors: [{ measure: 0, overdueDrills: [] }] });
+    });
     it('is refused while a round is open', () => {
       release
         .given([...readyForCab, cabRequested()])

@@ -9,12 +9,16 @@ import {
 import { complianceUnmet, unmetRequirements } from './compliance.decide.js';
 import type { CabRound, PlannedRelease, ReleaseState } from './release.js';
 import { type Issued, planned, requireStatus } from './release-rules.js';
-import { assessRisk } from './risk-score.js';
+import { assessRisk, type OverdueDrill } from './risk-score.js';
 
-/** The policy version is read from its own aggregate at the edge and passed in: the decider stays pure. */
+/**
+ * The policy version is read from its own aggregate at the edge and passed in, and so are the overdue rollback drills
+ * planning learnt from governance's events: the decider stays pure.
+ */
 export type SubmitForCab = Issued & {
   type: 'SubmitForCab';
   policy: { policyId: string; version: number; rules: RiskPolicyRules };
+  overdueDrills?: readonly OverdueDrill[];
 };
 export type CastCabVote = Issued & {
   type: 'CastCabVote';
@@ -34,7 +38,7 @@ export function submitForCab(command: SubmitForCab, state: ReleaseState): Releas
       round: release.cab.round,
     });
   }
-  const risk = assessRisk(release, command.policy.rules);
+  const risk = assessRisk(release, command.policy.rules, { overdueDrills: command.overdueDrills ?? [] });
   return [
     {
       type: 'CabReviewRequested',

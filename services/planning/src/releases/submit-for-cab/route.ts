@@ -2,6 +2,7 @@ import { RiskContribution, RiskLevel } from '@railyard/contracts';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
 import { currentRiskPolicy } from '../../risk-policies/risk-policy-commands.js';
+import type { OverdueDrills } from '../../rollback-drills/overdue-drills.js';
 import { handleReleaseCommand, type ReleaseRouteDeps } from '../release-commands.js';
 import { ReleaseIdParams, ReleaseView } from '../release-view.js';
 
@@ -13,13 +14,20 @@ const Submitted = z.object({
     quorum: z.number().int().describe('CAB approvals this level needs.'),
     policyId: z.uuid(),
     policyVersion: z.number().int(),
-    factors: z.array(RiskContribution).describe('contribution = weight × min(measure, cap), per factor.'),
+    factors: z
+      .array(RiskContribution)
+      .describe('contribution = weight × min(measure, cap), per factor; overdueRollbackDrills names its services.'),
   }),
   release: ReleaseView,
 });
 
+export interface SubmitForCabDeps extends ReleaseRouteDeps {
+  /** Services whose rollback drill governance declared overdue (G6/R2); none when not given. */
+  overdueDrills?: OverdueDrills;
+}
+
 /** POST /releases/:id/cab-submission — submit a frozen release to the CAB with its explained risk score (P3). */
-export const submitForCabRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async (app, deps) => {
+export const submitForCabRoute: FastifyPluginAsyncZod<SubmitForCabDeps> = async (app, deps) => {
   app.post(
     '/releases/:id/cab-submission',
     {
@@ -39,6 +47,7 @@ export const submitForCabRoute: FastifyPluginAsyncZod<ReleaseRouteDeps> = async 
         actor: ctx.actor,
         at: ctx.now,
         policy: await currentRiskPolicy(deps.store, request.body.riskPolicyId),
+        overdueDrills: (await deps.overdueDrills?.()) ?? [],
       }));
       const cab = handled.view.cab;
       if (!cab) throw new TypeError('a submitted release has a CAB round');
