@@ -68,7 +68,7 @@ export async function startGovernance(
   const database = await createTestDatabase(label);
   const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
   await store.ready();
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  const pool = new pg.Pool({ connectionString: database.url, max: 24 });
   // Connections die when the database is dropped at the end; held ones too must not crash the worker.
   watchPoolErrors(pool, () => {});
   const { natsUrl } = await testInfra();
