@@ -48,8 +48,8 @@ interface PreparedFlag {
   split: boolean;
   /** The answer's metadata: the definition's, the revision, and `killed` when the switch is on. */
   metadata: Readonly<Record<string, string | number | boolean>>;
-  /** OFREP success bodies already serialised, by reason and variant: the same for every caller of this version. */
-  bodies: Map<string, string>;
+  /** OFREP success bodies already serialised, by reason, then variant: the same for every caller of this version. */
+  bodies: Map<string, Map<string, string>>;
 }
 
 /** A flag as the snapshot holds it, with the revision of its stream. */
@@ -239,17 +239,20 @@ export class FlagSnapshot {
    * version of the flag set (a few per flag) and then reused: the single-flag route sends it as it is.
    */
   successBody(e: Extract<Evaluation, { ok: true }>): string {
-    this.storage();
-    const prepared = this.prepared.get(e.key);
-    const body = () =>
-      JSON.stringify({ key: e.key, reason: e.reason, variant: e.variant, value: e.value, metadata: e.metadata });
+    const prepared = this.compiled ? this.prepared.get(e.key) : undefined;
     // Only an answer of the current version is cached (the set may have changed since `e` was worked out).
-    if (!prepared || prepared.metadata !== e.metadata) return body();
-    const id = `${e.reason}\u0000${e.variant}`;
-    let text = prepared.bodies.get(id);
+    const cache = prepared && prepared.metadata === e.metadata ? prepared.bodies : undefined;
+    let byVariant = cache?.get(e.reason);
+    let text = byVariant?.get(e.variant);
     if (text === undefined) {
-      text = body();
-      prepared.bodies.set(id, text);
+      text = JSON.stringify({ key: e.key, reason: e.reason, variant: e.variant, value: e.value, metadata: e.metadata });
+      if (cache) {
+        if (!byVariant) {
+          byVariant = new Map();
+          cache.set(e.reason, byVariant);
+        }
+        byVariant.set(e.variant, text);
+      }
     }
     return text;
   }
