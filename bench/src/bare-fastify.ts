@@ -12,6 +12,18 @@ export async function measureBareFastify(options: {
   durationMs: number;
   warmupMs: number;
 }): Promise<ThroughputResult> {
+  const target = await startBareFastify(options.concurrency);
+  try {
+    return await closedLoop(target.evaluate, options);
+  } finally {
+    await target.close();
+  }
+}
+
+/** The baseline's route listening on loopback, and one request of its load (`evaluate`, as the OFREP target's). */
+export async function startBareFastify(
+  concurrency: number,
+): Promise<{ evaluate(): Promise<number>; close(): Promise<void> }> {
   const app = Fastify({ logger: false });
   app.post('/things', async (request, reply) => {
     const body = request.body as { name?: string };
@@ -20,14 +32,15 @@ export async function measureBareFastify(options: {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('fastify did not listen on a TCP port');
-  const client = jsonPoster(`http://127.0.0.1:${address.port}`, options.concurrency);
-  try {
-    return await closedLoop(async () => {
+  const client = jsonPoster(`http://127.0.0.1:${address.port}`, concurrency);
+  return {
+    async evaluate() {
       await client.post('/things', { name: 'bench release', targetDate: '2026-06-30' });
       return 1;
-    }, options);
-  } finally {
-    await client.close();
-    await app.close();
-  }
+    },
+    async close() {
+      await client.close();
+      await app.close();
+    },
+  };
 }

@@ -9,6 +9,11 @@ export interface ThroughputResult {
   seconds: number;
   /** Units per second. */
   rate: number;
+  /**
+   * CPU time of this process (user + system, client and server alike) per unit, in µs: steadier than `rate` on a
+   * shared machine, where other processes take wall time but not this process's CPU time.
+   */
+  cpuMicrosPerUnit: number;
 }
 
 export interface ClosedLoopOptions {
@@ -21,6 +26,7 @@ export interface ClosedLoopOptions {
 
 async function loopFor(op: Op, concurrency: number, durationMs: number): Promise<ThroughputResult> {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const deadline = started + durationMs;
   let units = 0;
   await Promise.all(
@@ -33,7 +39,8 @@ async function loopFor(op: Op, concurrency: number, durationMs: number): Promise
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { units, seconds, rate: units / seconds };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { units, seconds, rate: units / seconds, cpuMicrosPerUnit: (cpu.user + cpu.system) / units };
 }
 
 /** Closed-loop throughput: `concurrency` workers each run `op` back to back until the window ends. */

@@ -2,6 +2,7 @@ export * from './artifact/artifact-events.js';
 export * from './artifact/bundle-events.js';
 export * from './artifact/errors.js';
 export * from './artifact/signing-key-events.js';
+export * from './catalogues.js';
 export * from './envelope.js';
 export * from './errors.js';
 export * from './governance/access-events.js';

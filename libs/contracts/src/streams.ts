@@ -6,7 +6,7 @@
 export const SERVICES = ['planning', 'artifact', 'pipeline', 'orchestration', 'monitoring', 'governance'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-/** Which service owns each stream category. A stream belongs to exactly one service. */
+/** Which service owns each stream category. A stream belongs to exactly one service. Its events: catalogues.ts. */
 export const CATEGORY_OWNERS = {
   release: 'planning',
   releaseTrain: 'planning',

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import { type Actor, ErrorCodes, type Role } from '@railyard/contracts';
 import type { FastifyRequest } from 'fastify';
 import {
@@ -35,6 +35,11 @@ declare module 'fastify' {
     roles?: readonly Role[];
     /** A public route needs no credentials (health, metrics, docs). */
     public?: boolean;
+    /**
+     * The level of the route's access line (default `info`): `debug` for high-volume reads whose every call is
+     * not worth a line (health, metrics, OFREP evaluations); errors are logged by the error handler regardless.
+     */
+    accessLog?: 'info' | 'debug';
   }
 }
 
@@ -151,7 +156,8 @@ export function createAuthenticator(config: AuthConfig) {
   }
 
   function verifyApiKey(key: string): Actor {
-    const digest = createHash('sha256').update(key, 'utf8').digest();
+    // One-shot hash: no Hash object per request (an OFREP evaluation authenticates every call with its key).
+    const digest = hash('sha256', key, 'buffer');
     let match: (typeof keys)[number] | undefined;
     // Compare against every entry, always, so timing says nothing about which (or whether one) matched.
     for (const entry of keys) {
@@ -161,7 +167,8 @@ export function createAuthenticator(config: AuthConfig) {
     return { id: match.id, kind: 'system', roles: [...match.roles] };
   }
 
-  return async function authenticate(request: FastifyRequest): Promise<Actor> {
+  // Not async: an API key is checked synchronously, so the hot path of a system caller (OFREP) needs no promise.
+  return function authenticate(request: FastifyRequest): Actor | Promise<Actor> {
     const authorization = request.headers.authorization;
     const headerKey = request.headers['x-api-key'];
     if (typeof authorization === 'string' && authorization.trim() !== '') {

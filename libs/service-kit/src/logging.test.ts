@@ -30,4 +30,24 @@ describe('logging', () => {
     for (const leaked of ['p1', 's2', 't3', 'k4']) expect(text).not.toContain(`"${leaked}"`);
     expect(lines[0]).toMatchObject({ name: 'ok', password: '[REDACTED]' });
   });
+
+  it('writes one access line per request at info, or at debug for a route configured accessLog: debug', async () => {
+    const { logger, lines } = captureLogger('debug');
+    const app = await testApp({ logger }, (app) => {
+      app.get('/quiet', { config: { accessLog: 'debug' } }, async () => ({ ok: true }));
+    });
+    const token = await bearer(['developer']);
+    expect((await app.inject({ method: 'GET', url: '/whoami', headers: { authorization: token } })).statusCode).toBe(
+      200,
+    );
+    expect((await app.inject({ method: 'GET', url: '/quiet', headers: { authorization: token } })).statusCode).toBe(
+      200,
+    );
+    await app.close();
+    const access = lines.filter((l) => l.msg === 'request completed') as { route: string; level: string }[];
+    expect(access.map((l) => [l.route, l.level])).toEqual([
+      ['/whoami', 'info'],
+      ['/quiet', 'debug'],
+    ]);
+  });
 });

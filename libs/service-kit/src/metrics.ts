@@ -8,6 +8,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
 
+type Label = 'method' | 'route' | 'status_code';
+
 interface HttpMetrics {
   requests: Counter<'method' | 'route' | 'status_code'>;
   duration: Histogram<'method' | 'route' | 'status_code'>;
@@ -44,12 +46,36 @@ function httpMetrics(registry: Registry): HttpMetrics {
 /** Records every response and serves the registry at `GET /metrics` (public, Prometheus text format). */
 export function installMetrics(app: FastifyInstance, registry: Registry) {
   const metrics = httpMetrics(registry);
-  app.addHook('onResponse', async (request, reply) => {
+  // The labelled children, by route, method and status: prom-client hashes a label object on every call
+  // otherwise. Bounded by the routes × methods × statuses the app answers.
+  type Series = { requests: Counter.Internal; duration: Histogram.Internal<Label> };
+  const series = new Map<string, Map<string, Map<number, Series>>>();
+  const seriesOf = (method: string, route: string, statusCode: number): Series => {
+    let byMethod = series.get(route);
+    if (!byMethod) {
+      byMethod = new Map();
+      series.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let one = byStatus.get(statusCode);
+    if (!one) {
+      const labels = { method, route, status_code: String(statusCode) };
+      one = { requests: metrics.requests.labels(labels), duration: metrics.duration.labels(labels) };
+      byStatus.set(statusCode, one);
+    }
+    return one;
+  };
+  app.addHook('onResponse', (request, reply, done) => {
     // The route template, never the raw url: ids in paths would explode label cardinality.
     const route = request.is404 ? '(unmatched)' : (request.routeOptions.url ?? '(unmatched)');
-    const labels = { method: request.method, route, status_code: String(reply.statusCode) };
-    metrics.requests.inc(labels);
-    metrics.duration.observe(labels, reply.elapsedTime / 1000);
+    const one = seriesOf(request.method, route, reply.statusCode);
+    one.requests.inc();
+    one.duration.observe(reply.elapsedTime / 1000);
+    done();
   });
   app.get('/metrics', { schema: { hide: true }, config: { public: true, otel: false } }, async (_request, reply) => {
     reply.type(registry.contentType);

@@ -20,9 +20,10 @@ const CORRELATION_RE = /^[\x20-\x7e]{1,200}$/;
  * produced: the caller's `x-correlation-id` when it is usable, else the request id the commands record instead.
  */
 export function installCorrelationEcho(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const given = request.headers[CORRELATION_HEADER];
     reply.header(CORRELATION_HEADER, typeof given === 'string' && CORRELATION_RE.test(given) ? given : request.id);
+    done();
   });
 }
 

@@ -13,6 +13,10 @@ interface Issue {
 // In a `u` regex a well-formed surrogate pair is one code point, so \p{Surrogate} matches only the lone halves.
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
+// Either at once, for the walk that only asks whether anything is wrong (NUL is the point here, hence the ignore).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is exactly what this rule refuses
+const UNSTORABLE = /[\u0000\p{Surrogate}]/u;
+
 function problemOf(value: string): string | undefined {
   if (value.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
   if (LONE_SURROGATE.test(value)) return 'must not contain a lone UTF-16 surrogate';
@@ -55,20 +59,48 @@ export function unstorableStrings(value: unknown, root: string, limit = 10): Iss
   return issues;
 }
 
+/**
+ * Whether `value` holds any unstorable string or key: the same walk as unstorableStrings without paths or issues,
+ * so a clean request (nearly every one) allocates one small stack and nothing else.
+ */
+function anyUnstorable(value: unknown): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (value === null || typeof value !== 'object') return false;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if (UNSTORABLE.test(item)) return true;
+    } else if (Array.isArray(item)) {
+      for (const child of item) stack.push(child);
+    } else if (isPlainObject(item)) {
+      for (const key in item) {
+        if (!Object.hasOwn(item, key)) continue;
+        if (UNSTORABLE.test(key)) return true;
+        stack.push(item[key]);
+      }
+    }
+  }
+  return false;
+}
+
 /** Refuses NUL and lone surrogates anywhere in params, query or body with a 400 before route validation runs. */
 export function installStorableTextRule(app: FastifyInstance) {
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (!anyUnstorable(request.params) && !anyUnstorable(request.query) && !anyUnstorable(request.body)) return done();
     const issues = [
       ...unstorableStrings(request.params, 'params'),
       ...unstorableStrings(request.query, 'querystring'),
       ...unstorableStrings(request.body, 'body'),
     ];
-    if (issues.length === 0) return;
-    throw new HttpProblem(
-      400,
-      ErrorCodes.VALIDATION_FAILED,
-      `The request is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-      { issues },
+    if (issues.length === 0) return done();
+    done(
+      new HttpProblem(
+        400,
+        ErrorCodes.VALIDATION_FAILED,
+        `The request is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        { issues },
+      ),
     );
   });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventMetadata } from '@railyard/contracts';
+import { waitFor } from '@railyard/testing/wait-for';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventStore, type EventToAppend, type RecordedEvent, WrongExpectedRevisionError } from '../port.js';
 
@@ -22,14 +23,16 @@ export const ev = (type: string, data: Record<string, unknown> = {}): EventToApp
  * Waits until global reads show everything up to `position`. Appends are read-your-write on their stream at
  * once, but a global reader may see them a moment later: the Postgres store holds a commit back while an older
  * transaction anywhere on the server is still running (that is what keeps it from skipping late commits).
+ * Polls with the repository's one polling helper (@railyard/testing's waitFor), through its dependency-free
+ * `wait-for` entry: @railyard/testing depends on this package, so it is not declared here (that would be a cycle);
+ * only test files use it, and they resolve workspace sources (docs/conventions.md, "Where the code differs").
  */
 export async function untilVisible(store: EventStore, position: bigint, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await store.headPosition()) < position) {
-    if (Date.now() > deadline)
-      throw new Error(`position ${position} not visible to global readers after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(
+    `position ${position} visible to global readers`,
+    async () => (await store.headPosition()) >= position,
+    { timeoutMs, intervalMs: 10 },
+  );
 }
 
 /** A stream name unique to one test, in a category unique to the suite run. */

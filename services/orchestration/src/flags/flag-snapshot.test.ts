@@ -255,4 +255,30 @@ describe('evaluation', () => {
     );
     expect(snapshot.etag({ targetingKey: 'u', plan: 'pro' })).not.toBe(tag);
   });
+
+  it('serialises an OFREP success body once per flag version, reason and variant, and anew after a change', () => {
+    const snapshot = snapshotWith(['rollout', split]);
+    const answer = snapshot.evaluate('rollout', { targetingKey: 'user-1' });
+    if (!answer.ok) throw new Error('expected a success');
+    const { key, reason, variant, value, metadata } = answer;
+    expect(JSON.parse(snapshot.successBody(answer))).toEqual({ key, reason, variant, value, metadata });
+    const other = Array.from({ length: 50 }, (_, i) => `user-${i}`)
+      .map((k) => snapshot.evaluate('rollout', { targetingKey: k }))
+      .find((e) => e.ok && e.variant !== variant);
+    if (!other?.ok) throw new Error('expected a key in the other bucket');
+    expect(JSON.parse(snapshot.successBody(other))).toMatchObject({ variant: other.variant, value: other.value });
+    expect(JSON.parse(snapshot.successBody(answer))).toMatchObject({ variant });
+    snapshot.apply(
+      recorded(flagStream('rollout'), {
+        type: 'FlagStateChanged',
+        data: { key: 'rollout', state: 'DISABLED', reason: 'r', changedBy: 'x' },
+      }),
+    );
+    // An answer worked out before the change still says what it said; a new one carries the new revision.
+    expect(JSON.parse(snapshot.successBody(answer))).toEqual({ key, reason, variant, value, metadata });
+    const after = snapshot.evaluate('rollout', { targetingKey: 'user-1' });
+    if (!after.ok) throw new Error('expected a success');
+    expect(JSON.parse(snapshot.successBody(after))).toMatchObject({ reason: 'DISABLED', metadata: after.metadata });
+    expect(after.metadata.revision).toBeGreaterThan(Number(metadata.revision));
+  });
 });

@@ -41,6 +41,17 @@ export type Evaluation =
       errorDetails: string;
     };
 
+interface PreparedFlag {
+  /** It buckets by targeting key: a context without one is TARGETING_KEY_MISSING. */
+  keyed: boolean;
+  /** Its whole targeting is one `fractional`: a match is reason SPLIT. */
+  split: boolean;
+  /** The answer's metadata: the definition's, the revision, and `killed` when the switch is on. */
+  metadata: Readonly<Record<string, string | number | boolean>>;
+  /** OFREP success bodies already serialised, by reason, then variant: the same for every caller of this version. */
+  bodies: Map<string, Map<string, string>>;
+}
+
 /** A flag as the snapshot holds it, with the revision of its stream. */
 export type SnapshotFlag = Flag & { revision: bigint; updatedAt: string };
 
@@ -54,8 +65,8 @@ export class FlagSnapshot {
   private readonly segments = new Map<string, TargetingRule>();
   private compiled: MemoryStorage | undefined;
   private compiledSegments: Record<string, TargetingRule> = {};
-  private readonly keyed = new Map<string, boolean>();
-  private readonly split = new Map<string, boolean>();
+  /** Per flag, what each request would otherwise work out again: worked out once per change of the flag set. */
+  private readonly prepared = new Map<string, PreparedFlag>();
   private caughtUp = false;
   private failure: unknown;
   private abort = new AbortController();
@@ -155,12 +166,21 @@ export class FlagSnapshot {
       // whole flag set down.
       this.compiled = loadFlagd(flagdConfiguration(this.flags, this.compiledSegments), false);
       // What each request would otherwise work out by walking the targeting: once per change instead.
-      this.keyed.clear();
-      this.split.clear();
+      this.prepared.clear();
       for (const [key, flag] of this.flags) {
         const targeting = flag.killed ? undefined : flag.definition.targeting;
-        this.keyed.set(key, bucketsByTargetingKey(targeting, this.compiledSegments));
-        this.split.set(key, isSplit(targeting));
+        // Frozen: every answer of this version shares it (the response is serialised, never changed).
+        const metadata = Object.freeze({
+          ...flag.definition.metadata,
+          revision: Number(flag.revision),
+          ...(flag.killed ? { killed: true } : {}),
+        });
+        this.prepared.set(key, {
+          keyed: bucketsByTargetingKey(targeting, this.compiledSegments),
+          split: isSplit(targeting),
+          metadata,
+          bodies: new Map(),
+        });
       }
     }
     return this.compiled;
@@ -170,23 +190,19 @@ export class FlagSnapshot {
   evaluate(key: string, context: EvaluationContext): Evaluation {
     const flag = this.flags.get(key);
     const served = flag ? this.storage().getFlag(key) : undefined;
-    if (!flag || !served) {
+    const prepared = this.prepared.get(key);
+    if (!flag || !served || !prepared) {
       return { ok: false, status: 404, key, errorCode: 'FLAG_NOT_FOUND', errorDetails: `No flag "${key}".` };
     }
-    const metadata = {
-      ...flag.definition.metadata,
-      revision: Number(flag.revision),
-      ...(flag.killed ? { killed: true } : {}),
-    };
+    const { metadata } = prepared;
     if (!flag.killed && flag.definition.state === 'DISABLED') {
       // OFREP 0.3 lets a disabled flag omit `value` (the caller keeps its code default), but the registry's OFREP
       // provider (0.1.3) treats a success without `value` as malformed: serve the default variant, reason DISABLED.
       const variant = flag.definition.defaultVariant;
       return { ok: true, key, reason: 'DISABLED', variant, value: flag.definition.variants[variant] ?? null, metadata };
     }
-    const targeting = flag.killed ? undefined : flag.definition.targeting;
     const targetingKey = context.targetingKey;
-    if ((typeof targetingKey !== 'string' || targetingKey === '') && this.keyed.get(key)) {
+    if ((typeof targetingKey !== 'string' || targetingKey === '') && prepared.keyed) {
       return {
         ok: false,
         status: 400,
@@ -206,7 +222,7 @@ export class FlagSnapshot {
         errorDetails: result.errorMessage ?? 'the evaluation failed',
       };
     }
-    const reason = result.reason === 'TARGETING_MATCH' && this.split.get(key) ? 'SPLIT' : result.reason;
+    const reason = result.reason === 'TARGETING_MATCH' && prepared.split ? 'SPLIT' : result.reason;
     return {
       ok: true,
       key,
@@ -215,6 +231,30 @@ export class FlagSnapshot {
       value: result.value as JsonValue,
       metadata,
     };
+  }
+
+  /**
+   * The OFREP success body of an evaluation as JSON text, `{key, reason, variant, value, metadata}`. Everything in
+   * it follows from the flag's version, the reason and the variant, so each combination is serialised once per
+   * version of the flag set (a few per flag) and then reused: the single-flag route sends it as it is.
+   */
+  successBody(e: Extract<Evaluation, { ok: true }>): string {
+    const prepared = this.compiled ? this.prepared.get(e.key) : undefined;
+    // Only an answer of the current version is cached (the set may have changed since `e` was worked out).
+    const cache = prepared && prepared.metadata === e.metadata ? prepared.bodies : undefined;
+    let byVariant = cache?.get(e.reason);
+    let text = byVariant?.get(e.variant);
+    if (text === undefined) {
+      text = JSON.stringify({ key: e.key, reason: e.reason, variant: e.variant, value: e.value, metadata: e.metadata });
+      if (cache) {
+        if (!byVariant) {
+          byVariant = new Map();
+          cache.set(e.reason, byVariant);
+        }
+        byVariant.set(e.variant, text);
+      }
+    }
+    return text;
   }
 
   /** Evaluates every flag (disabled ones answer DISABLED), in key order. */
