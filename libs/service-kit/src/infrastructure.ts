@@ -54,7 +54,7 @@ export async function openServiceInfrastructure(
   onShutdown('event store', () => store.close());
   const pool = new pgDriver.Pool({
     connectionString: config.DATABASE_URL,
-    max: 10,
+    max: config.DATABASE_POOL_MAX,
     application_name: `railyard-${service}`,
   });
   eventstore.watchPoolErrors(pool, onConnectionError('service'));
