@@ -192,8 +192,11 @@ async function startPrometheus(agentAddress: string, targets: ScrapeTarget[]) {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await poll('prometheus ready', async () => (await fetch(`${url}/-/ready`)).ok, 30_000, () =>
-      child.exitCode !== null ? `prometheus exited ${child.exitCode}: ${stderr}` : null,
+    await poll(
+      'prometheus ready',
+      async () => (await fetch(`${url}/-/ready`)).ok,
+      30_000,
+      () => (child.exitCode !== null ? `prometheus exited ${child.exitCode}: ${stderr}` : null),
     );
   } catch (error) {
     await stop();
@@ -266,6 +269,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       RAILYARD_AUTH_SECRET: options.authSecret,
       LOG_LEVEL: process.env.E2E_SERVICE_LOG_LEVEL ?? 'warn',
       RATE_LIMIT_MAX: '0',
+      // Six services share one Postgres (100 connections by default) with whatever else runs on the machine.
+      DATABASE_POOL_MAX: '18',
+      EVENTSTORE_POOL_MAX: '4',
       SEAL_INTERVAL_MS: '500',
       ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_PORT`, String(ports[s])])),
       ARTIFACT_STORAGE_DIR: storage,
@@ -317,7 +323,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
             return res.ok;
           },
           90_000,
-          () => (launcher.exitCode !== null ? `the launcher exited ${launcher.exitCode}:\n${recent.slice(-4000)}` : null),
+          () =>
+            launcher.exitCode !== null ? `the launcher exited ${launcher.exitCode}:\n${recent.slice(-4000)}` : null,
           () => `last answer: ${lastAnswer[s] ?? 'none'}; output: ${recent.slice(-3000)}`,
         ),
       ),

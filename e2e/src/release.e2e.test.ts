@@ -1,20 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { busStreamNames } from '@railyard/contracts';
 import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix, uniqueSuffix } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from './client.js';
-import { missingBuild, type Platform, startPlatform } from './platform.js';
+import {
+  ANALYST_PASSWORD,
+  missingBuild,
+  PAGERDUTY_ROUTING_KEY,
+  type Platform,
+  REPO_ROOT,
+  startPlatform,
+} from './platform.js';
 import {
   createTrain,
   deployBaseline,
   type FirstRelease,
   namesOf,
   type Planning,
+  people,
   prepareEstate,
   type Release,
   type Reporter,
   type Run,
+  reportDora,
   type StoryContext,
   scrapeTargets,
   shipFirstRelease,
@@ -79,7 +90,9 @@ beforeAll(async () => {
   startedAt = performance.now();
   const missing = missingBuild();
   if (missing.length > 0) {
-    throw new Error(`the e2e test runs the built services, as npm start does; run \`npm run build\` first (missing: ${missing.join(', ')})`);
+    throw new Error(
+      `the e2e test runs the built services, as npm start does; run \`npm run build\` first (missing: ${missing.join(', ')})`,
+    );
   }
   const infra = await testInfra();
   db = await createTestDatabase('e2e');
@@ -104,6 +117,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (platform) {
+    console.info(lines.join('\n'));
     const rss = platform.rss();
     console.info(
       `[measure] e2e wall time ${Math.round(performance.now() - startedAt)} ms; RSS at the end: ${Object.entries(rss)
@@ -116,7 +130,7 @@ afterAll(async () => {
     const nc = await connect({ servers: (await testInfra()).natsUrl });
     const jsm = await jetstreamManager(nc);
     const names = busStreamNames(prefix);
-  await jsm.streams.delete(names.stream).catch(() => {});
+    await jsm.streams.delete(names.stream).catch(() => {});
     await jsm.streams.delete(names.deadLetterStream).catch(() => {});
     await nc.drain();
   }
@@ -142,6 +156,124 @@ describe("a release's whole life across the six services, over HTTP (issue 16)",
     expect(first).toBeDefined();
     second = await shipSecondRelease(ctx, planning);
     expect(platform.agent.fleet.target(n.web, n.environment).live).toEqual([{ version: '1.2.0', weight: 100 }]);
-    console.info(lines.join('\n'));
   }, 300_000);
+
+  it("holds each service's view of the releases", async () => {
+    expect(second).toBeDefined();
+    const { client } = ctx;
+    const as = people;
+    // Planning: the first release rolled back, the second released; both CAB-approved by the quorum.
+    const r1 = await client.call('planning', 'GET', `/releases/${first.release.id}`, as.rm);
+    const r2 = await client.call('planning', 'GET', `/releases/${second.id}`, as.rm);
+    expect([r1.status, r2.status]).toEqual(['rolled-back', 'released']);
+    expect(r2.cab).toMatchObject({ decision: 'approved' });
+    // Artifact: each version signed and promoted to prod; the bundles hold them.
+    const web2 = await client.call('artifact', 'GET', `/artifacts/${n.web}/1.2.0`, as.dev);
+    expect(web2).toMatchObject({ signed: true, stages: ['prod'] });
+    const bundle = await client.call('artifact', 'GET', `/bundles/${ns}-shop/2026.12.1`, as.dev);
+    expect(bundle.artifacts.map((a: { name: string }) => a.name).sort()).toEqual([n.orders, n.search, n.web].sort());
+    // Pipeline: the web run of the first release failed at its deploy stage; every other run succeeded.
+    const runOf = (run: Run) => client.call('pipeline', 'GET', `/runs/${run.runId}`, as.dev);
+    expect((await runOf(first.rolledBack)).status).toBe('failed');
+    for (const run of [
+      ...baseline,
+      first.release.runs[n.orders]!,
+      first.release.runs[n.search]!,
+      second.runs[n.web]!,
+    ]) {
+      expect((await runOf(run)).status, run.service).toBe('succeeded');
+    }
+    // Orchestration: the deployments, the plans.
+    const dep = (run: Run) => client.call('orchestration', 'GET', `/deployments/${run.deploymentId}`, as.dev);
+    expect(await dep(first.rolledBack)).toMatchObject({
+      status: 'rolled-back',
+      planId: first.release.planId,
+      rollbackTarget: { version: '1.0.0' },
+    });
+    expect((await dep(second.runs[n.web]!)).status).toBe('succeeded');
+    const plan2 = await client.call('orchestration', 'GET', `/plans/${second.planId}`, as.lead);
+    expect(plan2.status).toBe('completed');
+    // Monitoring: the canary judged Fail on Prometheus' error rate, the rollback raised on that judgement.
+    const watch = await client.call('monitoring', 'GET', `/deployments/${first.rolledBack.deploymentId}/watch`, as.sre);
+    expect(watch.rollback).toMatchObject({ releaseId: first.release.id, criterion: { kind: 'canary' } });
+    const judgement = await client.call(
+      'monitoring',
+      'GET',
+      `/canary/judgements/${watch.rollback.judgementId}`,
+      as.sre,
+    );
+    expect(judgement).toMatchObject({
+      verdict: 'Fail',
+      subject: { deploymentId: first.rolledBack.deploymentId, canaryVersion: '1.1.0', baselineVersion: '1.0.0' },
+    });
+    expect(first.page).toMatchObject({
+      routing_key: PAGERDUTY_ROUTING_KEY,
+      payload: { custom_details: { release: first.release.id, lead: people.lead.sub } },
+    });
+    // Governance: the incident from the page, and the DORA figures of web: 2 succeeded, 1 rolled back → CFR 1/3.
+    const incident = await client.call('governance', 'GET', `/incidents/${first.incidentId}`, as.sre);
+    expect(incident).toMatchObject({ service: n.web, severity: 'SEV2' });
+    const figures = await reportDora(ctx, { service: n.web, reached: 3 });
+    const webDeployments = [baseline[2]!, first.rolledBack, second.runs[n.web]!].map((r) => r.deploymentId);
+    expect(figures.deploymentFrequency).toMatchObject({
+      deployments: 2,
+      deploymentIds: [webDeployments[0], webDeployments[2]],
+    });
+    expect(figures.changeFailureRate).toMatchObject({
+      numerator: 1,
+      denominator: 3,
+      deploymentIds: [first.rolledBack.deploymentId],
+    });
+    expect([...figures.changeFailureRate.denominatorDeploymentIds].sort()).toEqual([...webDeployments].sort());
+  }, 120_000);
+
+  it('passes `railyard audit verify`, exports the release from all six services, and psql answers the same figures', async () => {
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(REPO_ROOT, 'tools/railyard/dist/cli.js'), ...args], {
+        env: { ...process.env, DATABASE_URL: db.url },
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    const audit = cli('audit', 'verify');
+    expect(audit.status, audit.stdout + audit.stderr).toBe(0);
+    const exported = cli('export', '--correlation', first.release.correlation);
+    expect(exported.status, exported.stderr).toBe(0);
+    const bundle = JSON.parse(exported.stdout) as {
+      events: { type: string; stream: string }[];
+      verification: { ok: boolean };
+    };
+    expect(bundle.verification.ok).toBe(true);
+    const categories = new Set(bundle.events.map((e) => e.stream.split('-')[0]));
+    const byService = {
+      planning: ['release'],
+      artifact: ['bundle', 'artifact'],
+      pipeline: ['pipelineRun'],
+      orchestration: ['deployment', 'rolloutPlan', 'bookingCalendar'],
+      monitoring: ['deploymentWatch', 'anomaly'],
+      governance: ['incident'],
+    };
+    for (const [service, owned] of Object.entries(byService)) {
+      expect(
+        owned.some((c) => categories.has(c)),
+        `${service} in the export (${[...categories].join(', ')})`,
+      ).toBe(true);
+    }
+
+    const url = new URL(db.url);
+    url.username = 'railyard_analyst';
+    url.password = ANALYST_PASSWORD;
+    const psql = spawnSync(
+      'psql',
+      [
+        url.toString(),
+        '-XAtc',
+        `SELECT count(*) FILTER (WHERE succeeded), count(*) FILTER (WHERE failed), count(*),
+                string_agg(deployment_id::text, ',') FILTER (WHERE failed)
+           FROM reporting.dora_deployments WHERE service = '${n.web}'`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(psql.status, psql.stderr).toBe(0);
+    expect(psql.stdout.trim()).toBe(`2|1|3|${first.rolledBack.deploymentId}`);
+  }, 120_000);
 });

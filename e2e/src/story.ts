@@ -145,7 +145,12 @@ export async function prepareEstate(ctx: StoryContext): Promise<{ calendarId: st
   await client.call('pipeline', 'PUT', '/security-policies/default', people.sre, {
     body: {
       rules: [
-        { id: 'no-critical', description: 'no critical finding', expression: "finding.severity == 'critical'", maxCount: 0 },
+        {
+          id: 'no-critical',
+          description: 'no critical finding',
+          expression: "finding.severity == 'critical'",
+          maxCount: 0,
+        },
       ],
       reason: 'AppSec standard',
     },
@@ -221,14 +226,18 @@ export async function publishRelease(ctx: StoryContext, release: Release): Promi
   }
   const n = namesOf(ctx.ns);
   const artifacts = release.services.map((s) => ({ name: s, version: release.versions[s]! }));
-  const constraints = release.versions[n.web] && release.versions[n.orders]
-    ? [{ from: n.web, to: n.orders, range: `^${release.versions[n.orders]}` }]
-    : [];
+  const constraints =
+    release.versions[n.web] && release.versions[n.orders]
+      ? [{ from: n.web, to: n.orders, range: `^${release.versions[n.orders]}` }]
+      : [];
   const bundle = await ctx.client.call('artifact', 'POST', '/bundles', people.rm, {
     body: { name: `${ctx.ns}-shop`, version: release.name.replace(/^.* /, ''), artifacts, constraints },
     correlation: release.correlation,
   });
-  ctx.report.step('artifact', `bundle ${bundle.name}@${bundle.version}: ${artifacts.length} artifact(s), one composite version`);
+  ctx.report.step(
+    'artifact',
+    `bundle ${bundle.name}@${bundle.version}: ${artifacts.length} artifact(s), one composite version`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -435,7 +444,10 @@ export async function planRelease(
     });
     await client.call('planning', 'POST', `${r}/scope-items/${item.itemId}/accept`, people.po, c);
   }
-  report.step('planning', `scope: ${release.services.length} item(s) proposed by ${people.dev.sub}, accepted by ${people.po.sub}`);
+  report.step(
+    'planning',
+    `scope: ${release.services.length} item(s) proposed by ${people.dev.sub}, accepted by ${people.po.sub}`,
+  );
   if (release.services.includes(n.web) && release.services.includes(n.orders)) {
     const dep = await client.call('planning', 'POST', `${r}/dependencies`, people.dev, {
       body: { from: { team: n.teams.web }, to: { team: n.teams.orders }, kind: 'backend', owner: 'checkout-lead' },
@@ -464,7 +476,10 @@ export async function planRelease(
   for (const service of release.services) {
     await client.call('planning', 'PUT', `${r}/rollback-criteria/${service}`, people.rm, { body: CRITERIA, ...c });
   }
-  report.step('planning', 'rollback criteria published per service: errors ≤ 2 %, p95 ≤ 800 ms (monitoring enforces them)');
+  report.step(
+    'planning',
+    'rollback criteria published per service: errors ≤ 2 %, p95 ≤ 800 ms (monitoring enforces them)',
+  );
   const frozen = await client.call('planning', 'POST', `${r}/freeze`, people.rm, c);
   report.step('planning', `scope frozen (${frozen.status})`);
   const submitted = await client.call('planning', 'POST', `${r}/cab-submission`, people.rm, {
@@ -538,7 +553,10 @@ export async function planRollout(ctx: StoryContext, release: Release): Promise<
   });
   release.planId = plan.planId;
   const waves = (plan.waves as { services: string[] }[]).map((w, i) => `wave ${i + 1}: ${w.services.join(' + ')}`);
-  report.step('orchestration', `rollout plan ${short(plan.planId)} by ${people.lead.sub}: ${waves.join('; ')}; runbook attached`);
+  report.step(
+    'orchestration',
+    `rollout plan ${short(plan.planId)} by ${people.lead.sub}: ${waves.join('; ')}; runbook attached`,
+  );
   await client.call('orchestration', 'POST', `/plans/${plan.planId}/promote`, people.lead, {
     body: { reason: 'CAB approved' },
     ...c,
@@ -552,10 +570,16 @@ export async function completeRunbook(ctx: StoryContext, release: Release) {
     return p.status === 'awaiting-runbook' || p.status === 'completed' ? p : undefined;
   });
   if (plan.status === 'completed') return plan;
-  const done = await ctx.client.call('orchestration', 'POST', `/plans/${release.planId}/runbook/steps/smoke`, people.sre, {
-    body: { outcome: 'done', evidence: 'order #4711 confirmed' },
-    correlation: release.correlation,
-  });
+  const done = await ctx.client.call(
+    'orchestration',
+    'POST',
+    `/plans/${release.planId}/runbook/steps/smoke`,
+    people.sre,
+    {
+      body: { outcome: 'done', evidence: 'order #4711 confirmed' },
+      correlation: release.correlation,
+    },
+  );
   ctx.report.step('orchestration', `runbook step "smoke" done by ${people.sre.sub}: plan ${done.status}`);
   return done;
 }
@@ -611,7 +635,10 @@ export async function shipFirstRelease(ctx: StoryContext, planning: Planning): P
   });
   report.step('monitoring', `rollback triggered: ${watch.rollback.reason ?? JSON.stringify(watch.rollback)}`);
   const rolled = await deploymentReaches(ctx, web, ['rolled-back']);
-  report.step('orchestration', `${n.web} rolled back to ${rolled.rollbackTarget?.version} through the agent (deployment ${short(web.deploymentId)})`);
+  report.step(
+    'orchestration',
+    `${n.web} rolled back to ${rolled.rollbackTarget?.version} through the agent (deployment ${short(web.deploymentId)})`,
+  );
 
   // Alertmanager fires on the 5xx: monitoring correlates it with the deployment, and pages when it stays open.
   const now = new Date().toISOString();
@@ -638,7 +665,10 @@ export async function shipFirstRelease(ctx: StoryContext, planning: Planning): P
       ],
     },
   });
-  report.step('monitoring', `Alertmanager's alert correlated with deployment ${short(String(alert.alerts?.[0]?.deploymentId))} (${alert.alerts?.[0]?.relation})`);
+  report.step(
+    'monitoring',
+    `Alertmanager's alert correlated with deployment ${short(String(alert.alerts?.[0]?.deploymentId))} (${alert.alerts?.[0]?.relation})`,
+  );
   const page = await report.wait('monitoring to page PagerDuty', async () =>
     ctx.pagerDuty.received.find(
       (r) =>
@@ -649,7 +679,10 @@ export async function shipFirstRelease(ctx: StoryContext, planning: Planning): P
     ),
   );
   report.step('monitoring', `PagerDuty trigger sent (dedup ${String(page.body.dedup_key).slice(0, 24)}…)`);
-  const anomalyId = String((page.body as { client_url?: string }).client_url ?? '').split('/').pop() ?? '';
+  const anomalyId =
+    String((page.body as { client_url?: string }).client_url ?? '')
+      .split('/')
+      .pop() ?? '';
   const incident = await report.wait('governance to open the incident', async () => {
     const res = await client.send('governance', 'GET', `/incidents/${incidentIdOfAnomaly(anomalyId)}`, people.sre);
     return res.status === 200 ? res.body : undefined;
@@ -744,6 +777,51 @@ export async function retrospectiveBecomesPolicy(ctx: StoryContext, planning: Pl
     const p = await ctx.client.call('planning', 'GET', `/risk-policies/${planning.riskPolicyId}`, people.rm);
     return p.version > 1 ? p : undefined;
   });
-  ctx.report.step('governance', `retrospective ${retro.id ?? ''}: its action is risk policy version ${version.version}`);
+  ctx.report.step(
+    'governance',
+    `retrospective ${retro.id ?? ''}: its action is risk policy version ${version.version}`,
+  );
   return version;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What governance makes of it.
+
+/** Governance's DORA figures for one service over today (UTC) and tomorrow: the story's period. */
+export async function doraOf(ctx: StoryContext, service: string) {
+  const from = `${new Date().toISOString().slice(0, 10)}T00:00:00Z`;
+  const to = new Date(Date.parse(from) + 2 * 86_400_000).toISOString();
+  const report = await ctx.client.call(
+    'governance',
+    'GET',
+    `/dora?service=${service}&from=${from}&to=${to}&interval=all`,
+    people.analyst,
+  );
+  return report.periods[0].figures as {
+    deploymentFrequency: { deployments: number; deploymentIds: string[] };
+    changeFailureRate: {
+      numerator: number;
+      denominator: number;
+      rate: number;
+      deploymentIds: string[];
+      denominatorDeploymentIds: string[];
+    };
+  };
+}
+
+/** Waits until governance counted `reached` deployments of the service that reached production, and tells. */
+export async function reportDora(ctx: StoryContext, expected: { service: string; reached: number }) {
+  const figures = await ctx.report.wait(
+    `governance to count the ${expected.reached} deployments of ${expected.service}`,
+    async () => {
+      const f = await doraOf(ctx, expected.service);
+      return f.changeFailureRate.denominator >= expected.reached ? f : undefined;
+    },
+  );
+  const cfr = figures.changeFailureRate;
+  ctx.report.step(
+    'governance',
+    `DORA for ${expected.service}: ${figures.deploymentFrequency.deployments} deployments succeeded, change failure rate ${cfr.numerator}/${cfr.denominator} (failed: ${cfr.deploymentIds.map(short).join(', ')})`,
+  );
+  return figures;
 }
