@@ -288,7 +288,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ANALYSIS_TICK_MS: '200',
       ANALYSIS_COUNT: '10',
       ANALYSIS_INTERVAL_SECONDS: '1',
-      ANALYSIS_FAILURE_LIMIT: '0',
+      // A healthy canary on a busy machine may fail one measurement (a late scrape); a regression fails them all.
+      ANALYSIS_FAILURE_LIMIT: '2',
       PAGERDUTY_EVENTS_URL: pagerDuty.url,
       PAGERDUTY_ROUTING_KEY,
       ESCALATE_AFTER_MINUTES: '0',

@@ -302,14 +302,24 @@ export const deploymentOf = (ctx: StoryContext, id: string) =>
   ctx.client.call('orchestration', 'GET', `/deployments/${id}`, people.dev);
 
 export async function deploymentReaches(ctx: StoryContext, run: Run, statuses: string[], timeoutMs = 90_000) {
-  return ctx.report.wait(
-    `${run.service}@${run.version} to be ${statuses.join(' or ')}`,
-    async () => {
-      const d = await deploymentOf(ctx, run.deploymentId);
-      return statuses.includes(d.status) ? d : undefined;
-    },
-    timeoutMs,
-  );
+  let last: unknown;
+  try {
+    return await ctx.report.wait(
+      `${run.service}@${run.version} to be ${statuses.join(' or ')}`,
+      async () => {
+        const d = await deploymentOf(ctx, run.deploymentId);
+        last = d;
+        return statuses.includes(d.status) ? d : undefined;
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    const watch = await ctx.client.send('monitoring', 'GET', `/deployments/${run.deploymentId}/watch`, people.sre);
+    throw new Error(
+      `${(error as Error).message}\nthe deployment as orchestration last showed it: ${JSON.stringify(last)}` +
+        `\nmonitoring's rollback: ${JSON.stringify(watch.body?.rollback ?? watch.body)}`,
+    );
+  }
 }
 
 /** After orchestration reported the deploy stage: verify, and accept (its version becomes the rollback target). */
@@ -635,6 +645,8 @@ export async function shipFirstRelease(ctx: StoryContext, planning: Planning): P
   });
   report.step('monitoring', `rollback triggered: ${watch.rollback.reason ?? JSON.stringify(watch.rollback)}`);
   const rolled = await deploymentReaches(ctx, web, ['rolled-back']);
+  // 1.1.0 takes no traffic any more: the agent's simulated app stops erring.
+  await behave(ctx, n.web, VERSIONS.first);
   report.step(
     'orchestration',
     `${n.web} rolled back to ${rolled.rollbackTarget?.version} through the agent (deployment ${short(web.deploymentId)})`,
