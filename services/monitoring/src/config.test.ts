@@ -39,6 +39,8 @@ describe('the monitoring configuration', () => {
 
   it('lets a demo or the end-to-end platform page at the next tick (0 minutes), never a negative time', () => {
     expect(loadConfig(monitoringConfigSchema, { ESCALATE_AFTER_MINUTES: '0' }).ESCALATE_AFTER_MINUTES).toBe(0);
-    expect(() => loadConfig(monitoringConfigSchema, { ESCALATE_AFTER_MINUTES: '-1' })).toThrow(/ESCALATE_AFTER_MINUTES/);
+    expect(() => loadConfig(monitoringConfigSchema, { ESCALATE_AFTER_MINUTES: '-1' })).toThrow(
+      /ESCALATE_AFTER_MINUTES/,
+    );
   });
 });

@@ -122,10 +122,10 @@ async function outcome(
             reason: 'Rolled back to 0.9.0: canary judged Fail.',
           }
         : {
-          ...subject,
-          checks: [{ check: 'window', passed: false, reason: 'Blocked by the freeze.' }],
-          reason: 'Blocked by the freeze.',
-        };
+            ...subject,
+            checks: [{ check: 'window', passed: false, reason: 'Blocked by the freeze.' }],
+            reason: 'Blocked by the freeze.',
+          };
   const metadata = {
     occurredAt: new Date().toISOString(),
     actor: { id: 'orchestration-deployments', kind: 'system' as const, roles: [] },
