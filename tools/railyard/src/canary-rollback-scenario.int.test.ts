@@ -310,6 +310,10 @@ describe('a canary judged on Prometheus metrics of the reference agent (issue 13
       releaseId: string;
     };
     expect(data).toMatchObject({ releaseId, criterion: { kind: 'canary' } });
+    // The verdict carries the deployment's correlation (pipeline's request → orchestration's scheduling → monitoring):
+    // an export of the change holds its canary verdict and its rollback.
+    const scheduled = (await eventsOf(deploymentStream(deploymentId))).find((e) => e.type === 'DeploymentScheduled')!;
+    expect(triggered.metadata.correlationId).toBe(scheduled.metadata.correlationId);
     const judgement = await monitoring.app.inject({
       method: 'GET',
       url: `/canary/judgements/${data.judgementId}`,
