@@ -67,7 +67,13 @@ export class Client {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(options.body);
     }
-    const res = await fetch(`${this.urls[service]}${path}`, { method, headers, body: payload });
+    // A 503 (a dependency briefly unavailable: Postgres busy on a shared machine) changed nothing and says "retry
+    // shortly", as any system calling the APIs would.
+    let res = await fetch(`${this.urls[service]}${path}`, { method, headers, body: payload });
+    for (let attempt = 1; res.status === 503 && attempt <= 4; attempt++) {
+      await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+      res = await fetch(`${this.urls[service]}${path}`, { method, headers, body: payload });
+    }
     const text = await res.text();
     let body: unknown = text;
     try {

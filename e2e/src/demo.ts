@@ -126,7 +126,7 @@ async function main(): Promise<number> {
     const env = `DATABASE_URL=${databaseUrl}`;
     process.stdout.write(
       `\nDone in ${Math.round((Date.now() - started) / 1000)} s. Explore what it made (it stays in ${DEMO_DATABASE}):\n\n` +
-        `  # the first release's events from planning, artifact, pipeline and orchestration, hash chain verified\n` +
+        `  # every event of the first release, from all six services, with its hash-chain verification\n` +
         `  ${env} npm run railyard -- export --correlation ${first.release.correlation}\n\n` +
         `  # the rolled-back web deployment as orchestration saw it before monitoring's rollback\n` +
         `  ${env} npm run railyard -- state deployment-${first.rolledBack.deploymentId} --at revision:3\n\n` +
