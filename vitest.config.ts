@@ -6,7 +6,12 @@ export default defineConfig({
   resolve: { conditions: ['@railyard/source'] },
   ssr: { resolve: { conditions: ['@railyard/source'] } },
   test: {
-    include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts'],
+    include: [
+      'e2e/src/**/*.test.ts',
+      'libs/*/src/**/*.test.ts',
+      'services/*/src/**/*.test.ts',
+      'tools/*/src/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -11,7 +11,7 @@ import { createPostgresEventStore } from './postgres/postgres-store.js';
 export async function openEventStore(
   eventstoreUrl: string | undefined,
   databaseUrl: string,
-  options: { onConnectionError?: ConnectionErrorListener; applySchema?: boolean } = {},
+  options: { onConnectionError?: ConnectionErrorListener; applySchema?: boolean; poolSize?: number } = {},
 ): Promise<EventStore> {
   const url = eventstoreUrl && eventstoreUrl.length > 0 ? eventstoreUrl : databaseUrl;
   const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
@@ -20,6 +20,7 @@ export async function openEventStore(
       connectionString: url,
       onConnectionError: options.onConnectionError,
       applySchema: options.applySchema,
+      poolSize: options.poolSize,
     });
     await store.ready();
     return store;

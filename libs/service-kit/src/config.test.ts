@@ -17,6 +17,13 @@ describe('loadConfig', () => {
     expect(config.EVENTSTORE_URL).toBeUndefined();
   });
 
+  it('sizes the pool beyond the connections leases hold (orchestration holds 14), and lets it be set', () => {
+    expect(loadConfig(schema, {})).toMatchObject({ DATABASE_POOL_MAX: 20, EVENTSTORE_POOL_MAX: 10 });
+    expect(loadConfig(schema, { EVENTSTORE_POOL_MAX: '4' }).EVENTSTORE_POOL_MAX).toBe(4);
+    expect(loadConfig(schema, { DATABASE_POOL_MAX: '50' }).DATABASE_POOL_MAX).toBe(50);
+    expect(() => loadConfig(schema, { DATABASE_POOL_MAX: '1' })).toThrow(/DATABASE_POOL_MAX/);
+  });
+
   it('parses values, treating empty variables as unset', () => {
     const config = loadConfig(schema, {
       PORT: '5000',

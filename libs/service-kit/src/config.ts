@@ -66,6 +66,13 @@ export const baseConfigSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:5432/railyard'),
+  /**
+   * The service pool's size. Projections, the relay, the sealer and durable consumers each hold a connection for
+   * their lease while they run, so a service with many of them (orchestration holds 14) needs room beyond those.
+   */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(1000).default(20),
+  /** The Postgres event store's own pool (appends, reads, subscriptions' polls). */
+  EVENTSTORE_POOL_MAX: z.coerce.number().int().min(2).max(1000).default(10),
   NATS_URL: z
     .string()
     .regex(/^(nats|tls|wss?):\/\/.+/, 'must be a nats:// URL')

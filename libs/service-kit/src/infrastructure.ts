@@ -50,11 +50,12 @@ export async function openServiceInfrastructure(
     logger.warn({ err, pool, connection: state }, 'Postgres connection failed; the pool replaces it');
   const store = await eventstore.openEventStore(config.EVENTSTORE_URL, config.DATABASE_URL, {
     onConnectionError: onConnectionError('eventstore'),
+    poolSize: config.EVENTSTORE_POOL_MAX,
   });
   onShutdown('event store', () => store.close());
   const pool = new pgDriver.Pool({
     connectionString: config.DATABASE_URL,
-    max: 10,
+    max: config.DATABASE_POOL_MAX,
     application_name: `railyard-${service}`,
   });
   eventstore.watchPoolErrors(pool, onConnectionError('service'));

@@ -97,4 +97,11 @@ export const monitoringMigrations: Record<string, Migration> = {
       await sql`CREATE INDEX journey_index_service ON journey_index (service)`.execute(db);
     },
   },
+  '0004_deployment_correlation': {
+    async up(db: Kysely<unknown>) {
+      // The correlation of the deployment's scheduling (the release's, when it came from one): monitoring's analysis
+      // events carry it, so an export of the release holds its canary verdicts and rollbacks.
+      await sql`ALTER TABLE deployments ADD COLUMN correlation_id text`.execute(db);
+    },
+  },
 };

@@ -36,4 +36,11 @@ describe('the monitoring configuration', () => {
     });
     expect(c.DEPENDENT_HEALTH_URLS).toEqual({ orders: 'http://orders.{{environment}}.internal/health' });
   });
+
+  it('lets a demo or the end-to-end platform page at the next tick (0 minutes), never a negative time', () => {
+    expect(loadConfig(monitoringConfigSchema, { ESCALATE_AFTER_MINUTES: '0' }).ESCALATE_AFTER_MINUTES).toBe(0);
+    expect(() => loadConfig(monitoringConfigSchema, { ESCALATE_AFTER_MINUTES: '-1' })).toThrow(
+      /ESCALATE_AFTER_MINUTES/,
+    );
+  });
 });

@@ -56,8 +56,8 @@ export const monitoringConfigSchema = baseConfigSchema
     /** The integration's routing key (32 characters); required with PAGERDUTY_EVENTS_URL. */
     PAGERDUTY_ROUTING_KEY: z.string().length(32, 'must be the 32-character integration key').optional(),
     PAGERDUTY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
-    /** How long an anomaly may stay unresolved before it pages (M7). */
-    ESCALATE_AFTER_MINUTES: z.coerce.number().int().min(1).max(10_080).default(15),
+    /** How long an anomaly may stay unresolved before it pages (M7); 0 pages at the next tick (demos, the e2e test). */
+    ESCALATE_AFTER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
     ESCALATION_TICK_MS: z.coerce.number().int().min(50).default(30_000),
     /** This service's public base URL, for the links in pages. */
     MONITORING_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:4105'),

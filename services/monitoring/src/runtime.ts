@@ -117,6 +117,7 @@ export async function startMonitoringRuntime(options: MonitoringRuntimeOptions):
           (await context.runningWithCriteria()).map((r) => ({
             subject: subjectOf(r.deployment),
             criteria: r.criteria,
+            correlationId: r.deployment.correlationId,
           })),
         source,
         template,

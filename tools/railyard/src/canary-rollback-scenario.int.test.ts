@@ -1,16 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { deploymentStream, deploymentWatchStream, rolloutPlanStream, streamName } from '@railyard/contracts';
 import { createDeployAgent, type DeployAgent } from '@railyard/deploy-agent';
-import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
-import { createRelay, ensureBusStreams, type Relay } from '@railyard/messaging';
+import type { PostgresEventStore } from '@railyard/eventstore';
+import { createRelay, type Relay } from '@railyard/messaging';
 import { type MonitoringRuntime, startMonitoringRuntime } from '@railyard/monitoring/runtime';
 import { type OrchestrationRuntime, startOrchestrationRuntime } from '@railyard/orchestration/runtime';
 import { createLogger, signDevToken } from '@railyard/service-kit';
-import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix, waitFor } from '@railyard/testing';
-import pg from 'pg';
+import { waitFor } from '@railyard/testing';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Monitoring's fixtures: a real Prometheus (Debian's package, installed when missing) and a fake PagerDuty on loopback.
 import { DEFAULT_PROMQL_TEMPLATES } from '../../../services/monitoring/src/metrics/domain/promql-templates.js';
@@ -20,6 +20,7 @@ import {
 } from '../../../services/monitoring/src/test-support/fake-pagerduty.js';
 import { type RunningPrometheus, startPrometheus } from '../../../services/monitoring/src/test-support/prometheus.js';
 import { issueGrants } from './test-support/grants.js';
+import { type ScenarioInfra, startScenarioInfra, system } from './test-support/release-stack.js';
 
 /**
  * Issue 13's done-means in one scenario. The reference agent serves one Prometheus target per version (the metric
@@ -48,7 +49,7 @@ const TEMPLATE = {
   shadow: false,
 };
 
-let db: TestDatabase;
+let infra: ScenarioInfra;
 let store: PostgresEventStore;
 let pool: pg.Pool;
 let nc: NatsConnection;
@@ -63,7 +64,6 @@ const relays: Relay[] = [];
 let orchestrationUrl = '';
 const h: Record<string, { authorization: string }> = {};
 
-const system = (id: string) => ({ id, kind: 'system' as const, roles: [] });
 const metadata = (actor: string, schemaVersion: number) => {
   const correlationId = randomUUID();
   return {
@@ -93,14 +93,9 @@ const control = (path: string, body: object) =>
   });
 
 beforeAll(async () => {
-  db = await createTestDatabase('canaryScenario');
-  store = createPostgresEventStore({ connectionString: db.url, pollIntervalMs: 20 });
-  await store.ready();
-  pool = new pg.Pool({ connectionString: db.url, max: 20 });
-  watchPoolErrors(pool, () => {});
-  nc = await connect({ servers: (await testInfra()).natsUrl });
-  prefix = testSubjectPrefix('canaryScenario');
-  const streams = await ensureBusStreams(await jetstreamManager(nc), { prefix, name: prefix.toUpperCase() });
+  infra = await startScenarioInfra('canaryScenario');
+  ({ store, pool, nc, prefix } = infra);
+  const streams = infra.streams;
   agent = createDeployAgent({ requestSecret: agentSecret, callbackSecret, callbackRetryMs: [50, 200, 1000] });
   agentUrl = await agent.listen();
   const agentAddress = agentUrl.replace(/^http:\/\//, '').replace(/\/$/, '');
@@ -207,13 +202,7 @@ afterAll(async () => {
   await agent?.close();
   await prometheus?.stop();
   await pd?.close();
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(prefix.toUpperCase()).catch(() => {});
-  await jsm.streams.delete(`${prefix.toUpperCase()}_DLQ`).catch(() => {});
-  await nc?.drain();
-  await pool?.end();
-  await store?.close();
-  await db?.drop();
+  await infra?.close();
 });
 
 /** Planning publishes the release's criteria; pipeline asks orchestration for a canary (25 %, then 100 %). */
@@ -341,6 +330,10 @@ describe('a canary judged on Prometheus metrics of the reference agent (issue 13
       releaseId: string;
     };
     expect(data).toMatchObject({ releaseId, criterion: { kind: 'canary' } });
+    // The verdict carries the deployment's correlation (pipeline's request → orchestration's scheduling → monitoring):
+    // an export of the change holds its canary verdict and its rollback.
+    const scheduled = (await eventsOf(deploymentStream(deploymentId))).find((e) => e.type === 'DeploymentScheduled')!;
+    expect(triggered.metadata.correlationId).toBe(scheduled.metadata.correlationId);
     const judgement = await monitoring.app.inject({
       method: 'GET',
       url: `/canary/judgements/${data.judgementId}`,

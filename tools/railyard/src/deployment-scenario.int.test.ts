@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { deploymentStream, streamName } from '@railyard/contracts';
 import { createDeployAgent, type DeployAgent } from '@railyard/deploy-agent';
-import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
-import { createRelay, ensureBusStreams, type Relay } from '@railyard/messaging';
+import type { PostgresEventStore } from '@railyard/eventstore';
+import { createRelay, type Relay } from '@railyard/messaging';
 import { type OrchestrationRuntime, startOrchestrationRuntime } from '@railyard/orchestration/runtime';
 import { type PipelineRuntime, startPipelineRuntime } from '@railyard/pipeline/runtime';
 import { createLogger, hashApiKey, signDevToken } from '@railyard/service-kit';
-import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
-import pg from 'pg';
+import type { TestDatabase } from '@railyard/testing';
+import type pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './test-support/cli-harness.js';
 import { issueGrants } from './test-support/grants.js';
+import { inject, metadata, type ScenarioInfra, startScenarioInfra, until } from './test-support/release-stack.js';
 
 /**
  * Issue 11's deployment story over HTTP and NATS, with the reference agent on loopback: pipeline runs reach their
@@ -28,7 +29,6 @@ const CI_KEY = 'ci-jenkins-scenario-api-key-0123456789';
 const ci = { authorization: `ApiKey ${CI_KEY}` };
 const agentSecret = `whsec_${Buffer.from('scenario-agent-request-secret').toString('base64')}`;
 const callbackSecret = `whsec_${Buffer.from('scenario-agent-callback-secret').toString('base64')}`;
-const system = (id: string) => ({ id, kind: 'system' as const, roles: [] });
 const canary = {
   type: 'canary' as const,
   steps: [
@@ -37,6 +37,7 @@ const canary = {
   ],
 };
 
+let infra: ScenarioInfra;
 let db: TestDatabase;
 let store: PostgresEventStore;
 let pool: pg.Pool;
@@ -49,42 +50,10 @@ const relays: Relay[] = [];
 let orchestrationUrl = '';
 const h: Record<string, { authorization: string }> = {};
 
-const inject = (
-  app: PipelineRuntime['app'],
-  method: 'GET' | 'POST' | 'PUT',
-  url: string,
-  headers: { authorization: string },
-  payload?: object,
-) => app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const metadata = (actor: string, correlationId: string = randomUUID()) => ({
-  occurredAt: new Date().toISOString(),
-  actor: system(actor),
-  correlationId,
-  causationId: correlationId,
-  schemaVersion: 1,
-});
-
 beforeAll(async () => {
-  db = await createTestDatabase('deployScenario');
-  store = createPostgresEventStore({ connectionString: db.url, pollIntervalMs: 20 });
-  await store.ready();
-  pool = new pg.Pool({ connectionString: db.url, max: 20 });
-  watchPoolErrors(pool, () => {});
-  nc = await connect({ servers: (await testInfra()).natsUrl });
-  prefix = testSubjectPrefix('deployScenario');
-  const jsm = await jetstreamManager(nc);
-  const streams = await ensureBusStreams(jsm, { prefix, name: prefix.toUpperCase() });
+  infra = await startScenarioInfra('deployScenario');
+  ({ db, store, pool, nc, prefix } = infra);
+  const streams = infra.streams;
   const auth = { secret: SECRET, apiKeys: [{ id: 'ci-jenkins', roles: ['deployer'], sha256: hashApiKey(CI_KEY) }] };
   agent = createDeployAgent({ requestSecret: agentSecret, callbackSecret, callbackRetryMs: [50, 200, 1000] });
   const agentUrl = await agent.listen();
@@ -180,13 +149,7 @@ afterAll(async () => {
   await pipeline?.close();
   await orchestration?.close();
   await agent?.close();
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(prefix.toUpperCase()).catch(() => {});
-  await jsm.streams.delete(`${prefix.toUpperCase()}_DLQ`).catch(() => {});
-  await nc?.drain();
-  await pool?.end();
-  await store?.close();
-  await db?.drop();
+  await infra?.close();
 });
 
 /** Registers the artifact as the artifact service would, then runs the pipeline up to its deploy stage. */

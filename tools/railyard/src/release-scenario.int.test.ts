@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { deploymentStream, OrchestrationErrorCodes, rolloutPlanStream, streamName } from '@railyard/contracts';
 import { createDeployAgent, type DeployAgent } from '@railyard/deploy-agent';
-import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
-import { createRelay, ensureBusStreams, type Relay } from '@railyard/messaging';
+import type { PostgresEventStore } from '@railyard/eventstore';
+import { createRelay, type Relay } from '@railyard/messaging';
 import { type OrchestrationRuntime, startOrchestrationRuntime } from '@railyard/orchestration/runtime';
 import { type PipelineRuntime, startPipelineRuntime } from '@railyard/pipeline/runtime';
 import { createLogger, hashApiKey, signDevToken } from '@railyard/service-kit';
-import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
-import pg from 'pg';
+import type { TestDatabase } from '@railyard/testing';
+import type pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './test-support/cli-harness.js';
 import { issueGrants } from './test-support/grants.js';
+import { inject, metadata, type ScenarioInfra, startScenarioInfra, until } from './test-support/release-stack.js';
 
 /**
  * Issue 11's "Done means", end to end with the REAL wiring of runtime.ts (plans' WaveGate and MigrationGuard in
@@ -36,7 +37,6 @@ const CI_KEY = 'ci-jenkins-scenario-api-key-0123456789';
 const ci = { authorization: `ApiKey ${CI_KEY}` };
 const agentSecret = `whsec_${Buffer.from('scenario-agent-request-secret').toString('base64')}`;
 const callbackSecret = `whsec_${Buffer.from('scenario-agent-callback-secret').toString('base64')}`;
-const system = (id: string) => ({ id, kind: 'system' as const, roles: [] });
 const canary = {
   type: 'canary' as const,
   steps: [
@@ -45,6 +45,7 @@ const canary = {
   ],
 };
 
+let infra: ScenarioInfra;
 let db: TestDatabase;
 let store: PostgresEventStore;
 let pool: pg.Pool;
@@ -56,32 +57,6 @@ let pipeline: PipelineRuntime;
 const relays: Relay[] = [];
 let orchestrationUrl = '';
 const h: Record<string, Record<string, string>> = {};
-
-const inject = (
-  app: PipelineRuntime['app'],
-  method: 'GET' | 'POST' | 'PUT',
-  url: string,
-  headers: Record<string, string>,
-  payload?: object,
-) => app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const metadata = (actor: string, correlationId: string = randomUUID()) => ({
-  occurredAt: new Date().toISOString(),
-  actor: system(actor),
-  correlationId,
-  causationId: correlationId,
-  schemaVersion: 1,
-});
 
 const RELEASE = '0193bbbb-0000-7000-8000-000000000011';
 /** Every call of the release carries its correlation: one export shows the plan, the runs and the deployments. */
@@ -97,15 +72,9 @@ const planned = [
 const today: Record<string, string> = { orders: '2.0.0', search: '1.0.0', web: '1.0.0', 'mobile-bff': '1.0.0' };
 
 beforeAll(async () => {
-  db = await createTestDatabase('releaseScenario');
-  store = createPostgresEventStore({ connectionString: db.url, pollIntervalMs: 20 });
-  await store.ready();
-  pool = new pg.Pool({ connectionString: db.url, max: 20 });
-  watchPoolErrors(pool, () => {});
-  nc = await connect({ servers: (await testInfra()).natsUrl });
-  prefix = testSubjectPrefix('releaseScenario');
-  const jsm = await jetstreamManager(nc);
-  const streams = await ensureBusStreams(jsm, { prefix, name: prefix.toUpperCase() });
+  infra = await startScenarioInfra('releaseScenario');
+  ({ db, store, pool, nc, prefix } = infra);
+  const streams = infra.streams;
   const auth = { secret: SECRET, apiKeys: [{ id: 'ci-jenkins', roles: ['deployer'], sha256: hashApiKey(CI_KEY) }] };
   agent = createDeployAgent({ requestSecret: agentSecret, callbackSecret, callbackRetryMs: [50, 200, 1000] });
   const agentUrl = await agent.listen();
@@ -215,13 +184,7 @@ afterAll(async () => {
   await pipeline?.close();
   await orchestration?.close();
   await agent?.close();
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(prefix.toUpperCase()).catch(() => {});
-  await jsm.streams.delete(`${prefix.toUpperCase()}_DLQ`).catch(() => {});
-  await nc?.drain();
-  await pool?.end();
-  await store?.close();
-  await db?.drop();
+  await infra?.close();
 });
 
 interface Run {

@@ -74,9 +74,11 @@ export async function applyDeploymentEvent(event: BusEvent, tx: pg.PoolClient): 
   const scheduled = event.type === 'DeploymentScheduled';
   await tx.query(
     `INSERT INTO monitoring.deployments (deployment_id, release_id, plan_id, service, environment, version,
-       baseline_version, status, commits, scheduled_at, started_at, finished_at, last_event_type, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       baseline_version, status, commits, scheduled_at, started_at, finished_at, last_event_type, updated_at,
+       correlation_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $17)
      ON CONFLICT (deployment_id) DO UPDATE SET
+       correlation_id = COALESCE(monitoring.deployments.correlation_id, EXCLUDED.correlation_id),
        status = CASE WHEN monitoring.deployments.status = ANY($15) THEN monitoring.deployments.status
                      ELSE EXCLUDED.status END,
        baseline_version = COALESCE(EXCLUDED.baseline_version, monitoring.deployments.baseline_version),
@@ -101,6 +103,7 @@ export async function applyDeploymentEvent(event: BusEvent, tx: pg.PoolClient): 
       event.createdAt,
       FINISHED,
       scheduled || event.type === 'DeploymentSucceeded',
+      event.metadata.correlationId,
     ],
   );
 }

@@ -15,6 +15,8 @@ export interface KnownDeployment {
   scheduledAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** The correlation the deployment was scheduled under (the release's, when a release asked for it). */
+  correlationId: string | null;
 }
 
 interface DeploymentRow {
@@ -30,6 +32,7 @@ interface DeploymentRow {
   scheduled_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  correlation_id: string | null;
 }
 
 const fromRow = (r: DeploymentRow): KnownDeployment => ({
@@ -45,6 +48,7 @@ const fromRow = (r: DeploymentRow): KnownDeployment => ({
   scheduledAt: r.scheduled_at,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
+  correlationId: r.correlation_id ?? null,
 });
 
 /** Read access to what the context consumers learnt; each capability receives the part it needs. */

@@ -126,6 +126,12 @@ describe('escalation', () => {
       responseStatus: 202,
       sentTo: `${pd.url}/v2/enqueue`,
     });
+    // The escalation carries the deployment's correlation: governance's incident, opened from it, shares it.
+    const scheduled = (await f.store.readStream(`deployment-${checkout.deploymentId}`)).find(
+      (e) => e.type === 'DeploymentScheduled',
+    );
+    const recorded = (await f.store.readStream(anomalyStream(anomalyId))).find((e) => e.type === 'AnomalyEscalated');
+    expect(recorded!.metadata.correlationId).toBe(scheduled!.metadata.correlationId);
     const sent = triggersFor(anomalyId);
     expect(sent.map((s) => s.answered)).toEqual([503, 202]);
     const body = sent[1]!.body as {

@@ -18,6 +18,8 @@ export interface DeploymentFacts {
   baselineVersion: string | null;
   status: string;
   commits: { sha: string; committedAt: string }[];
+  /** The correlation the deployment was scheduled under: the escalation (and governance's incident) carries it. */
+  correlationId?: string | null;
 }
 
 export interface EscalationDeps {
@@ -96,7 +98,7 @@ export async function triggerFor(
       text: 'Deployment analysis',
     });
   }
-  return { trigger, lead, releaseId, dedupKey };
+  return { trigger, lead, releaseId, dedupKey, correlationId: d?.correlationId ?? null };
 }
 
 /**
@@ -112,7 +114,7 @@ export function createEscalator(deps: EscalationDeps): Escalator {
   async function escalate(anomalyId: string, ctx: CommandContext): Promise<number> {
     const { state } = await loadAnomaly(store, anomalyId);
     if (!state.exists || state.resolved || state.escalated) return 0;
-    const { trigger, lead } = await triggerFor(deps, state.opened);
+    const { trigger, lead, correlationId } = await triggerFor(deps, state.opened);
     const outcome = await sendToPagerDuty(deps.target, '/v2/enqueue', trigger);
     if (!outcome.delivered && outcome.retryable) {
       logger.warn(
@@ -135,7 +137,7 @@ export function createEscalator(deps: EscalationDeps): Escalator {
           escalatedAt: ctx.now.toISOString(),
         },
       },
-      ctx,
+      correlationId ? { ...ctx, correlationId } : ctx,
     );
     return result.events.length;
   }

@@ -27,6 +27,8 @@ export const ANALYSIS_ACTOR: Actor = { id: 'monitoring-analysis', kind: 'system'
 export interface WatchedDeployment {
   subject: WatchSubject;
   criteria: RollbackThresholds;
+  /** The deployment's correlation: its analysis events (and a rollback they raise) carry it. */
+  correlationId?: string | null;
 }
 
 export interface AnalysisWatcher {
@@ -155,7 +157,7 @@ export function createAnalysisWatcher(deps: {
     let appended = 0;
     for (const w of await deps.running()) {
       try {
-        appended += await watch(w, ctx);
+        appended += await watch(w, w.correlationId ? { ...ctx, correlationId: w.correlationId } : ctx);
       } catch (err) {
         // One deployment's failure must not starve the others; the next pass tries it again.
         logger.warn({ err, deploymentId: w.subject.deploymentId }, 'analysis of a deployment failed');

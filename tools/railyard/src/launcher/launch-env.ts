@@ -23,3 +23,13 @@ export function launchEnv(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; war
     ],
   };
 }
+
+/**
+ * The environment of one service: the launcher's, with `PORT` taken from `<SERVICE>_PORT` (e.g. `PLANNING_PORT`)
+ * when that is set. Every child gets the same environment otherwise, so a single `PORT` cannot place six services;
+ * the per-service variable lets a second platform (the end-to-end test, a demo) run beside the default ports.
+ */
+export function serviceEnv(service: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const port = env[`${service.toUpperCase().replaceAll('-', '_')}_PORT`];
+  return port !== undefined && port.trim() !== '' ? { ...env, PORT: port.trim() } : env;
+}

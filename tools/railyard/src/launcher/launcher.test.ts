@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { discoverServices } from './discover-services.js';
 import { ensureDatabase } from './ensure-database.js';
-import { DEV_AUTH_SECRET, launchEnv } from './launch-env.js';
+import { DEV_AUTH_SECRET, launchEnv, serviceEnv } from './launch-env.js';
 import { createLinePrefixer, servicePrefix } from './line-prefixer.js';
 
 const tmpRoots: string[] = [];
@@ -120,5 +120,15 @@ describe('ensureDatabase', () => {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     }
+  });
+});
+
+describe('serviceEnv', () => {
+  it("gives a service the port of its <SERVICE>_PORT, and leaves the others' environment as it is", () => {
+    const env = { PLANNING_PORT: '5101', NATS_URL: 'nats://x:4222' };
+    expect(serviceEnv('planning', env)).toEqual({ ...env, PORT: '5101' });
+    expect(serviceEnv('artifact', env)).toBe(env);
+    expect(serviceEnv('deploy-agent', { DEPLOY_AGENT_PORT: '7' }).PORT).toBe('7');
+    expect(serviceEnv('planning', { PLANNING_PORT: ' ', PORT: '9' }).PORT).toBe('9');
   });
 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { ServiceEntry } from './discover-services.js';
+import { serviceEnv } from './launch-env.js';
 import { createLinePrefixer, servicePrefix } from './line-prefixer.js';
 
 /** How long the services get to drain and close after SIGTERM before they are killed. */
@@ -56,7 +57,7 @@ export function superviseServices(services: readonly ServiceEntry[], options: Su
     const prefix = servicePrefix(service.name, width);
     const child = spawn(process.execPath, [service.main], {
       cwd: service.dir,
-      env: options.env,
+      env: serviceEnv(service.name, options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: a Ctrl-C in the terminal reaches only the launcher, which forwards one SIGTERM.
       // Otherwise the service would get the terminal's SIGINT and then ours, and take the second as "force".

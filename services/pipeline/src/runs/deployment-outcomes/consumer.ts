@@ -4,6 +4,7 @@ import {
   consumerName,
   DeploymentFailed,
   DeploymentRefused,
+  DeploymentRolledBack,
   DeploymentSucceeded,
   deadLetterSubject,
   subjectFilter,
@@ -28,6 +29,9 @@ const OUTCOMES = {
   DeploymentSucceeded: { schema: DeploymentSucceeded.schema, outcome: 'succeeded' },
   DeploymentFailed: { schema: DeploymentFailed.schema, outcome: 'failed' },
   DeploymentRefused: { schema: DeploymentRefused.schema, outcome: 'refused' },
+  // A canary rolled back before it succeeded (monitoring's verdict, a lead's call) ends its deploy stage failed; a
+  // rollback after success comes when the run has moved on, and the decider records nothing for it.
+  DeploymentRolledBack: { schema: DeploymentRolledBack.schema, outcome: 'failed' },
 } as const;
 
 /** Reports the run's deploy stage from a deployment's outcome; other deployment events say nothing to a run. */

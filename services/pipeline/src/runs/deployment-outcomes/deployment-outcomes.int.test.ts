@@ -95,7 +95,11 @@ async function runAtDeploy(version: string): Promise<{ runId: string; deployment
 }
 
 /** Appends an outcome to `deployment-<id>` as orchestration would; its relay carries it to the bus. */
-async function outcome(runId: string, deploymentId: string, type: 'DeploymentSucceeded' | 'DeploymentRefused') {
+async function outcome(
+  runId: string,
+  deploymentId: string,
+  type: 'DeploymentSucceeded' | 'DeploymentRefused' | 'DeploymentRolledBack',
+) {
   const subject = {
     deploymentId,
     runId,
@@ -110,11 +114,18 @@ async function outcome(runId: string, deploymentId: string, type: 'DeploymentSuc
   const data =
     type === 'DeploymentSucceeded'
       ? { ...subject, commits: [], startedAt: '2026-11-26T09:00:00.000Z', reason: 'Every step succeeded.' }
-      : {
-          ...subject,
-          checks: [{ check: 'window', passed: false, reason: 'Blocked by the freeze.' }],
-          reason: 'Blocked by the freeze.',
-        };
+      : type === 'DeploymentRolledBack'
+        ? {
+            ...subject,
+            to: { name: 'payments-api', version: '0.9.0', sha256: 'e'.repeat(64) },
+            trigger: { kind: 'monitoring', triggerId: randomUUID(), by: 'monitoring' },
+            reason: 'Rolled back to 0.9.0: canary judged Fail.',
+          }
+        : {
+            ...subject,
+            checks: [{ check: 'window', passed: false, reason: 'Blocked by the freeze.' }],
+            reason: 'Blocked by the freeze.',
+          };
   const metadata = {
     occurredAt: new Date().toISOString(),
     actor: { id: 'orchestration-deployments', kind: 'system' as const, roles: [] },
@@ -161,5 +172,29 @@ describe('a deploy stage and its deployment', () => {
     expect(run.currentStage).toBeNull();
     const failed = (await f.store.readStream(`pipelineRun-${runId}`)).find((e) => e.type === 'PipelineRunFailed');
     expect(failed?.data).toMatchObject({ stage: 2, reason: expect.stringContaining('Blocked by the freeze.') });
+  });
+
+  it('fails the run when its canary is rolled back before it succeeded, and ignores a rollback after success', async () => {
+    const { runId, deploymentId } = await runAtDeploy('1.2.0');
+    await outcome(runId, deploymentId, 'DeploymentRolledBack');
+    const run = await f.until('the run to fail', async () => {
+      const r = await runOf(runId);
+      return r.status === 'failed' ? r : undefined;
+    });
+    const failed = (await f.store.readStream(`pipelineRun-${runId}`)).find((e) => e.type === 'PipelineRunFailed');
+    expect(failed?.data).toMatchObject({ stage: 2, reason: expect.stringContaining('canary judged Fail') });
+    expect(run.currentStage).toBeNull();
+
+    const later = await runAtDeploy('1.3.0');
+    await outcome(later.runId, later.deploymentId, 'DeploymentSucceeded');
+    await f.until('the run at verify', async () => ((await runOf(later.runId)).currentStage === 3 ? true : undefined));
+    const before = (await f.store.readStream(`pipelineRun-${later.runId}`)).length;
+    const handled = f.runtime.deploymentOutcomes?.status().handled ?? 0;
+    await outcome(later.runId, later.deploymentId, 'DeploymentRolledBack');
+    await f.until('the consumer to handle it', async () =>
+      (f.runtime.deploymentOutcomes?.status().handled ?? 0) > handled ? true : undefined,
+    );
+    expect(await f.store.readStream(`pipelineRun-${later.runId}`)).toHaveLength(before);
+    expect((await runOf(later.runId)).status).toBe('running');
   });
 });

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
+import { ensureBusStreams } from '@railyard/messaging';
+import type { PipelineRuntime } from '@railyard/pipeline/runtime';
+import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
+import pg from 'pg';
+
+/**
+ * What the in-process release scenarios (release, held canary, deployment, canary rollback) share: one database, one
+ * event store and pool for every runtime (as in production), a NATS connection and a bus of the scenario's own
+ * prefix, and the small helpers they all use. The runtimes themselves differ per scenario and stay in each file.
+ */
+export interface ScenarioInfra {
+  db: TestDatabase;
+  store: PostgresEventStore;
+  pool: pg.Pool;
+  nc: NatsConnection;
+  prefix: string;
+  streams: { stream: string; deadLetterStream: string };
+  /** Deletes the bus streams, closes NATS, the pool and the store, drops the database (after the runtimes closed). */
+  close(): Promise<void>;
+}
+
+export async function startScenarioInfra(label: string): Promise<ScenarioInfra> {
+  const db = await createTestDatabase(label);
+  const store = createPostgresEventStore({ connectionString: db.url, pollIntervalMs: 20 });
+  await store.ready();
+  const pool = new pg.Pool({ connectionString: db.url, max: 20 });
+  watchPoolErrors(pool, () => {});
+  const nc = await connect({ servers: (await testInfra()).natsUrl });
+  const prefix = testSubjectPrefix(label);
+  const streams = await ensureBusStreams(await jetstreamManager(nc), { prefix, name: prefix.toUpperCase() });
+  return {
+    db,
+    store,
+    pool,
+    nc,
+    prefix,
+    streams,
+    async close() {
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.delete(prefix.toUpperCase()).catch(() => {});
+      await jsm.streams.delete(`${prefix.toUpperCase()}_DLQ`).catch(() => {});
+      await nc.drain();
+      await pool.end();
+      await store.close();
+      await db.drop();
+    },
+  };
+}
+
+export const system = (id: string) => ({ id, kind: 'system' as const, roles: [] });
+
+/** Event metadata as another service would have written it. */
+export const metadata = (actor: string, correlationId: string = randomUUID()) => ({
+  occurredAt: new Date().toISOString(),
+  actor: system(actor),
+  correlationId,
+  causationId: correlationId,
+  schemaVersion: 1,
+});
+
+/** An in-process request to a runtime's app. */
+export const inject = (
+  app: PipelineRuntime['app'],
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  headers: Record<string, string>,
+  payload?: object,
+) => app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
