@@ -4,10 +4,13 @@ import { ANALYST_PASSWORD, missingBuild, type Platform, startPlatform } from './
 import {
   createTrain,
   deployBaseline,
+  expectRollbackNotice,
+  grantPrivileges,
   namesOf,
   prepareEstate,
   type Reporter,
   reportDora,
+  retrospectiveBecomesPolicy,
   type StoryContext,
   scrapeTargets,
   shipFirstRelease,
@@ -108,9 +111,12 @@ async function main(): Promise<number> {
   const n = namesOf(ns);
   try {
     await prepareEstate(ctx);
+    await grantPrivileges(ctx);
     const baseline = await deployBaseline(ctx);
     const planning = await createTrain(ctx);
     const first = await shipFirstRelease(ctx, planning);
+    await expectRollbackNotice(ctx, platform.notices, first.rolledBack.deploymentId);
+    await retrospectiveBecomesPolicy(ctx, first.rolledBack.deploymentId);
     const second = await shipSecondRelease(ctx, planning);
     await reportDora(ctx, { service: n.web, reached: 3 });
     const rss = platform.rss();

@@ -17,7 +17,9 @@ import {
 import {
   createTrain,
   deployBaseline,
+  expectRollbackNotice,
   type FirstRelease,
+  grantPrivileges,
   namesOf,
   type Planning,
   people,
@@ -26,6 +28,7 @@ import {
   type Reporter,
   type Run,
   reportDora,
+  retrospectiveBecomesPolicy,
   type StoryContext,
   scrapeTargets,
   shipFirstRelease,
@@ -38,9 +41,10 @@ import {
  * PagerDuty and a notification webhook on loopback, driven over HTTP only. The steps are e2e/src/story.ts, which
  * `npm run demo` tells a person; this front-end asserts each service's view of what they did.
  *
- * TODO(round 2): governance part 2 lands after this test: call `grantPrivileges` before the first pipeline approval
- * (prod approvals and deploys will need grants), `expectRollbackNotice` after the web rollback, and
- * `retrospectiveBecomesPolicy` after the incident (story.ts), plus rollback drills and the lead rotation.
+ * Governance part 2 is in the story: grants before the first approval (prod approvals, deployments and the lead's
+ * actions need them), the rollback's notice at the webhook, and the retrospective whose action becomes a policy
+ * version. Rollback drills and the lead rotation have their own scenarios (tools/railyard: drill-risk and
+ * lead-rotation), not this story.
  */
 const SECRET = `e2e-secret-${uniqueSuffix()}-long-enough-for-hs256`;
 const log = process.env.E2E_LOG === '1';
@@ -85,6 +89,8 @@ let baseline: Run[] = [];
 let planning: Planning;
 let first: FirstRelease;
 let second: Release;
+let grants: string[] = [];
+let retrospective: Awaited<ReturnType<typeof retrospectiveBecomesPolicy>>;
 
 beforeAll(async () => {
   startedAt = performance.now();
@@ -140,6 +146,8 @@ afterAll(async () => {
 describe("a release's whole life across the six services, over HTTP (issue 16)", () => {
   it('prepares the estate and deploys what runs today', async () => {
     await prepareEstate(ctx);
+    grants = await grantPrivileges(ctx);
+    expect(new Set(grants).size).toBe(5);
     baseline = await deployBaseline(ctx);
     expect(platform.agent.fleet.target(n.web, n.environment).live).toEqual([{ version: '1.0.0', weight: 100 }]);
   }, 240_000);
@@ -150,6 +158,24 @@ describe("a release's whole life across the six services, over HTTP (issue 16)",
     first = await shipFirstRelease(ctx, planning);
     expect(platform.agent.fleet.target(n.web, n.environment).live).toEqual([{ version: '1.0.0', weight: 100 }]);
     expect(platform.agent.fleet.target(n.orders, n.environment).live).toEqual([{ version: '1.1.0', weight: 100 }]);
+    // Governance: the rollback's notice (with its pre-rollback snapshot) reached the notification webhook, and the
+    // retrospective's action became a new version of the deployment policy.
+    const notice = await expectRollbackNotice(ctx, platform.notices, first.rolledBack.deploymentId);
+    expect(JSON.stringify(notice.body)).toContain('1.0.0');
+    retrospective = await retrospectiveBecomesPolicy(ctx, first.rolledBack.deploymentId);
+    expect(retrospective.adopted.policyVersion).toBe(2);
+    expect(retrospective.diff.changes).toEqual([
+      { type: 'CREATE', path: ['tiers', 'prod', 'requiredChecks', 1], value: 'checkout-error-load-test' },
+    ]);
+    expect(retrospective.diff.reasons).toEqual([
+      {
+        version: 2,
+        reason: expect.objectContaining({
+          kind: 'retrospective-action',
+          ref: `${retrospective.retrospectiveId}/${retrospective.actionId}`,
+        }),
+      },
+    ]);
   }, 300_000);
 
   it('ships the second release cleanly', async () => {

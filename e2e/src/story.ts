@@ -282,9 +282,15 @@ export async function runToDeploy(ctx: StoryContext, service: string, version: s
   });
   await passStage(ctx, runId, 0, correlation);
   await passStage(ctx, runId, 1, correlation);
-  await client.call('pipeline', 'POST', `/runs/${runId}/stages/2/approvals`, people.approver, {
-    body: { reason: release ? `CAB approved ${release.name}` : 'What runs in production today' },
-    correlation,
+  // The approver's grant reaches pipeline over the bus: until it has, a prod approval is refused (403, nothing kept).
+  await report.wait(`pipeline to accept ${people.approver.sub}'s approval (learning the approve grant)`, async () => {
+    const res = await client.send('pipeline', 'POST', `/runs/${runId}/stages/2/approvals`, people.approver, {
+      body: { reason: release ? `CAB approved ${release.name}` : 'What runs in production today' },
+      correlation,
+    });
+    if (res.status >= 200 && res.status < 300) return true;
+    if (res.status === 403 && res.body?.code === 'PIPELINE_GRANT_REQUIRED') return undefined;
+    throw new Error(`approval answered ${res.status}: ${JSON.stringify(res.body)}`);
   });
   await client.call('pipeline', 'POST', `/runs/${runId}/stages/${DEPLOY_STAGE}/claim`, people.ci, { correlation });
   const deployment = await report.wait(`orchestration to receive the deployment of ${service}@${version}`, async () => {
@@ -737,28 +743,51 @@ export async function shipSecondRelease(ctx: StoryContext, planning: Planning): 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Governance part 2 (round 2): written against the agreed endpoints, not called yet.
+// Governance part 2: grants, the rollback notice, the retrospective whose action becomes a policy version.
 
-/** Approvers and deployers hold governance grants: pipeline's prod approvals and orchestration's prod deploys need them. */
+/**
+ * Approvers, deployers and the lead hold governance grants on the prod environment: pipeline's prod approvals,
+ * orchestration's prod deployments and the lead's actions need them (a token role alone is not enough). Governance
+ * learns the environment from orchestration's events, so a grant issued at once may find it unknown yet: retried.
+ */
 export async function grantPrivileges(ctx: StoryContext): Promise<string[]> {
+  const { client, report } = ctx;
   const n = namesOf(ctx.ns);
   const grants: string[] = [];
   for (const [principal, privilege] of [
     [people.approver.sub, 'approve'],
     [people.ci.sub, 'deploy'],
+    [people.dev.sub, 'deploy'],
     [people.lead.sub, 'lead'],
+    [people.lead.sub, 'deploy'],
   ] as const) {
-    const g = await ctx.client.call('governance', 'POST', '/grants', people.admin, {
-      body: { principal, privilege, scope: { environment: n.environment }, reason: `${ctx.ns} release duty` },
-      expect: [201],
-    });
-    grants.push(g.grantId);
+    const grant = await report.wait(
+      `governance to grant ${privilege} on ${n.environment} to ${principal}`,
+      async () => {
+        const res = await client.send('governance', 'POST', '/grants', people.admin, {
+          body: { principal, privilege, scope: { environment: n.environment }, reason: `${ctx.ns} release duty` },
+        });
+        if (res.status === 201) return res.body as { grantId: string };
+        if (res.body?.code === 'GOVERNANCE_GRANT_ENVIRONMENT_UNKNOWN') return undefined;
+        throw new Error(`POST /grants answered ${res.status}: ${JSON.stringify(res.body)}`);
+      },
+    );
+    grants.push(grant.grantId);
   }
-  ctx.report.step('governance', `grants: approve, deploy and lead on ${n.environment}`);
+  const who = await client.call(
+    'governance',
+    'GET',
+    `/access/who-could?privilege=deploy&environment=${n.environment}&at=${encodeURIComponent(new Date().toISOString())}`,
+    people.admin,
+  );
+  report.step(
+    'governance',
+    `grants on ${n.environment}: approve to ${people.approver.sub}, deploy to ${JSON.stringify(who).match(/"principal":"[^"]+"/g)?.length ?? 0} principals, lead to ${people.lead.sub}`,
+  );
   return grants;
 }
 
-/** Governance's notice of the rollback reaches the notification webhook. */
+/** Governance's notice of the rollback reaches the notification webhook, with the pre-rollback snapshot. */
 export async function expectRollbackNotice(
   ctx: StoryContext,
   notices: { received: { path: string; body: Record<string, unknown> }[] },
@@ -767,33 +796,68 @@ export async function expectRollbackNotice(
   const notice = await ctx.report.wait('governance to send the rollback notice', async () =>
     notices.received.find((r) => JSON.stringify(r.body).includes(deploymentId)),
   );
-  ctx.report.step('governance', 'rollback notice sent to the notification webhook');
+  ctx.report.step('governance', 'rollback notice, with the pre-rollback snapshot, sent to the notification webhook');
   return notice;
 }
 
-/** The retrospective of the incident: its action becomes a new version of the CAB's risk policy. */
-export async function retrospectiveBecomesPolicy(ctx: StoryContext, planning: Planning, incidentId: string) {
-  const retro = await ctx.client.call('governance', 'POST', `/incidents/${incidentId}/retrospective`, people.sre, {
+/**
+ * The retrospective of the rolled-back deployment: its action becomes a pre-deployment check, as a new version of
+ * the deployment policy whose reason points at the action.
+ */
+export async function retrospectiveBecomesPolicy(ctx: StoryContext, deploymentId: string) {
+  const { client, report } = ctx;
+  const policy = `standard${ctx.ns.replace(/[^a-z0-9]/g, '')}`; // policy names have no dash
+  const v1 = await client.call('governance', 'POST', `/policies/${policy}/versions`, people.rm, {
     body: {
-      summary: 'The canary caught the regression; the storefront had no load test for checkout errors',
-      actions: [
-        {
-          kind: 'policy',
-          riskPolicyId: planning.riskPolicyId,
-          description: 'Weigh rollback readiness higher for storefront releases',
-        },
-      ],
+      document: {
+        tiers: { prod: { requiredApprovals: 1, allowedStrategies: ['canary'], requiredChecks: ['load-test'] } },
+        freezeRules: [],
+      },
+      reason: {
+        kind: 'regulation',
+        ref: 'DORA-EU art. 9',
+        description: 'Production changes are approved and load-tested.',
+      },
+      baseVersion: 0,
     },
   });
-  const version = await ctx.report.wait('the action to become a policy version', async () => {
-    const p = await ctx.client.call('planning', 'GET', `/risk-policies/${planning.riskPolicyId}`, people.rm);
-    return p.version > 1 ? p : undefined;
+  const retro = await report.wait('governance to know the rollback (for the retrospective)', async () => {
+    const res = await client.send('governance', 'POST', '/retrospectives', people.sre, {
+      body: {
+        subject: { kind: 'rollback', deploymentId },
+        title: 'The web canary regressed and was rolled back',
+        timeline: [{ at: new Date().toISOString(), description: 'canary judged Fail; automatic rollback' }],
+        contributingFactors: ['no load test exercised the checkout errors path'],
+        wentWell: ['the canary caught it at 25% and monitoring rolled it back by itself'],
+      },
+    });
+    if (res.status === 201) return res.body as { retrospectiveId: string };
+    if (res.status === 404 || res.status === 409) return undefined;
+    throw new Error(`POST /retrospectives answered ${res.status}: ${JSON.stringify(res.body)}`);
   });
-  ctx.report.step(
+  const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+  const action = await client.call(
     'governance',
-    `retrospective ${retro.id ?? ''}: its action is risk policy version ${version.version}`,
+    'POST',
+    `/retrospectives/${retro.retrospectiveId}/actions`,
+    people.sre,
+    {
+      body: { description: 'Exercise the checkout errors path in the load test', owner: people.dev.sub, dueDate: due },
+    },
   );
-  return version;
+  const adopted = await client.call(
+    'governance',
+    'POST',
+    `/retrospectives/${retro.retrospectiveId}/items/${action.actionId}/adopt`,
+    people.sre,
+    { body: { policyName: policy, tiers: ['prod'], check: 'checkout-error-load-test' } },
+  );
+  const diff = await client.call('governance', 'GET', `/policies/${policy}/diff?from=1&to=2`, people.rm);
+  report.step(
+    'governance',
+    `retrospective ${short(retro.retrospectiveId)}: its action is policy ${policy} version ${adopted.policyVersion} (requires checkout-error-load-test)`,
+  );
+  return { retrospectiveId: retro.retrospectiveId, actionId: action.actionId, v1, adopted, diff };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
