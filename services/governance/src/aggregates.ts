@@ -24,7 +24,6 @@ import { reportingProjection } from './reporting/reporting-projection.js';
 import { retrospectiveActionsProjection } from './retrospectives/action-list/projection.js';
 import { retrospectiveDecider } from './retrospectives/domain/retrospective.decide.js';
 import { rotationDecider } from './rotations/domain/rotation.decide.js';
-import { rotationGrantsProjection } from './rotations/rotation-eligibility.js';
 
 /** What the railyard CLI needs to replay governance's history: per stream category, the fold and the catalogue. */
 export const governanceAggregates = [
@@ -76,5 +75,4 @@ export const governanceProjections = [
   accessProjection,
   retrospectiveActionsProjection,
   drillListProjection,
-  rotationGrantsProjection,
 ] as const;

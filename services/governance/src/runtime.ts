@@ -19,7 +19,7 @@ import { createGovernanceConsumers } from './inputs/consumers.js';
 import { ensureAnalystRole } from './reporting/analyst-role.js';
 import { liveReportingProjection } from './reporting/reporting-projection.js';
 import { retrospectiveActionsProjection } from './retrospectives/action-list/projection.js';
-import { eligibleMembersOf, rotationGrantsProjection } from './rotations/rotation-eligibility.js';
+import { eligibleMembersOf } from './rotations/rotation-eligibility.js';
 import { type RotationScheduler, startRotationScheduler } from './rotations/rotation-scheduler.js';
 import { createRotationHandler } from './rotations/rotation-store.js';
 
@@ -58,7 +58,7 @@ export interface GovernanceRuntime {
 export async function startGovernanceRuntime(options: GovernanceRuntimeOptions): Promise<GovernanceRuntime> {
   const runtime = await startServiceRuntime<
     unknown,
-    'reporting' | 'access' | 'retrospectiveActions' | 'drills' | 'rotationGrants',
+    'reporting' | 'access' | 'retrospectiveActions' | 'drills',
     {
       commands: IncidentCommands;
       accessReviews: ReviewScheduler;
@@ -74,7 +74,6 @@ export async function startGovernanceRuntime(options: GovernanceRuntimeOptions):
       access: accessProjection,
       retrospectiveActions: retrospectiveActionsProjection,
       drills: drillListProjection,
-      rotationGrants: rotationGrantsProjection,
     },
     async parts(ctx) {
       const { store, pool, now, logger, onClose } = ctx;

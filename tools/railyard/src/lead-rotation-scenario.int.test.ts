@@ -160,7 +160,7 @@ describe('a plan created with no lead', () => {
     await waitFor(
       'the rotation ledger',
       async () =>
-        (await pool.query('SELECT count(*)::int AS n FROM rotation_grants.grant_ledger')).rows[0].n === 3 || undefined,
+        (await pool.query('SELECT count(*)::int AS n FROM governance.grant_ledger')).rows[0].n === 3 || undefined,
     );
     const rotation = await governance.app.inject({
       method: 'POST',

@@ -14,7 +14,7 @@ import { createAccessConsumers } from '../access/access-consumers.js';
 import type { IncidentCommands } from '../incidents/incident-commands.js';
 import { openIncidentFromEscalation } from '../incidents/open-from-escalation/reactor.js';
 import { execOfPg, type Fold } from '../reporting/fact-event.js';
-import { rotationPagesHandler, rotationTiersHandler } from '../rotations/rotation-eligibility.js';
+import { rotationPagesHandler } from '../rotations/rotation-eligibility.js';
 import { foldDeploymentFact } from './deployment-facts.js';
 import { foldReleaseFact } from './release-facts.js';
 
@@ -71,7 +71,6 @@ export function createGovernanceConsumers(deps: GovernanceConsumerDeps): Durable
     consumer('releases', 'planning', 'release', foldHandler(foldReleaseFact)),
     consumer('anomalies', 'monitoring', 'anomaly', (event) => openIncidentFromEscalation(event, deps)),
     ...createAccessConsumers(deps),
-    consumer('rotation-tiers', 'orchestration', 'environment', rotationTiersHandler),
     consumer('rotation-pages', 'monitoring', 'anomaly', rotationPagesHandler),
   ];
 }

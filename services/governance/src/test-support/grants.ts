@@ -30,7 +30,7 @@ export async function issueLeadGrant(
     'noStream',
   );
   await waitFor(`the rotation ledger to learn ${principal}'s grant`, async () =>
-    (await g.pool.query('SELECT 1 FROM rotation_grants.grant_ledger WHERE grant_id = $1', [grantId])).rowCount
+    (await g.pool.query('SELECT 1 FROM governance.grant_ledger WHERE grant_id = $1', [grantId])).rowCount
       ? true
       : undefined,
   );
