@@ -1,8 +1,5 @@
-import type { RecordedEvent } from '@railyard/eventstore';
 import type { MessageHandler } from '@railyard/messaging';
-import type { AnyTransaction } from '@railyard/readmodels';
 import { findHeldGrant } from '@railyard/service-kit/grants';
-import { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 
 /**
