@@ -37,8 +37,9 @@ export async function startGovernanceSpecs(label: string, now: () => Date): Prom
   const database = await createTestDatabase(label);
   const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20, poolSize: 4 });
   await store.ready();
-  // Small pools: the specification files run in parallel on a Postgres server shared with other suites.
-  const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+  // The runtime holds one connection per single-active lease (4 projections, 3 schedulers) for as long as it runs: a
+  // pool smaller than that leaves it waiting at start. 12 leaves room for the requests.
+  const pool = new pg.Pool({ connectionString: database.url, max: 12 });
   watchPoolErrors(pool, () => {});
   const runtime = await startGovernanceRuntime({
     store,
