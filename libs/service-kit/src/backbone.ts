@@ -92,4 +92,10 @@ export function startStoreUpkeep(
   );
 }
 
+export {
+  type LeasedTicker,
+  type LeasedTickerOptions,
+  type LeasedTickerStatus,
+  startLeasedTicker,
+} from './leased-ticker.js';
 export * from './service-runtime.js';
