@@ -1,6 +1,6 @@
 import { rollbackDrillStream } from '@railyard/contracts';
-import { runUnderLease } from '@railyard/eventstore';
 import type { Logger } from '@railyard/service-kit';
+import { type LeasedTicker, startLeasedTicker } from '@railyard/service-kit/backbone';
 import type pg from 'pg';
 import type { DrillHandler } from './drill-store.js';
 
@@ -23,11 +23,9 @@ export function createDrillScheduler(deps: {
   intervalMs: number;
   logger: Logger;
 }): DrillScheduler {
-  let stopper: AbortController | undefined;
-  let loop: Promise<void> | undefined;
+  let ticker: LeasedTicker<void> | undefined;
 
-  async function tick() {
-    const at = deps.now();
+  async function tick(at = deps.now()) {
     const { rows } = await deps.pool.query<{ service: string }>(
       `SELECT service FROM governance.rollback_drills
         WHERE next_due_at <= $1 AND overdue_due_at IS DISTINCT FROM next_due_at ORDER BY service`,
@@ -49,36 +47,20 @@ export function createDrillScheduler(deps: {
   }
 
   return {
-    tick,
+    tick: () => tick(),
     start() {
-      const controller = new AbortController();
-      stopper = controller;
-      const { signal } = controller;
-      loop = runUnderLease(
-        deps.pool,
-        'governance:drill-scheduler',
-        { signal, onError: (err, phase) => deps.logger.warn({ err, phase }, 'drill scheduler lease') },
-        async (lease) => {
-          while (!signal.aborted && !lease.lost.aborted) {
-            await tick().catch((err) => deps.logger.warn({ err }, 'drill scheduler pass failed'));
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, deps.intervalMs);
-              signal.addEventListener(
-                'abort',
-                () => {
-                  clearTimeout(timer);
-                  resolve();
-                },
-                { once: true },
-              );
-            });
-          }
-        },
-      );
+      ticker = startLeasedTicker({
+        pool: deps.pool,
+        leaseName: 'governance:drill-scheduler',
+        name: 'drill scheduler',
+        intervalMs: deps.intervalMs,
+        now: deps.now,
+        tick,
+        logger: deps.logger,
+      });
     },
     async stop() {
-      stopper?.abort();
-      await loop;
+      await ticker?.stop();
     },
   };
 }
