@@ -1,6 +1,7 @@
 import { rotationStream } from '@railyard/contracts';
-import { type EventStore, runUnderLease } from '@railyard/eventstore';
+import type { EventStore } from '@railyard/eventstore';
 import type { Logger } from '@railyard/service-kit';
+import { type LeasedTicker, startLeasedTicker } from '@railyard/service-kit/backbone';
 import type pg from 'pg';
 import { eligibilityInstant } from './domain/rotation-schedule.js';
 import type { EligibleMembers } from './rotation-eligibility.js';
@@ -27,8 +28,7 @@ export function createRotationScheduler(deps: {
   intervalMs: number;
   logger: Logger;
 }): RotationScheduler {
-  let stopper: AbortController | undefined;
-  let loop: Promise<void> | undefined;
+  let ticker: LeasedTicker<void> | undefined;
 
   async function rotationIds(): Promise<string[]> {
     // Definitions only (a handful): read in pages from the store's own `rotation` category.
@@ -46,8 +46,7 @@ export function createRotationScheduler(deps: {
     }
   }
 
-  async function tick() {
-    const at = deps.now();
+  async function tick(at = deps.now()) {
     for (const id of await rotationIds()) {
       try {
         const r = (await loadRotation(deps.store, id)).state.rotation;
@@ -67,36 +66,20 @@ export function createRotationScheduler(deps: {
   }
 
   return {
-    tick,
+    tick: () => tick(),
     start() {
-      const controller = new AbortController();
-      stopper = controller;
-      const { signal } = controller;
-      loop = runUnderLease(
-        deps.pool,
-        'governance:rotation-scheduler',
-        { signal, onError: (err, phase) => deps.logger.warn({ err, phase }, 'rotation scheduler lease') },
-        async (lease) => {
-          while (!signal.aborted && !lease.lost.aborted) {
-            await tick().catch((err) => deps.logger.warn({ err }, 'rotation scheduler pass failed'));
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, deps.intervalMs);
-              signal.addEventListener(
-                'abort',
-                () => {
-                  clearTimeout(timer);
-                  resolve();
-                },
-                { once: true },
-              );
-            });
-          }
-        },
-      );
+      ticker = startLeasedTicker({
+        pool: deps.pool,
+        leaseName: 'governance:rotation-scheduler',
+        name: 'rotation scheduler',
+        intervalMs: deps.intervalMs,
+        now: deps.now,
+        tick,
+        logger: deps.logger,
+      });
     },
     async stop() {
-      stopper?.abort();
-      await loop;
+      await ticker?.stop();
     },
   };
 }
