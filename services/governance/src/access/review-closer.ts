@@ -6,8 +6,9 @@ import {
   grantStream,
   notFound,
 } from '@railyard/contracts';
-import { type CommandContext, type EventStore, runUnderLease } from '@railyard/eventstore';
+import type { CommandContext, EventStore } from '@railyard/eventstore';
 import type { Logger } from '@railyard/service-kit';
+import { startLeasedTicker } from '@railyard/service-kit/backbone';
 import type pg from 'pg';
 import { type AccessReviewCommands, type GrantCommands, loadAccessReview } from './access-store.js';
 import { closePlan } from './domain/access-review.decide.js';
@@ -71,8 +72,7 @@ export function startAccessReviewScheduler(
   deps: ReviewCloserDeps & { pool: pg.Pool; now: () => Date; intervalMs: number; logger: Logger },
 ): ReviewScheduler {
   const { logger } = deps;
-  async function tick() {
-    const now = deps.now();
+  async function tick(now: Date) {
     const { rows } = await deps.pool.query<{ campaign_id: string }>(
       `SELECT campaign_id FROM governance.access_reviews WHERE closed_at IS NULL AND due_at <= $1 ORDER BY due_at`,
       [now],
@@ -88,34 +88,14 @@ export function startAccessReviewScheduler(
       );
     }
   }
-  const controller = new AbortController();
-  const { signal } = controller;
-  const loop = runUnderLease(
-    deps.pool,
-    'governance:access-review-closer',
-    { signal, onError: (err, phase) => logger.warn({ err, phase }, 'access review closer lease') },
-    async (lease) => {
-      while (!signal.aborted && !lease.lost.aborted) {
-        await tick().catch((err) => logger.warn({ err }, 'access review closer pass failed'));
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, deps.intervalMs);
-          signal.addEventListener(
-            'abort',
-            () => {
-              clearTimeout(timer);
-              resolve();
-            },
-            { once: true },
-          );
-        });
-      }
-    },
-  );
-  return {
+  const ticker = startLeasedTicker({
+    pool: deps.pool,
+    leaseName: 'governance:access-review-closer',
+    name: 'access review closer',
+    intervalMs: deps.intervalMs,
+    now: deps.now,
     tick,
-    async stop() {
-      controller.abort();
-      await loop;
-    },
-  };
+    logger,
+  });
+  return { tick: ticker.tick, stop: ticker.stop };
 }
