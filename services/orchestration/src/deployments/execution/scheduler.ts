@@ -1,5 +1,5 @@
-import { runUnderLease } from '@railyard/eventstore';
 import type { Logger } from '@railyard/service-kit';
+import { type LeasedTicker, startLeasedTicker } from '@railyard/service-kit/backbone';
 import type pg from 'pg';
 import type { DeploymentExecutor } from './executor.js';
 
@@ -24,8 +24,7 @@ export function createDeploymentScheduler(deps: {
   logger: Logger;
 }): DeploymentScheduler {
   const { executor, logger } = deps;
-  let stopper: AbortController | undefined;
-  let loop: Promise<void> | undefined;
+  let ticker: LeasedTicker<void> | undefined;
 
   async function tick() {
     for (const id of await deps.active()) {
@@ -36,34 +35,17 @@ export function createDeploymentScheduler(deps: {
   return {
     tick,
     start() {
-      const controller = new AbortController();
-      stopper = controller;
-      const { signal } = controller;
-      loop = runUnderLease(
-        deps.pool,
-        'orchestration:deployment-scheduler',
-        { signal, onError: (err, phase) => logger.warn({ err, phase }, 'deployment scheduler lease') },
-        async (lease) => {
-          while (!signal.aborted && !lease.lost.aborted) {
-            await tick().catch((err) => logger.warn({ err }, 'deployment scheduler pass failed'));
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, deps.intervalMs);
-              signal.addEventListener(
-                'abort',
-                () => {
-                  clearTimeout(timer);
-                  resolve();
-                },
-                { once: true },
-              );
-            });
-          }
-        },
-      );
+      ticker = startLeasedTicker({
+        pool: deps.pool,
+        leaseName: 'orchestration:deployment-scheduler',
+        name: 'deployment scheduler',
+        intervalMs: deps.intervalMs,
+        tick,
+        logger: deps.logger,
+      });
     },
     async stop() {
-      stopper?.abort();
-      await loop;
+      await ticker?.stop();
     },
   };
 }
