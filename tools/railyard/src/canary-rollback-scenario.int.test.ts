@@ -1,11 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { deploymentStream, deploymentWatchStream, rolloutPlanStream, streamName } from '@railyard/contracts';
 import { createDeployAgent, type DeployAgent } from '@railyard/deploy-agent';
 import type { PostgresEventStore } from '@railyard/eventstore';
-import { createRelay, type Relay } from '@railyard/messaging';
 import { type MonitoringRuntime, startMonitoringRuntime } from '@railyard/monitoring/runtime';
 import { type OrchestrationRuntime, startOrchestrationRuntime } from '@railyard/orchestration/runtime';
 import { createLogger, signDevToken } from '@railyard/service-kit';
@@ -60,7 +58,6 @@ let prometheus: RunningPrometheus;
 let pd: FakePagerDuty;
 let orchestration: OrchestrationRuntime;
 let monitoring: MonitoringRuntime;
-const relays: Relay[] = [];
 let orchestrationUrl = '';
 const h: Record<string, { authorization: string }> = {};
 
@@ -156,11 +153,7 @@ beforeAll(async () => {
   });
   // Planning's and pipeline's relays, as they run in their own processes.
   // Governance's relay too: its grants reach orchestration's ledger over NATS (G2).
-  for (const service of ['planning', 'pipeline', 'governance'] as const) {
-    const relay = createRelay({ store, js: jetstream(nc), pool, service, subjectPrefix: prefix, lockPollMs: 50 });
-    await relay.start();
-    relays.push(relay);
-  }
+  await infra.startRelays(['planning', 'pipeline', 'governance']);
   for (const [sub, roles] of [
     ['sre-sam', ['sre']],
     ['dev-ana', ['developer']],
@@ -196,7 +189,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const relay of relays) await relay.stop();
   await monitoring?.close();
   await orchestration?.close();
   await agent?.close();

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { deploymentStream, streamName } from '@railyard/contracts';
 import { createDeployAgent, type DeployAgent } from '@railyard/deploy-agent';
 import type { PostgresEventStore } from '@railyard/eventstore';
-import { createRelay, type Relay } from '@railyard/messaging';
 import { type OrchestrationRuntime, startOrchestrationRuntime } from '@railyard/orchestration/runtime';
 import { type PipelineRuntime, startPipelineRuntime } from '@railyard/pipeline/runtime';
 import { createLogger, hashApiKey, signDevToken } from '@railyard/service-kit';
@@ -46,7 +44,6 @@ let prefix: string;
 let agent: DeployAgent;
 let orchestration: OrchestrationRuntime;
 let pipeline: PipelineRuntime;
-const relays: Relay[] = [];
 let orchestrationUrl = '';
 const h: Record<string, { authorization: string }> = {};
 
@@ -99,11 +96,7 @@ beforeAll(async () => {
   });
   // The artifact and monitoring services' relays, as they run in their own processes.
   // Governance's relay too: its grants reach the enforcing services' ledgers over NATS (G2).
-  for (const service of ['artifact', 'monitoring', 'governance'] as const) {
-    const relay = createRelay({ store, js: jetstream(nc), pool, service, subjectPrefix: prefix, lockPollMs: 50 });
-    await relay.start();
-    relays.push(relay);
-  }
+  await infra.startRelays(['artifact', 'monitoring', 'governance']);
   for (const [sub, roles] of [
     ['rm-ana', ['release-manager']],
     ['dev-ana', ['developer']],
@@ -145,7 +138,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const relay of relays) await relay.stop();
   await pipeline?.close();
   await orchestration?.close();
   await agent?.close();

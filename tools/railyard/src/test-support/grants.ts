@@ -1,6 +1,7 @@
 import type { EventStore } from '@railyard/eventstore';
 import { type GrantToIssue, issueTestGrant } from '@railyard/testing';
 import type pg from 'pg';
+import { until } from './release-stack.js';
 
 /**
  * Issues grants as governance records them (GrantIssued on `grant-<id>`; a governance relay carries them to NATS) and
@@ -15,17 +16,14 @@ export async function issueGrants(
 ): Promise<string[]> {
   const ids: string[] = [];
   for (const g of grants) ids.push(await issueTestGrant(store, g));
-  const deadline = Date.now() + 20_000;
   for (const schema of schemas) {
-    for (;;) {
+    await until(`${schema}'s grant ledger to learn ${ids.length} grant(s)`, async () => {
       const { rows } = await pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM ${schema}.grant_ledger WHERE grant_id = ANY($1::uuid[])`,
         [ids],
       );
-      if (rows[0]!.n === ids.length) break;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${schema}'s grant ledger`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+      return rows[0]!.n === ids.length ? true : undefined;
+    });
   }
   return ids;
 }

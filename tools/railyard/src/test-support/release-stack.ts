@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { ServiceName } from '@railyard/contracts';
 import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
-import { ensureBusStreams } from '@railyard/messaging';
+import { createRelay, ensureBusStreams, type Relay } from '@railyard/messaging';
 import type { PipelineRuntime } from '@railyard/pipeline/runtime';
 import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
 import pg from 'pg';
@@ -19,7 +20,9 @@ export interface ScenarioInfra {
   nc: NatsConnection;
   prefix: string;
   streams: { stream: string; deadLetterStream: string };
-  /** Deletes the bus streams, closes NATS, the pool and the store, drops the database (after the runtimes closed). */
+  /** Starts these services' relays (as each runs in its own process); close() stops them. */
+  startRelays(services: readonly ServiceName[]): Promise<void>;
+  /** Stops the relays, deletes the bus streams, closes NATS, the pool and the store, drops the database (after the runtimes closed). */
   close(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export async function startScenarioInfra(label: string): Promise<ScenarioInfra> 
   const nc = await connect({ servers: (await testInfra()).natsUrl });
   const prefix = testSubjectPrefix(label);
   const streams = await ensureBusStreams(await jetstreamManager(nc), { prefix, name: prefix.toUpperCase() });
+  const relays: Relay[] = [];
   return {
     db,
     store,
@@ -39,7 +43,15 @@ export async function startScenarioInfra(label: string): Promise<ScenarioInfra> 
     nc,
     prefix,
     streams,
+    async startRelays(services) {
+      for (const service of services) {
+        const relay = createRelay({ store, js: jetstream(nc), pool, service, subjectPrefix: prefix, lockPollMs: 50 });
+        await relay.start();
+        relays.push(relay);
+      }
+    },
     async close() {
+      for (const relay of relays) await relay.stop();
       const jsm = await jetstreamManager(nc);
       await jsm.streams.delete(prefix.toUpperCase()).catch(() => {});
       await jsm.streams.delete(`${prefix.toUpperCase()}_DLQ`).catch(() => {});
