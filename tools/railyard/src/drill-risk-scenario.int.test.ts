@@ -1,14 +1,12 @@
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { rollbackDrillStream } from '@railyard/contracts';
-import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
+import type { PostgresEventStore } from '@railyard/eventstore';
 import { type GovernanceRuntime, startGovernanceRuntime } from '@railyard/governance/runtime';
-import { ensureBusStreams } from '@railyard/messaging';
 import { type PlanningRuntime, startPlanningRuntime } from '@railyard/planning/runtime';
 import { createLogger, signDevToken } from '@railyard/service-kit';
-import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix, waitFor } from '@railyard/testing';
-import pg from 'pg';
+import { waitFor } from '@railyard/testing';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ScenarioInfra, startScenarioInfra } from './test-support/release-stack.js';
 
 /**
  * Issue 15, done means (G6/R2): an overdue rollback drill raises the next release's risk score in planning. Governance
@@ -19,11 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 const clock = new Date('2026-10-06T12:00:00.000Z');
 
-let database: TestDatabase;
+let infra: ScenarioInfra;
 let store: PostgresEventStore;
 let pool: pg.Pool;
-let nc: NatsConnection;
-let busStream: string;
 let governance: GovernanceRuntime;
 let planning: PlanningRuntime;
 const auth = async (sub: string, roles: string[]) => ({
@@ -31,20 +27,14 @@ const auth = async (sub: string, roles: string[]) => ({
 });
 
 beforeAll(async () => {
-  database = await createTestDatabase('drillRiskScenario');
-  store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
-  await store.ready();
-  pool = new pg.Pool({ connectionString: database.url, max: 12 });
-  watchPoolErrors(pool, () => {});
-  nc = await connect({ servers: (await testInfra()).natsUrl });
-  const prefix = testSubjectPrefix('drillrisk');
-  busStream = (await ensureBusStreams(await jetstreamManager(nc), { prefix, name: prefix.toUpperCase() })).stream;
+  infra = await startScenarioInfra('drillRiskScenario');
+  ({ store, pool } = infra);
   const common = {
     store,
     pool,
-    nats: nc,
-    subjectPrefix: prefix,
-    busStream,
+    nats: infra.nc,
+    subjectPrefix: infra.prefix,
+    busStream: infra.streams.stream,
     auth: { secret: SECRET },
     sealIntervalMs: false as const,
     now: () => clock,
@@ -60,13 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await planning?.close();
   await governance?.close();
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(busStream).catch(() => {});
-  await jsm.streams.delete(`${busStream}_DLQ`).catch(() => {});
-  await nc?.drain();
-  await pool?.end();
-  await store?.close();
-  await database?.drop();
+  await infra?.close();
 });
 
 describe('an overdue rollback drill raises the next release risk score', () => {

@@ -1,28 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import {
-  GrantIssued,
-  grantStream,
-  OrchestrationErrorCodes,
-  rolloutPlanStream,
-  rotationStream,
-} from '@railyard/contracts';
-import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
+import { OrchestrationErrorCodes, rolloutPlanStream, rotationStream } from '@railyard/contracts';
+import type { PostgresEventStore } from '@railyard/eventstore';
 import { type GovernanceRuntime, startGovernanceRuntime } from '@railyard/governance/runtime';
-import { ensureBusStreams } from '@railyard/messaging';
 import { type OrchestrationRuntime, startOrchestrationRuntime } from '@railyard/orchestration/runtime';
 import { createLogger, signDevToken } from '@railyard/service-kit';
-import {
-  createTestDatabase,
-  specMetadata,
-  type TestDatabase,
-  testInfra,
-  testSubjectPrefix,
-  waitFor,
-} from '@railyard/testing';
-import pg from 'pg';
+import { issueTestGrant, waitFor } from '@railyard/testing';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ScenarioInfra, startScenarioInfra } from './test-support/release-stack.js';
 
 /**
  * Issue 15, G8 done means: a rollout plan created with no lead gets the rotation's on-call. Governance and
@@ -33,51 +18,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 let clock = new Date('2026-10-23T10:00:00.000Z');
 
-let database: TestDatabase;
+let infra: ScenarioInfra;
 let store: PostgresEventStore;
 let pool: pg.Pool;
-let nc: NatsConnection;
-let busStream: string;
 let governance: GovernanceRuntime;
 let orchestration: OrchestrationRuntime;
 const auth = async (sub: string, roles: string[]) => ({
   authorization: `Bearer ${await signDevToken({ sub, roles, secret: SECRET })}`,
 });
 
-async function grantLead(principal: string, environment: string, expiresAt: string | null) {
-  const grantId = randomUUID();
-  const data = GrantIssued.schema.parse({
-    grantId,
+const grantLead = (principal: string, environment: string, expiresAt: string | null) =>
+  issueTestGrant(store, {
     principal,
     privilege: 'lead',
     scope: { environment },
     issuedBy: 'sec-officer',
-    issuedAt: '2026-01-01T00:00:00.000Z',
     reason: 'deployment lead',
     expiresAt,
   });
-  await store.append(
-    grantStream(grantId),
-    [{ id: randomUUID(), type: GrantIssued.type, data, metadata: specMetadata(new Date('2026-01-01T00:00:00Z')) }],
-    'noStream',
-  );
-}
 
 beforeAll(async () => {
-  database = await createTestDatabase('leadRotationScenario');
-  store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
-  await store.ready();
-  pool = new pg.Pool({ connectionString: database.url, max: 16 });
-  watchPoolErrors(pool, () => {});
-  nc = await connect({ servers: (await testInfra()).natsUrl });
-  const prefix = testSubjectPrefix('leadrot');
-  busStream = (await ensureBusStreams(await jetstreamManager(nc), { prefix, name: prefix.toUpperCase() })).stream;
+  infra = await startScenarioInfra('leadRotationScenario');
+  ({ store, pool } = infra);
   const common = {
     store,
     pool,
-    nats: nc,
-    subjectPrefix: prefix,
-    busStream,
+    nats: infra.nc,
+    subjectPrefix: infra.prefix,
+    busStream: infra.streams.stream,
     auth: { secret: SECRET },
     sealIntervalMs: false as const,
     now: () => clock,
@@ -104,13 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await orchestration?.close();
   await governance?.close();
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(busStream).catch(() => {});
-  await jsm.streams.delete(`${busStream}_DLQ`).catch(() => {});
-  await nc?.drain();
-  await pool?.end();
-  await store?.close();
-  await database?.drop();
+  await infra?.close();
 });
 
 describe('a plan created with no lead', () => {
