@@ -127,7 +127,7 @@ describe('escalation', () => {
       sentTo: `${pd.url}/v2/enqueue`,
     });
     // The escalation carries the deployment's correlation: governance's incident, opened from it, shares it.
-    const scheduled = (await f.store.readStream(`deployment-${checkout.deploymentId}`)).find(
+    const scheduled = (await f.store.readStream(deploymentStream(checkout.deploymentId))).find(
       (e) => e.type === 'DeploymentScheduled',
     );
     const recorded = (await f.store.readStream(anomalyStream(anomalyId))).find((e) => e.type === 'AnomalyEscalated');

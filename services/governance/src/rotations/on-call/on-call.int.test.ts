@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rotationStream } from '@railyard/contracts';
+import { anomalyStream, rotationStream } from '@railyard/contracts';
 import { waitFor } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GovernanceFixture, startGovernance } from '../../test-support/governance-fixture.js';
@@ -78,7 +78,7 @@ describe('GET /rotations/:id/on-call, the turn scheduler and GET /rotations/:id/
     // A page (monitoring's escalation for prod) while bo led.
     await g.append([
       {
-        stream: `anomaly-${randomUUID()}`,
+        stream: anomalyStream(randomUUID()),
         type: 'AnomalyEscalated',
         at: '2026-10-23T15:00:00.000Z',
         data: {

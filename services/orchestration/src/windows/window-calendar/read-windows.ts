@@ -1,7 +1,6 @@
 import type { HolidayRule, WindowSelectors } from '@railyard/contracts';
 import type { Kysely } from 'kysely';
 import type { WindowDefinition } from '../domain/calendar.decide.js';
-import type { OverrideGrant } from '../domain/override.decide.js';
 import type { WindowInputsReader } from '../domain/window-check.js';
 import type { WindowCalendarDb } from './projection.js';
 
