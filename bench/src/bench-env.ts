@@ -50,7 +50,8 @@ export async function createBenchEnv(): Promise<BenchEnv> {
   const streamName = `RYBENCH_${suffix.toUpperCase()}`;
   let nats: NatsConnection | undefined;
   try {
-    nats = await connect({ servers: natsUrl, name: 'railyard-bench' });
+    // As the services' own link connects (libs/service-kit nats-link): no async stack traces per request.
+    nats = await connect({ servers: natsUrl, name: 'railyard-bench', noAsyncTraces: true });
     await ensureBusStreams(await jetstreamManager(nats), { prefix: subjectPrefix, name: streamName });
   } catch (err) {
     await nats?.close();

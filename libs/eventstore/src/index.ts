@@ -28,3 +28,4 @@ export {
   checkStreamChains,
   type StreamChainCheck,
 } from './postgres/stream-chain.js';
+export { readyBatches } from './ready-batches.js';

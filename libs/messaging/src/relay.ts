@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { type Tracer, trace } from '@opentelemetry/api';
 import { categoriesOf, DEFAULT_SUBJECT_PREFIX, type ServiceName } from '@railyard/contracts';
-import { acquireLease, type EventStore } from '@railyard/eventstore';
+import { acquireLease, type EventStore, readyBatches } from '@railyard/eventstore';
 import type pg from 'pg';
 import { createAckWindow } from './ack-window.js';
 import { describeError } from './errors.js';
@@ -87,7 +87,7 @@ export function createRelay(options: RelayOptions): Relay {
 
   /** Publishes from the checkpoint until `signal` aborts or something fails; returns after a graceful drain. */
   async function pump(client: pg.PoolClient, signal: AbortSignal, connectionLost: AbortSignal): Promise<void> {
-    let after = await loadRelayCheckpoint(client, name);
+    const after = await loadRelayCheckpoint(client, name);
     status.checkpoint = after;
     const reading = new AbortController();
     const stopReading = () => reading.abort();
@@ -104,17 +104,21 @@ export function createRelay(options: RelayOptions): Relay {
       },
       onFailure: stopReading,
     });
+    const events = options.store.subscribe({ after, filter, signal: reading.signal, batchSize });
     try {
-      for await (const event of options.store.subscribe({ after, filter, signal: reading.signal, batchSize })) {
+      for await (const batch of readyBatches(events, batchSize)) {
         // Publishing into a connection that is down only fills the client's buffer: stop, and let the loop wait.
         if (options.busConnected && !options.busConnected()) throw new Error('NATS disconnected');
-        await window.add(
-          event.position,
+        // Every publish of a batch first, with no await between them: the client flushes what one turn of the
+        // event loop queued in one socket write, instead of one write per event.
+        const acks = batch.map((event) =>
           publishEvent(options.js, tracer, prefix, event, options.publishTimeoutMs ?? 5000),
         );
-        after = event.position;
+        for (let i = 0; i < batch.length; i++) await window.add(batch[i]!.position, acks[i]!);
       }
     } finally {
+      // However the loop ended, end the store read too (a batch may have left one in flight).
+      stopReading();
       signal.removeEventListener('abort', stopReading);
       connectionLost.removeEventListener('abort', stopReading);
       // Graceful or not, settle what is in flight: a failure surfaces here, a clean stop checkpoints it.

@@ -1,4 +1,4 @@
-import { acquireLease, type Lease, type RecordedEvent } from '@railyard/eventstore';
+import { acquireLease, type Lease, readyBatches } from '@railyard/eventstore';
 import { ensureCheckpointRow, ensureCheckpointTable, readCheckpoint } from './checkpoints.js';
 import { poolOf } from './db.js';
 import {
@@ -43,15 +43,9 @@ export interface ProjectionRunner {
   waitFor(position: bigint, timeoutMs?: number): Promise<bigint>;
 }
 
-const NOT_READY = Symbol('not-ready');
 // A standby has no local commits to wake it, so its waitFor polls the checkpoint table at this interval.
 const STANDBY_POLL_MS = 20;
 const MAX_RETRY_DELAY_MS = 30_000;
-
-/** The next item if the iterator already has it buffered (it settles within the current macrotask), else NOT_READY. */
-function ifReady<T>(next: Promise<T>): Promise<T | typeof NOT_READY> {
-  return Promise.race([next, new Promise<typeof NOT_READY>((resolve) => setImmediate(resolve, NOT_READY))]);
-}
 
 /**
  * A projection runner: follows `store.subscribe` from its checkpoint and applies events in transactions that also
@@ -88,39 +82,17 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     const subCtl = new AbortController();
     // AbortSignal.any also covers a stop or a lost lock that happened during the awaits above.
     const signal = AbortSignal.any([subCtl.signal, stopCtl.signal, lock.lost]);
-    const it = store.subscribe({ after: committed, filter, signal, batchSize })[Symbol.asyncIterator]();
-    let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
+    const events = store.subscribe({ after: committed, filter, signal, batchSize });
     try {
-      for (;;) {
-        const first = await (pending ?? it.next());
-        pending = undefined;
-        if (first.done) break;
-        const batch = [first.value];
-        let ended = false;
-        while (batch.length < batchSize) {
-          const next = it.next();
-          const r = await ifReady(next);
-          if (r === NOT_READY) {
-            pending = next;
-            break;
-          }
-          if (r.done) {
-            ended = true;
-            break;
-          }
-          batch.push(r.value);
-        }
+      for await (const batch of readyBatches(events, batchSize)) {
         committed = await applyBatch(options, committed, batch);
         lastError = undefined;
         notifyCommit();
-        if (ended) break;
       }
       if (lock.lost.aborted) throw new Error(`projection ${name}: lock connection lost`, { cause: lock.lost.reason });
     } finally {
+      // Ends a store read the batching left in flight (readyBatches closes the subscription once it settles).
       subCtl.abort();
-      // An async generator queues return() behind a pending next(); the abort above lets that next() end.
-      await pending?.catch(() => undefined);
-      await it.return?.();
     }
   }
 

@@ -6,6 +6,7 @@ import {
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
+  matchesFilter,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -15,6 +16,7 @@ import {
 } from '../port.js';
 import { type ConnectionErrorListener, warnConnectionError, watchPoolErrors } from './pool-errors.js';
 import { schemaSql } from './schema.js';
+import { type ScannedRead, StoreHead } from './store-head.js';
 import { chainCheckedEvents } from './stream-chain.js';
 
 export interface PostgresEventStoreOptions {
@@ -165,6 +167,28 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   }
 
   /**
+   * A global read that also says through which position it saw everything: one statement, so the rows and the
+   * horizon come from one snapshot (see ScannedRead).
+   */
+  async function readScanned(after: bigint, limit: number, filter: AllFilter | undefined): Promise<ScannedRead> {
+    await ready;
+    const { sql, params } = allQuery(schema, { after, limit, filter });
+    const inner = sql.replace('pg_snapshot_xmin(pg_current_snapshot())', 'h.xmin');
+    const { rows } = await pool.query<EventRow & { horizon: string; global_position: string | null }>(
+      `WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+       SELECT h.xmin::text AS horizon, e.* FROM h LEFT JOIN LATERAL (${inner}) e ON true ORDER BY e.global_position`,
+      params,
+    );
+    const events = rows.filter((row) => row.global_position !== null).map(toRecorded);
+    if (events.length >= limit) return { events, scannedTo: events[events.length - 1]!.position };
+    const horizon = (BigInt(rows[0]!.horizon) << 16n) - 1n;
+    const last = events.at(-1)?.position ?? after;
+    return { events, scannedTo: horizon > last ? horizon : last };
+  }
+
+  const head = new StoreHead(readScanned, { capacity: 5000, pageSize: 500, coalesceMs });
+
+  /**
    * The stream with each returned event's hash recomputed in the same query (one round trip; a sha256 per event
    * the caller folds anyway). The window covers the whole stream, so the first returned event is checked against
    * its real predecessor even when reading from a later revision.
@@ -266,36 +290,55 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
     async *subscribe(subOptions: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
       const batchSize = subOptions.batchSize ?? 500;
       const signal = subOptions.signal;
+      const filter = subOptions.filter;
+      const matches = (e: RecordedEvent) => matchesFilter(e.streamId, e.type, filter);
+      // Everything at or below `after` that this subscription will ever see has been yielded: it follows the
+      // positions of the events it yields, and the xmin horizon when a read finds fewer than it asked for.
       let after = subOptions.after ?? 0n;
       while (!closed && !signal?.aborted) {
         const seqBefore = appendSeq;
-        const queriedAt = performance.now();
-        const batch = await readAll({ after, limit: batchSize, filter: subOptions.filter });
-        for (const event of batch) {
+        const addedBefore = head.added;
+        const shared = head.covers(after, filter);
+        let page: ScannedRead;
+        if (shared) {
+          page = head.take(after, batchSize, matches);
+        } else {
+          const queriedAt = performance.now();
+          page = await readScanned(after, batchSize, filter);
+          if (page.events.length < batchSize) {
+            // Caught up: from now on the shared head serves it, one query per wake-up for every such subscription.
+            head.join(page.scannedTo, filter);
+            // Under load every append would wake us for one event: keep a small gap so wake-ups coalesce.
+            const sinceQuery = performance.now() - queriedAt;
+            if (sinceQuery < coalesceMs) await delay(coalesceMs - sinceQuery);
+          }
+        }
+        for (const event of page.events) {
           if (signal?.aborted || closed) return;
           yield event;
           after = event.position;
         }
-        if (batch.length < batchSize) {
-          // Caught up. Under load every append would wake us for one event (or none yet visible, while an older
-          // append is still in flight): keep a small gap between queries so wake-ups coalesce into batches.
-          const sinceQuery = performance.now() - queriedAt;
-          if (sinceQuery < coalesceMs) await delay(coalesceMs - sinceQuery);
+        if (page.scannedTo > after) after = page.scannedTo;
+        if (page.events.length >= batchSize) continue;
+        if (shared) {
+          // Nothing more held for us: read the next page of the head (shared with the others asking).
+          await head.advance();
+          if (head.added !== addedBefore || seqBefore !== appendSeq) continue;
+        } else if (seqBefore !== appendSeq) {
+          continue;
         }
-        if (batch.length < batchSize && seqBefore === appendSeq) {
-          // Still nothing new locally: wait for a local append, the poll interval, or the end of the subscription.
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              clearTimeout(timer);
-              wakers.delete(done);
-              signal?.removeEventListener('abort', done);
-              resolve();
-            };
-            const timer = setTimeout(done, pollIntervalMs);
-            wakers.add(done);
-            signal?.addEventListener('abort', done, { once: true });
-          });
-        }
+        // Still nothing new locally: wait for a local append, the poll interval, or the end of the subscription.
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            wakers.delete(done);
+            signal?.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, pollIntervalMs);
+          wakers.add(done);
+          signal?.addEventListener('abort', done, { once: true });
+        });
       }
     },
 

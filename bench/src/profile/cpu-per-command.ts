@@ -1,0 +1,101 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createPostgresEventStore } from '@railyard/eventstore';
+import pg from 'pg';
+import { createBenchEnv } from '../bench-env.js';
+import { jsonPoster } from '../http-client.js';
+import { planReleaseBody } from '../http-figures.js';
+import { closedLoop } from '../measure.js';
+import { startPlanningStack } from '../planning-stack.js';
+import { singleAppends } from '../write-figures.js';
+
+// `npm run profile:cpu`: where a command's CPU goes, by process, against the store's raw append (row (d)'s two
+// sides). On two cores every process competes for the same CPUs, so throughput follows the CPU all of them spend
+// per operation: this service process (client included, as in the bench), the Postgres backends of the bench's
+// database, and nats-server. CPU counts from /proc are steadier than rates on a shared machine. Also printed:
+// statements per operation, from pg_stat_database's commit count and the queries the service's pools send.
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+const durationMs = Number(process.env.PROFILE_DURATION_MS ?? 6000);
+const rounds = Number(process.env.PROFILE_ROUNDS ?? 2);
+
+function cpuSeconds(pids: Iterable<string>): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+function pidsNamed(name: string): string[] {
+  return readdirSync('/proc').filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith(name);
+    } catch {
+      return false;
+    }
+  });
+}
+
+let queries = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  queries++;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+
+const env = await createBenchEnv();
+const store = createPostgresEventStore({ connectionString: env.databaseUrl });
+const admin = new pg.Pool({ connectionString: env.databaseUrl, max: 1 });
+try {
+  await store.ready();
+  const stack = await startPlanningStack({
+    store,
+    databaseUrl: env.databaseUrl,
+    nats: env.nats,
+    subjectPrefix: env.subjectPrefix,
+  });
+  const client = jsonPoster(stack.origin, 32);
+  let n = 0;
+  const command = async () => {
+    await client.post('/releases', planReleaseBody(n++), { authorization: stack.authorization });
+    return 1;
+  };
+  const measure = async (label: string, op: (worker: number) => Promise<number>) => {
+    await closedLoop(op, { concurrency: 16, durationMs: 1000, warmupMs: 0 });
+    const { rows } = await admin.query<{ pid: string }>(
+      'SELECT pid::text AS pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    const backends = rows.map((r) => r.pid);
+    const nats = pidsNamed('nats-server');
+    const before = { pg: cpuSeconds(backends), nats: cpuSeconds(nats), self: process.cpuUsage(), queries };
+    const result = await closedLoop(op, { concurrency: 16, durationMs, warmupMs: 0 });
+    const self = process.cpuUsage(before.self);
+    const ops = result.units;
+    const us = (seconds: number) => String(Math.round((seconds * 1e6) / ops)).padStart(5);
+    const node = (self.user + self.system) / 1e6;
+    const pgCpu = cpuSeconds(backends) - before.pg;
+    const natsCpu = cpuSeconds(nats) - before.nats;
+    console.log(
+      `${label.padEnd(22)} ${String(Math.round(result.rate)).padStart(5)}/s  CPU µs per op: node ${us(node)} ` +
+        `(kernel ${us(self.system / 1e6)})  postgres ${us(pgCpu)}  nats ${us(natsCpu)}  total ${us(node + pgCpu + natsCpu)}` +
+        `  queries/op ${((queries - before.queries) / ops).toFixed(2)}`,
+    );
+  };
+  for (let round = 0; round < rounds; round++) {
+    await measure('store append (1 event)', singleAppends(store));
+    await measure('POST /releases', command);
+  }
+  await client.close();
+  await stack.close();
+} finally {
+  await admin.end();
+  await store.close();
+  await env.cleanup();
+}
