@@ -29,6 +29,8 @@ export interface PostgresEventStoreOptions {
   poolSize?: number;
   /** Least time between two queries of a caught-up subscription, so a burst of appends is read as one batch. */
   coalesceMs?: number;
+  /** Events the shared head keeps for caught-up subscriptions (default 5000); one further behind reads the log. */
+  headCapacity?: number;
   /** Told when a connection of the store's own pool fails (default: a warning on stderr). */
   onConnectionError?: ConnectionErrorListener;
   /**
@@ -186,7 +188,11 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
     return { events, scannedTo: horizon > last ? horizon : last };
   }
 
-  const head = new StoreHead(readScanned, { capacity: 5000, pageSize: 500, coalesceMs });
+  const head = new StoreHead(readScanned, () => appendSeq, {
+    capacity: options.headCapacity ?? 5000,
+    pageSize: 500,
+    coalesceMs,
+  });
 
   /**
    * The stream with each returned event's hash recomputed in the same query (one round trip; a sha256 per event
@@ -295,24 +301,29 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       // Everything at or below `after` that this subscription will ever see has been yielded: it follows the
       // positions of the events it yields, and the xmin horizon when a read finds fewer than it asked for.
       let after = subOptions.after ?? 0n;
+      // The poll interval passed with no local append: read even so (another process may have appended).
+      let polled = false;
       while (!closed && !signal?.aborted) {
         const seqBefore = appendSeq;
-        const addedBefore = head.added;
         const shared = head.covers(after, filter);
         let page: ScannedRead;
         if (shared) {
+          // The head is read again only when something was appended since its last read began, or on a poll
+          // when nobody read it lately: one read per wake-up or poll, shared by every caught-up subscription.
+          if (head.readSeq !== appendSeq || (polled && head.msSinceRead() >= pollIntervalMs / 2)) await head.advance();
           page = head.take(after, batchSize, matches);
         } else {
           const queriedAt = performance.now();
           page = await readScanned(after, batchSize, filter);
           if (page.events.length < batchSize) {
-            // Caught up: from now on the shared head serves it, one query per wake-up for every such subscription.
+            // Caught up: from now on the shared head serves it.
             head.join(page.scannedTo, filter);
             // Under load every append would wake us for one event: keep a small gap so wake-ups coalesce.
             const sinceQuery = performance.now() - queriedAt;
             if (sinceQuery < coalesceMs) await delay(coalesceMs - sinceQuery);
           }
         }
+        polled = false;
         for (const event of page.events) {
           if (signal?.aborted || closed) return;
           yield event;
@@ -320,24 +331,19 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
         }
         if (page.scannedTo > after) after = page.scannedTo;
         if (page.events.length >= batchSize) continue;
-        if (shared) {
-          // Nothing more held for us: read the next page of the head (shared with the others asking).
-          await head.advance();
-          if (head.added !== addedBefore || seqBefore !== appendSeq) continue;
-        } else if (seqBefore !== appendSeq) {
-          continue;
-        }
+        if (shared ? head.readSeq !== appendSeq : seqBefore !== appendSeq) continue;
         // Still nothing new locally: wait for a local append, the poll interval, or the end of the subscription.
-        await new Promise<void>((resolve) => {
-          const done = () => {
+        polled = await new Promise<boolean>((resolve) => {
+          const done = (timedOut: boolean) => {
             clearTimeout(timer);
-            wakers.delete(done);
-            signal?.removeEventListener('abort', done);
-            resolve();
+            wakers.delete(woken);
+            signal?.removeEventListener('abort', woken);
+            resolve(timedOut);
           };
-          const timer = setTimeout(done, pollIntervalMs);
-          wakers.add(done);
-          signal?.addEventListener('abort', done, { once: true });
+          const woken = () => done(false);
+          const timer = setTimeout(() => done(true), pollIntervalMs);
+          wakers.add(woken);
+          signal?.addEventListener('abort', woken, { once: true });
         });
       }
     },

@@ -31,11 +31,12 @@ export class StoreHead {
   private categories: Set<string> | null | undefined;
   private inflight: Promise<void> | undefined;
   private lastQueryAt = Number.NEGATIVE_INFINITY;
-  /** Bumped whenever events are added, so a waiting subscription can tell a fruitful advance from an empty one. */
-  added = 0;
+  /** The store's count of local appends when the last read of the head began (-1: never read). */
+  readSeq = -1;
 
   constructor(
     private readonly read: ScannedReader,
+    private readonly appendSeq: () => number,
     private readonly options: { capacity: number; pageSize: number; coalesceMs: number },
   ) {}
 
@@ -92,6 +93,11 @@ export class StoreHead {
     return { events, scannedTo: scannedTo > after ? scannedTo : after };
   }
 
+  /** Time since the last read of the head began. */
+  msSinceRead(): number {
+    return performance.now() - this.lastQueryAt;
+  }
+
   /** Reads what follows the cursor: one query however many subscriptions ask, at most one per `coalesceMs`. */
   advance(): Promise<void> {
     this.inflight ??= this.fetch().finally(() => {
@@ -104,6 +110,7 @@ export class StoreHead {
     const wait = this.lastQueryAt + this.options.coalesceMs - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     this.lastQueryAt = performance.now();
+    this.readSeq = this.appendSeq();
     const categories = this.categories;
     const from = this.cursor;
     const filter = categories ? { categories: [...categories] } : undefined;
@@ -112,7 +119,6 @@ export class StoreHead {
     if (this.categories !== categories || this.cursor !== from) return;
     if (events.length > 0) {
       this.events.push(...events);
-      this.added++;
       const excess = this.events.length - this.options.capacity;
       if (excess > 0) {
         this.floor = this.events[excess - 1]!.position;
