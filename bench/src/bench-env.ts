@@ -3,6 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ensureBusStreams } from '@railyard/messaging';
 import { maintenanceDatabaseUrl } from '@railyard/readmodels';
+import { NATS_CLIENT_DEFAULTS } from '@railyard/service-kit';
 import pg from 'pg';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -50,8 +51,7 @@ export async function createBenchEnv(): Promise<BenchEnv> {
   const streamName = `RYBENCH_${suffix.toUpperCase()}`;
   let nats: NatsConnection | undefined;
   try {
-    // As the services' own link connects (libs/service-kit nats-link): no async stack traces per request.
-    nats = await connect({ servers: natsUrl, name: 'railyard-bench', noAsyncTraces: true });
+    nats = await connect({ servers: natsUrl, name: 'railyard-bench', ...NATS_CLIENT_DEFAULTS });
     await ensureBusStreams(await jetstreamManager(nats), { prefix: subjectPrefix, name: streamName });
   } catch (err) {
     await nats?.close();

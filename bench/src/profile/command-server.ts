@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
+import { NATS_CLIENT_DEFAULTS } from '@railyard/service-kit';
 
 // The planning service alone in a process, so what is measured or profiled is the command path and nothing of the
 // load generator. Prints its origin and token on stdout; SIGUSR2 starts the CPU profiler (after the driver's
@@ -21,7 +22,11 @@ const { startPlanningStack } = await import('../planning-stack.js');
 const databaseUrl = process.env.PROFILE_DATABASE_URL!;
 const store = createPostgresEventStore({ connectionString: databaseUrl });
 await store.ready();
-const nats = await connect({ servers: process.env.NATS_URL || 'nats://127.0.0.1:4222', name: 'railyard-profile' });
+const nats = await connect({
+  servers: process.env.NATS_URL || 'nats://127.0.0.1:4222',
+  name: 'railyard-profile',
+  ...NATS_CLIENT_DEFAULTS,
+});
 const stack = await startPlanningStack({
   store,
   databaseUrl,
