@@ -1,3 +1,4 @@
+import type { InjectRequest } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningFixture, startPlanning } from '../test-support/planning-fixture.js';
 
@@ -18,11 +19,10 @@ describe('concurrent retries with one Idempotency-Key', () => {
   });
 
   const eventsOfType = async (type: string) =>
-    (await f.store.pool.query<{ stream_id: string }>('SELECT stream_id FROM eventstore.events WHERE type = $1', [type]))
-      .rows;
+    (await f.store.readAll({ filter: { eventTypes: [type] } })).map((e) => ({ stream_id: e.streamId }));
 
   /** Sends `n` identical requests at once and returns status, body and the headers a client relies on. */
-  async function burst(n: number, request: Parameters<PlanningFixture['app']['inject']>[0]) {
+  async function burst(n: number, request: InjectRequest) {
     const responses = await Promise.all(Array.from({ length: n }, () => f.app.inject(request as never)));
     return responses.map((r) => ({
       status: r.statusCode,

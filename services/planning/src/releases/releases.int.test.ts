@@ -222,7 +222,7 @@ describe('releases over HTTP', () => {
             }),
             400,
             'RAILYARD_REQUEST_INVALID',
-          ] as const,
+          ] as (typeof cases)[number],
       ),
       [
         'a mistyped field',
