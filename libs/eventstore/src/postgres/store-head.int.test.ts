@@ -56,7 +56,13 @@ function follow(categories: string[] | undefined, after: bigint, slowMs = 0) {
       if (slowMs) await new Promise((r) => setTimeout(r, slowMs));
     }
   })();
-  return { seen, stop: async () => (ctl.abort(), await done) };
+  return {
+    seen,
+    stop: async () => {
+      ctl.abort();
+      await done;
+    },
+  };
 }
 
 const positions = (events: RecordedEvent[]) => events.map((e) => e.position);
