@@ -1,8 +1,13 @@
-import { ArtifactErrorCodes as Codes, ArtifactOverwriteRefused, ArtifactRegistered, ErrorCodes } from '@railyard/contracts';
+import {
+  ArtifactOverwriteRefused,
+  ArtifactRegistered,
+  ArtifactErrorCodes as Codes,
+  ErrorCodes,
+} from '@railyard/contracts';
 import { event } from '@railyard/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { artifactIdOf, artifactStream } from '../domain/artifact-identity.js';
 import { type ArtifactSpecFixture, auditor, ci, startArtifactSpecs } from '../../test-support/artifact-spec.js';
+import { artifactIdOf, artifactStream } from '../domain/artifact-identity.js';
 
 describe('POST /artifacts (external content)', () => {
   let s: ArtifactSpecFixture;

@@ -1,6 +1,6 @@
 import {
-  ArtifactErrorCodes as Codes,
   ArtifactSwept,
+  ArtifactErrorCodes as Codes,
   ErrorCodes,
   LicenseScanAttached,
   StaticAnalysisAttached,
@@ -34,10 +34,16 @@ describe('POST /artifacts/:name/:version/scans', () => {
     await s
       .spec()
       .given(a.stream, s.registered(a))
-      .when(attach(a, { kind: 'static-analysis', tool: 'semgrep', findings: { critical: 1, high: 2, medium: 3, low: 4 } }))
+      .when(
+        attach(a, { kind: 'static-analysis', tool: 'semgrep', findings: { critical: 1, high: 2, medium: 3, low: 4 } }),
+      )
       .then({
         status: 201,
-        body: { id: a.id, scans: { staticAnalysis: { critical: 1, high: 2, medium: 3, low: 4, info: 0 } }, revision: 1 },
+        body: {
+          id: a.id,
+          scans: { staticAnalysis: { critical: 1, high: 2, medium: 3, low: 4, info: 0 } },
+          revision: 1,
+        },
         events: {
           [a.stream]: [
             event(StaticAnalysisAttached, {
@@ -105,7 +111,12 @@ describe('POST /artifacts/:name/:version/scans', () => {
                   verdict: 'allowed',
                   reason: 'satisfied by the allow list',
                 },
-                { name: 'pg', license: 'MIT OR GPL-3.0-only', verdict: 'allowed', reason: 'satisfied by the allow list' },
+                {
+                  name: 'pg',
+                  license: 'MIT OR GPL-3.0-only',
+                  verdict: 'allowed',
+                  reason: 'satisfied by the allow list',
+                },
                 {
                   name: 'readline',
                   license: 'GPL-3.0-only',

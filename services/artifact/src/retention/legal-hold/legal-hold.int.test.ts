@@ -1,9 +1,4 @@
-import {
-  ArtifactErrorCodes as Codes,
-  ErrorCodes,
-  LegalHoldPlaced,
-  LegalHoldReleased,
-} from '@railyard/contracts';
+import { ArtifactErrorCodes as Codes, ErrorCodes, LegalHoldPlaced, LegalHoldReleased } from '@railyard/contracts';
 import { event } from '@railyard/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import {

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ArtifactErrorCodes as Codes, ArtifactPromoted, ArtifactSwept, ErrorCodes, LegalHoldPlaced } from '@railyard/contracts';
+import {
+  ArtifactPromoted,
+  ArtifactSwept,
+  ArtifactErrorCodes as Codes,
+  ErrorCodes,
+  LegalHoldPlaced,
+} from '@railyard/contracts';
 import { event } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
