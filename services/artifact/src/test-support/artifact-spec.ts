@@ -40,8 +40,8 @@ export interface ArtifactSpecFixture {
   f: ArtifactFixture;
   /** A specification on this service (its store, its app). */
   spec(): HttpSpecification;
-  /** A fresh artifact name at `version` (default 1.0.0), with a random digest; nothing is registered. */
-  fresh(version?: string): SpecArtifact;
+  /** An artifact at `version` (default 1.0.0) with a random digest, under a fresh name unless given; nothing is registered. */
+  fresh(version?: string, name?: string): SpecArtifact;
   /** ArtifactRegistered for `a` as the registry records an internal upload (12 bytes, standard), at `at` (T0). */
   registered(a: SpecArtifact, data?: Record<string, unknown>, at?: Date): SpecEvent;
   /** A request by `who`, for `when` (the token is signed when the specification runs). */
@@ -59,8 +59,7 @@ export async function startArtifactSpecs(label: string): Promise<ArtifactSpecFix
   return {
     f,
     spec: () => httpSpecification(f),
-    fresh(version = '1.0.0') {
-      const name = `svc-${randomUUID().slice(0, 8)}`;
+    fresh(version = '1.0.0', name = `svc-${randomUUID().slice(0, 8)}`) {
       const id = artifactIdOf(name, version);
       return { name, version, id, stream: artifactStream(id), sha256: randomBytes(32).toString('hex') };
     },

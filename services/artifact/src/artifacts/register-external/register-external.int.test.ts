@@ -7,7 +7,6 @@ import {
 import { event } from '@railyard/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type ArtifactSpecFixture, auditor, ci, startArtifactSpecs } from '../../test-support/artifact-spec.js';
-import { artifactIdOf, artifactStream } from '../domain/artifact-identity.js';
 
 describe('POST /artifacts (external content)', () => {
   let s: ArtifactSpecFixture;
@@ -77,17 +76,16 @@ describe('POST /artifacts (external content)', () => {
   });
 
   it('a prerelease of a regulated library without size: a snapshot, regulated, no size', async () => {
-    const a = { ...s.fresh('2.0.0-rc.1'), name: `lib.${s.fresh().name}` };
-    const id = artifactIdOf(a.name, a.version);
+    const a = s.fresh('2.0.0-rc.1', `lib.${s.fresh().name}`);
     await s
       .spec()
       .when(register(external(a, { kind: 'library', auditClass: 'regulated' })))
       .then({
         status: 201,
         events: {
-          [artifactStream(id)]: [
+          [a.stream]: [
             event(ArtifactRegistered, {
-              artifactId: id,
+              artifactId: a.id,
               name: a.name,
               kind: 'library',
               version: '2.0.0-rc.1',
