@@ -50,11 +50,14 @@ export interface ArtifactSpecFixture {
 }
 
 /**
- * The artifact service on a fresh database with its clock stopped at T0, for the slices' specifications. Small
- * pools (4 connections each for the store and the read models): many files start one in parallel.
+ * The artifact service on a fresh database with its clock stopped at T0, for the slices' specifications (options as
+ * startArtifact's: upload limit, kinds that may be empty…). Small pools (4 connections each for the store and the read models): many files start one in parallel.
  */
-export async function startArtifactSpecs(label: string): Promise<ArtifactSpecFixture> {
-  const f = await startArtifact(label, { poolSize: 4 });
+export async function startArtifactSpecs(
+  label: string,
+  options: Omit<NonNullable<Parameters<typeof startArtifact>[1]>, 'poolSize'> = {},
+): Promise<ArtifactSpecFixture> {
+  const f = await startArtifact(label, { ...options, poolSize: 4 });
   f.clock.now = T0;
   return {
     f,

@@ -258,7 +258,12 @@ describe('POST /bundles', () => {
       sha256 = res.json().sha256;
     });
     const createCore = async (version: string, pinned: string) =>
-      s.f.app.inject(await create({ name: 'core', version, artifacts: [{ name: 'ledger', version: pinned }] })());
+      s.f.app.inject({
+        method: 'POST',
+        url: '/bundles',
+        headers: await s.f.auth(releaseManager.id, releaseManager.roles),
+        payload: { name: 'core', version, artifacts: [{ name: 'ledger', version: pinned }] },
+      });
 
     it('resolves a pin with other build metadata, or none, to the registered version and digest', async () => {
       for (const [bundleVersion, pinned] of [
