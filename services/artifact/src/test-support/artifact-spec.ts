@@ -40,7 +40,7 @@ export interface ArtifactSpecFixture {
   f: ArtifactFixture;
   /** A specification on this service (its store, its app). */
   spec(): HttpSpecification;
-  /** An artifact at `version` (default 1.0.0) with a random digest, under a fresh name unless given; nothing is registered. */
+  /** An artifact at `version` (default 1.0.0) with a random digest, under a fresh name unless given; nothing registered. */
   fresh(version?: string, name?: string): SpecArtifact;
   /** ArtifactRegistered for `a` as the registry records an internal upload (12 bytes, standard), at `at` (T0). */
   registered(a: SpecArtifact, data?: Record<string, unknown>, at?: Date): SpecEvent;
@@ -51,7 +51,8 @@ export interface ArtifactSpecFixture {
 
 /**
  * The artifact service on a fresh database with its clock stopped at T0, for the slices' specifications (options as
- * startArtifact's: upload limit, kinds that may be empty…). Small pools (4 connections each for the store and the read models): many files start one in parallel.
+ * startArtifact's: upload limit, kinds that may be empty…). Small pools (4 connections each for the store and the
+ * read models): many files start one in parallel.
  */
 export async function startArtifactSpecs(
   label: string,
