@@ -40,7 +40,7 @@ export interface ArtifactSpecFixture {
   f: ArtifactFixture;
   /** A specification on this service (its store, its app). */
   spec(): HttpSpecification;
-  /** An artifact at `version` (default 1.0.0) with a random digest, under a fresh name unless given; nothing registered. */
+  /** An artifact at `version` (default 1.0.0), a random digest, a fresh name unless given; nothing registered. */
   fresh(version?: string, name?: string): SpecArtifact;
   /** ArtifactRegistered for `a` as the registry records an internal upload (12 bytes, standard), at `at` (T0). */
   registered(a: SpecArtifact, data?: Record<string, unknown>, at?: Date): SpecEvent;
