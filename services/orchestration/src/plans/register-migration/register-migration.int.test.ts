@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Actor,
-  ErrorCodes,
   OrchestrationErrorCodes as Codes,
+  ErrorCodes,
   MigrationRegistered,
   serviceSchemaStream,
 } from '@railyard/contracts';
