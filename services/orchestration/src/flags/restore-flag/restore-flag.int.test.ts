@@ -26,7 +26,8 @@ describe('POST /flags/:key/restore', () => {
     });
   const killed = (key: string) =>
     event(FlagKilled, { key, offVariant: 'off', reason: 'checkout errors', killedBy: 'sre-oli' });
-  const restore = (key: string, as: { sub: string; roles: string[] }, payload: unknown = { reason: 'fixed' }) =>
+  const restore =
+    (key: string, as: { sub: string; roles: string[] }, payload: unknown = { reason: 'fixed' }) =>
     async () => ({
       method: 'POST' as const,
       url: `/flags/${key}/restore`,
