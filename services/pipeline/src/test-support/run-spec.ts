@@ -6,7 +6,13 @@ import {
   SecurityPolicyVersioned,
   type SecurityRule,
 } from '@railyard/contracts';
-import { event, type HttpSpecification, httpSpecification, type InjectRequest, type SpecEvent } from '@railyard/testing';
+import {
+  event,
+  type HttpSpecification,
+  httpSpecification,
+  type InjectRequest,
+  type SpecEvent,
+} from '@railyard/testing';
 import { policyIdOf, runStream } from '../pipeline-commands.js';
 import { artifact, at, started } from '../runs/domain/run.examples.js';
 import { type PipelineFixture, startPipeline } from './pipeline-fixture.js';

@@ -1,4 +1,4 @@
-import { ErrorCodes, PipelineErrorCodes as Codes, PipelineRunFailed } from '@railyard/contracts';
+import { PipelineErrorCodes as Codes, ErrorCodes, PipelineRunFailed } from '@railyard/contracts';
 import { event } from '@railyard/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type RunSpecFixture, startRunSpecs } from '../../test-support/run-spec.js';
