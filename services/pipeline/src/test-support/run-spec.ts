@@ -31,9 +31,9 @@ export const startedWith = (data: Partial<(typeof started)['data']>): PipelineRu
   data: { ...started.data, ...data },
 });
 
-/** A security policy's first version, as a given event of `policyStream(name)`. */
-export const policyVersioned = (name: string, rules: SecurityRule[], version = 1): SpecEvent =>
-  event(SecurityPolicyVersioned, { policyId: policyIdOf(name), name, version, rules, reason: `Version ${version}.` });
+/** A version of a security policy, as a given (or expected) event of `policyStream(name)`. */
+export const policyVersioned = (name: string, rules: SecurityRule[], version = 1, reason = `Version ${version}.`) =>
+  event(SecurityPolicyVersioned, { policyId: policyIdOf(name), name, version, rules, reason });
 
 /** No critical finding allowed. */
 export const noCritical: SecurityRule = {
