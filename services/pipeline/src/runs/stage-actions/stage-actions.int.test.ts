@@ -4,15 +4,17 @@ import {
   DeploymentRequested,
   ErrorCodes,
   type GateResult,
+  type PipelineRunEvent,
   PipelineRunFailed,
   PipelineRunSucceeded,
   PromotionBlocked,
+  ReleaseAccepted,
   StageClaimed,
   StageReported,
 } from '@railyard/contracts';
 import { event } from '@railyard/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { policyStream } from '../../pipeline-commands.js';
+import { baselineStream, policyStream } from '../../pipeline-commands.js';
 import {
   noCritical,
   policyVersioned,
@@ -33,8 +35,18 @@ import {
 
 describe('POST /runs/:id/stages/:stage/claim and /result', () => {
   let s: RunSpecFixture;
+  /** Another build of payments-api, signed: promotable into prod. */
+  const signedArtifact = { name: 'payments-api', version: '2.3.2', sha256: 'b'.repeat(64) };
   beforeAll(async () => {
     s = await startRunSpecs('pipeStageActions', { artifactKnown: true });
+    await s.f.publishArtifact({ ...signedArtifact, signed: true });
+    await s.f.until(`${signedArtifact.version} signed in the gate read model`, async () => {
+      const { rowCount } = await s.f.pool.query(
+        'SELECT 1 FROM pipeline.artifact_gates WHERE name = $1 AND version = $2 AND signed',
+        [signedArtifact.name, signedArtifact.version],
+      );
+      return rowCount ? true : undefined;
+    });
   }, 60_000);
   afterAll(async () => {
     await s?.close();
@@ -150,6 +162,120 @@ describe('POST /runs/:id/stages/:stage/claim and /result', () => {
                 environment: 'staging',
                 gates: [securityFailed, artifactPassed],
                 reason: `Blocked by ${pol}@1/no-critical.`,
+              }),
+            ],
+          },
+        });
+    });
+
+    it('409 PIPELINE_PROMOTION_BLOCKED into prod without a load test or a signature: PromotionBlocked', async () => {
+      const { id, stream } = s.fresh();
+      const pol = freshPolicy();
+      const approved: PipelineRunEvent = {
+        type: 'ApprovalGranted',
+        data: { runId: id, stage: 3, approver: 'appr-cy', group: 'approver', reason: 'CAB' },
+      };
+      const gates: GateResult[] = [
+        { gate: 'security', passed: true, rule: `${pol}@1`, detail: 'Every rule passed.', findings: [] },
+        {
+          gate: 'performance',
+          passed: false,
+          rule: 'load-test.required',
+          detail: 'No load-test result recorded on the run.',
+        },
+        {
+          gate: 'artifact',
+          passed: false,
+          rule: 'signature.required',
+          detail: 'No signature of this digest is known.',
+        },
+      ];
+      await s
+        .given(id, startedWith({ securityPolicy: pol }), ...atApproval.slice(1), approved)
+        .given(policyStream(pol), policyVersioned(pol, [noCritical]))
+        .when(claim(id, 4))
+        .then({
+          status: 409,
+          code: Codes.PROMOTION_BLOCKED,
+          body: { gates },
+          events: {
+            [stream]: [
+              event(PromotionBlocked, {
+                runId: id,
+                stage: 4,
+                environment: 'prod',
+                gates,
+                reason: 'Blocked by load-test.required, signature.required.',
+              }),
+            ],
+          },
+        });
+    });
+
+    it('promotes into prod a signed build whose load test holds the baseline: blue-green, rolling back to the last accepted release', async () => {
+      const { id, stream } = s.fresh();
+      const pol = freshPolicy();
+      const metrics = { p50Ms: 40, p95Ms: 120, p99Ms: 300, throughputRps: 850, errorRate: 0.001 };
+      const accepted = { runId: crypto.randomUUID(), artifact, metrics };
+      const history: PipelineRunEvent[] = [
+        startedWith({ securityPolicy: pol, artifact: signedArtifact }),
+        ...atApproval.slice(1),
+        {
+          type: 'ApprovalGranted',
+          data: { runId: id, stage: 3, approver: 'appr-cy', group: 'approver', reason: 'CAB' },
+        },
+        {
+          type: 'LoadTestRecorded',
+          data: { runId: id, environment: 'staging', metrics: { ...metrics, p95Ms: 125 }, reason: 'k6' },
+        },
+      ];
+      const gates: GateResult[] = [
+        { gate: 'security', passed: true, rule: `${pol}@1`, detail: 'Every rule passed.', findings: [] },
+        {
+          gate: 'performance',
+          passed: true,
+          rule: 'baseline.regression',
+          detail: 'Within the thresholds of the baseline.',
+        },
+        {
+          gate: 'artifact',
+          passed: true,
+          rule: 'signature.required',
+          detail: 'Signed, and no critical vulnerability recorded.',
+        },
+      ];
+      await s
+        .given(id, ...history)
+        .given(policyStream(pol), policyVersioned(pol, [noCritical]))
+        .given(
+          baselineStream('payments-api'),
+          event(ReleaseAccepted, { service: 'payments-api', ...accepted, reason: 'Release 2.3.1 accepted.' }),
+        )
+        .when(claim(id, 4))
+        .then({
+          status: 200,
+          body: { id, currentStage: 4 },
+          events: {
+            [stream]: [
+              event(DeploymentRequested, {
+                runId: id,
+                stage: 4,
+                service: 'payments-api',
+                environment: 'prod',
+                artifact: signedArtifact,
+                strategy: { type: 'blue-green' },
+                rollbackTarget: artifact,
+                gates,
+                releaseId: null,
+                commits: [],
+                reason: 'Every gate passed for prod.',
+              }),
+              event(StageClaimed, {
+                runId: id,
+                stage: 4,
+                kind: 'deploy',
+                executor: 'ci-jenkins',
+                reason: 'ci-jenkins claimed prod.',
               }),
             ],
           },
