@@ -13,7 +13,7 @@ describe('POST /incidents', () => {
     await s?.close();
   });
   const open =
-    (payload: unknown, options: { roles?: string[]; headers?: Record<string, string> } = {}) =>
+    (payload: Record<string, unknown>, options: { roles?: string[]; headers?: Record<string, string> } = {}) =>
     async () => ({
       method: 'POST' as const,
       url: '/incidents',
