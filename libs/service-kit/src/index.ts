@@ -11,6 +11,7 @@ export { installCorrelationEcho, operationIdOf } from './openapi-conventions.js'
 export * from './outage.js';
 export * from './problem.js';
 export * from './rate-limit.js';
+export * from './schema-components.js';
 export * from './service-main.js';
 export * from './shutdown.js';
 export * from './telemetry.js';

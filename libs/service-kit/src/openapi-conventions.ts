@@ -64,21 +64,6 @@ export function operationIdOf(method: string, path: string): string {
   return `${method.toLowerCase()}${words.join('')}`;
 }
 
-const PROBLEM_SCHEMA = {
-  type: 'object',
-  description: 'RFC 9457 problem details; `code` is the stable error code clients branch on.',
-  required: ['type', 'title', 'status', 'detail', 'instance', 'code'],
-  properties: {
-    type: { type: 'string', examples: ['urn:railyard:problem:RAILYARD_REQUEST_INVALID'] },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    instance: { type: 'string' },
-    code: { type: 'string', description: 'A stable `SERVICE_THING_REASON` code.' },
-  },
-  additionalProperties: true,
-};
-
 /** The error responses every service shares, each with the codes it carries. */
 function problemResponses(service: string): Record<string, { status: string; description: string; codes: string[] }> {
   const own = service.toUpperCase();
@@ -189,7 +174,6 @@ export function createOpenApiConventions(service: string, servers: readonly { ur
   function document(doc: OpenApiDocument): OpenApiDocument {
     const problems = problemResponses(service);
     const components = doc.components ?? {};
-    components.schemas = { ...components.schemas, Problem: PROBLEM_SCHEMA };
     components.responses = {
       ...components.responses,
       ...Object.fromEntries(
@@ -216,6 +200,8 @@ export function createOpenApiConventions(service: string, servers: readonly { ur
         decorate(operation, method, path, facts, problems);
       }
     }
+    // The schema components come from zod's process-wide registry: keep those this document refers to.
+    components.schemas = referencedSchemas({ ...doc, components }, components.schemas ?? {});
     return { ...doc, servers: [...servers], components };
   }
 
@@ -272,4 +258,35 @@ export function createOpenApiConventions(service: string, servers: readonly { ur
   }
 
   return { collect, document };
+}
+
+const SCHEMA_REF = '#/components/schemas/';
+
+/** The `#/components/schemas/` names `value` refers to, at any depth. */
+function schemaRefs(value: unknown, into: Set<string>): Set<string> {
+  if (Array.isArray(value)) for (const v of value) schemaRefs(v, into);
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === '$ref' && typeof v === 'string' && v.startsWith(SCHEMA_REF)) into.add(v.slice(SCHEMA_REF.length));
+      else schemaRefs(v, into);
+    }
+  }
+  return into;
+}
+
+/**
+ * The schemas the document refers to outside `components.schemas`, and those they refer to in turn: the registry holds
+ * the components of every service loaded in the process (docs-gen loads all six) and an unused input twin of each.
+ */
+function referencedSchemas(doc: OpenApiDocument, schemas: Record<string, unknown>): Record<string, unknown> {
+  const wanted = schemaRefs({ ...doc, components: { ...doc.components, schemas: {} } }, new Set());
+  const kept: Record<string, unknown> = {};
+  const pending = [...wanted];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (name in kept || !(name in schemas)) continue;
+    kept[name] = schemas[name];
+    pending.push(...schemaRefs(schemas[name], new Set()));
+  }
+  return kept;
 }

@@ -4,16 +4,25 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isConnectionFailure } from './outage.js';
+import { schemaComponent } from './schema-components.js';
 
-/** The RFC 9457 body every error response carries; `code` is the stable ErrorCodes value clients branch on. */
-export const ProblemDetails = z.looseObject({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  instance: z.string(),
-  code: z.string(),
-});
+/**
+ * The RFC 9457 body every error response carries; `code` is the stable ErrorCodes value clients branch on. Every
+ * service's OpenAPI document names it `Problem`, and each error response refers to it.
+ */
+export const ProblemDetails = schemaComponent(
+  'Problem',
+  z
+    .looseObject({
+      type: z.string().meta({ examples: ['urn:railyard:problem:RAILYARD_REQUEST_INVALID'] }),
+      title: z.string(),
+      status: z.number().int(),
+      detail: z.string(),
+      instance: z.string(),
+      code: z.string().describe('A stable `SERVICE_THING_REASON` code.'),
+    })
+    .describe('RFC 9457 problem details; `code` is the stable error code clients branch on.'),
+);
 export type ProblemDetails = z.infer<typeof ProblemDetails>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

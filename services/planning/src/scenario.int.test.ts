@@ -1,22 +1,12 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ensureBusStreams } from '@railyard/messaging';
-import { testInfra, testSubjectPrefix } from '@railyard/testing';
+import { testInfra, testSubjectPrefix, waitFor } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningFixture, startPlanning } from './test-support/planning-fixture.js';
 
 // The issue's "done means": a release taken from a train slot to CAB approval over HTTP only, as a release
 // manager, a product owner, two CAB members and a developer would, with every event in the store and on NATS.
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 const digest = `sha256:${'ab'.repeat(32)}`;
@@ -318,7 +308,7 @@ describe('planning scenario: train slot → CAB approval', () => {
     // … and on NATS, each once, under the planning service's subjects.
     const all = (await f.store.pool.query<{ id: string }>('SELECT id::text FROM eventstore.events')).rows;
     const jsm = await jetstreamManager(nc);
-    await until('every event on the bus', async () =>
+    await waitFor('every event on the bus', async () =>
       (await jsm.streams.info(busStream)).state.messages >= all.length ? true : undefined,
     );
     const onBus: { id: string; subject: string }[] = [];

@@ -1,5 +1,5 @@
 import { createPostgresEventStore, type PostgresEventStore, type RecordedEvent } from '@railyard/eventstore';
-import { createTestDatabase, type TestDatabase, tamperAsSuperuser } from '@railyard/testing';
+import { createTestDatabase, type TestDatabase, tamperAsSuperuser, waitFor } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEvent, appendAndRead, runCli } from './test-support/cli-harness.js';
 
@@ -35,14 +35,16 @@ describe('railyard audit', () => {
     // The sealer only takes events no running transaction can still precede, and transaction ids are
     // cluster-wide: other test files' open transactions can hold it back for a moment. Seal until all is sealed.
     const seals: string[] = [];
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      const seal = await runCli(['audit', 'seal'], env);
-      expect(seal.code).toBe(0);
-      if (!seal.stdout.startsWith('nothing to seal')) seals.push(seal.stdout);
-      if (seals.join('\n').includes(`..${events[3]?.position} `)) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(
+      `a seal up to position ${events[3]?.position}`,
+      async () => {
+        const seal = await runCli(['audit', 'seal'], env);
+        expect(seal.code).toBe(0);
+        if (!seal.stdout.startsWith('nothing to seal')) seals.push(seal.stdout);
+        return seals.join('\n').includes(`..${events[3]?.position} `);
+      },
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
     expect(seals[0]).toMatch(new RegExp(`^seal 1: positions ${events[0]?.position}\\.\\.\\d+ \\(\\d+ events\\)$`));
     expect(seals.at(-1)).toMatch(new RegExp(`\\.\\.${events[3]?.position} \\(\\d+ events\\)$`));
     expect((await runCli(['audit', 'seal'], env)).stdout).toBe('nothing to seal: no events after the last seal');

@@ -3,7 +3,7 @@ import { releaseEvents } from '@railyard/contracts';
 import { createPostgresEventStore, type PostgresEventStore } from '@railyard/eventstore';
 import { type PlanningRuntime, startPlanningRuntime } from '@railyard/planning/runtime';
 import { createLogger } from '@railyard/service-kit';
-import { createTestDatabase, type TestDatabase } from '@railyard/testing';
+import { createTestDatabase, type TestDatabase, waitFor } from '@railyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEvent, runCli } from './test-support/cli-harness.js';
@@ -26,13 +26,14 @@ beforeAll(async () => {
   pool.on('error', () => {});
   env = { DATABASE_URL: tdb.url };
   // The planning service as main() wires it: migrations and the live release-list runner, holding its lock.
-  runtime = await startPlanningRuntime({
+  const live = await startPlanningRuntime({
     store,
     pool,
     auth: { secret: 'test-secret-that-is-long-enough-for-hs256!' },
     logger: createLogger({ name: 'planning', level: 'silent' }),
     sealIntervalMs: false,
   });
+  runtime = live;
   for (let i = 0; i < RELEASES; i++) {
     const releaseId = randomUUID();
     const itemId = randomUUID();
@@ -47,11 +48,10 @@ beforeAll(async () => {
       'noStream',
     );
   }
-  const deadline = Date.now() + 10_000;
-  while ((await rows()).length < RELEASES || (await runtime.releaseList.lag()) > 0) {
-    if (Date.now() > deadline) throw new Error('the live release-list projection did not catch up');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitFor(
+    'the live release-list projection to catch up',
+    async () => (await rows()).length >= RELEASES && (await live.releaseList.lag()) === 0,
+  );
 });
 
 afterAll(async () => {

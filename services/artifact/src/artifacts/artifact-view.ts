@@ -1,3 +1,4 @@
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import type { RegisteredArtifact } from './domain/artifact.js';
 
@@ -12,33 +13,36 @@ export const ArtifactParams = z.strictObject({
 export type ArtifactParams = z.infer<typeof ArtifactParams>;
 
 /** The artifact as the API shows it. */
-export const ArtifactView = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  kind: z.string(),
-  version: z.string(),
-  sha256: z.string(),
-  digest: z.string().describe('`sha256:<hex>`, the content address.'),
-  size: z.number().int().nullable(),
-  storage: z.enum(['internal', 'external']),
-  uri: z.string().nullable(),
-  buildMetadata: z.string().nullable(),
-  sourceCommit: z.string().nullable(),
-  repository: z.string().nullable(),
-  pipelineRun: z.string().nullable(),
-  stability: z.enum(['release', 'snapshot']),
-  auditClass: z.enum(['standard', 'regulated']),
-  promotions: z.array(z.string()),
-  signatures: z.array(z.object({ keyId: z.string(), algorithm: z.string(), signature: z.string() })),
-  scans: z.object({
-    staticAnalysis: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
-    vulnerabilities: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
-    licenses: z.array(z.object({ name: z.string(), license: z.string(), verdict: z.string() })).nullable(),
+export const ArtifactView = schemaComponent(
+  'Artifact',
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    kind: z.string(),
+    version: z.string(),
+    sha256: z.string(),
+    digest: z.string().describe('`sha256:<hex>`, the content address.'),
+    size: z.number().int().nullable(),
+    storage: z.enum(['internal', 'external']),
+    uri: z.string().nullable(),
+    buildMetadata: z.string().nullable(),
+    sourceCommit: z.string().nullable(),
+    repository: z.string().nullable(),
+    pipelineRun: z.string().nullable(),
+    stability: z.enum(['release', 'snapshot']),
+    auditClass: z.enum(['standard', 'regulated']),
+    promotions: z.array(z.string()),
+    signatures: z.array(z.object({ keyId: z.string(), algorithm: z.string(), signature: z.string() })),
+    scans: z.object({
+      staticAnalysis: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
+      vulnerabilities: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
+      licenses: z.array(z.object({ name: z.string(), license: z.string(), verdict: z.string() })).nullable(),
+    }),
+    legalHold: z.object({ reason: z.string(), caseRef: z.string().nullable() }).nullable(),
+    swept: z.object({ rule: z.string(), reason: z.string(), retainedUntil: z.string() }).nullable(),
+    revision: z.number().int().describe('The stream revision; also sent as the ETag.'),
   }),
-  legalHold: z.object({ reason: z.string(), caseRef: z.string().nullable() }).nullable(),
-  swept: z.object({ rule: z.string(), reason: z.string(), retainedUntil: z.string() }).nullable(),
-  revision: z.number().int().describe('The stream revision; also sent as the ETag.'),
-});
+);
 export type ArtifactView = z.infer<typeof ArtifactView>;
 
 export function artifactView(a: RegisteredArtifact, revision: bigint): ArtifactView {

@@ -1,15 +1,19 @@
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import type { BundleState } from './domain/bundle.decide.js';
 
-export const BundleView = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  version: z.string(),
-  artifacts: z.array(
-    z.object({ name: z.string(), version: z.string(), sha256: z.string(), repository: z.string().nullable() }),
-  ),
-  constraints: z.array(z.object({ from: z.string(), to: z.string(), range: z.string() })),
-});
+export const BundleView = schemaComponent(
+  'Bundle',
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    version: z.string(),
+    artifacts: z.array(
+      z.object({ name: z.string(), version: z.string(), sha256: z.string(), repository: z.string().nullable() }),
+    ),
+    constraints: z.array(z.object({ from: z.string(), to: z.string(), range: z.string() })),
+  }),
+);
 
 export function bundleView(state: BundleState): z.infer<typeof BundleView> {
   if (!state.exists) throw new TypeError('bundleView needs a created bundle');

@@ -1,4 +1,5 @@
 import { ArtifactErrorCodes, invalid } from '@railyard/contracts';
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 
 /**
@@ -10,16 +11,17 @@ const LicenseChoice = z.union([
   z.looseObject({ license: z.looseObject({ id: z.string().optional(), name: z.string().optional() }) }),
 ]);
 // Registered by id: the schema is recursive, and the OpenAPI document can only refer to it as a named component.
-const Component = z
-  .looseObject({
+const Component = schemaComponent(
+  'CycloneDxComponent',
+  z.looseObject({
     name: z.string().min(1),
     version: z.string().optional(),
     licenses: z.array(LicenseChoice).optional(),
     get components() {
       return z.array(Component).optional();
     },
-  })
-  .meta({ id: 'CycloneDxComponent' });
+  }),
+);
 export const CycloneDxSbom = z
   .looseObject({
     bomFormat: z.literal('CycloneDX'),

@@ -1,17 +1,8 @@
 import { rebuildProjection } from '@railyard/readmodels';
+import { waitFor } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactCatalogProjection } from '../catalog/projection.js';
 import { type ArtifactFixture, startArtifact } from '../test-support/artifact-fixture.js';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('the scheduled retention sweeper and the catalog read model', () => {
   let f: ArtifactFixture;
@@ -40,18 +31,18 @@ describe('the scheduled retention sweeper and the catalog read model', () => {
     await f.caughtUp();
     f.clock.now = new Date(f.clock.now.getTime() + 20 * 86_400_000);
 
-    const swept = await until('the sweeper', async () => {
+    const swept = await waitFor('the sweeper', async () => {
       const events = await f.store.readStream(`artifact-${twin.json().id}`);
       return events.find((e) => e.type === 'ArtifactSwept');
     });
     expect(swept.metadata.actor).toMatchObject({ id: 'artifact-retention', kind: 'system' });
-    const snapshotEvents = await until('the snapshot sweep', async () => {
+    const snapshotEvents = await waitFor('the snapshot sweep', async () => {
       const events = await f.store.readStream(`artifact-${snapshot.json().id}`);
       return events.some((e) => e.type === 'ArtifactSwept') ? events : undefined;
     });
     expect(snapshotEvents.map((e) => e.type)).toEqual(['ArtifactRegistered', 'ArtifactSwept']);
     // The sweep is recorded before the blob goes (a crash in between leaves an orphan, never a lie): wait for it.
-    await until('the snapshot blob to be deleted', async () =>
+    await waitFor('the snapshot blob to be deleted', async () =>
       (await f.runtime.content.has(snapshot.json().sha256)) ? undefined : true,
     );
     expect(await f.runtime.content.has(release.json().sha256)).toBe(true);

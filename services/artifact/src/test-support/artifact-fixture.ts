@@ -42,12 +42,18 @@ export async function startArtifact(
     maxUploadBytes?: number;
     emptyContentKinds?: string[];
     sweepIntervalMs?: number;
+    /** Connections of the store's pool and of the read-model pool, each (default 10). */
+    poolSize?: number;
   } = {},
 ): Promise<ArtifactFixture> {
   const database = await createTestDatabase(label);
-  const store = createPostgresEventStore({ connectionString: database.url, pollIntervalMs: 20 });
+  const store = createPostgresEventStore({
+    connectionString: database.url,
+    pollIntervalMs: 20,
+    poolSize: options.poolSize ?? 10,
+  });
   await store.ready();
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  const pool = new pg.Pool({ connectionString: database.url, max: options.poolSize ?? 10 });
   // Connections die when a test terminates backends or drops the database, idle or held by a projection or
   // relay still stopping: expected here, and it must not take the test worker down with it.
   watchPoolErrors(pool, () => {});

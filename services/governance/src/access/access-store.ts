@@ -12,6 +12,7 @@ import {
   ReviewerRule,
 } from '@railyard/contracts';
 import { createCommandHandler, type EventStore, loadAggregate, type RecordedEvent } from '@railyard/eventstore';
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { type AccessReviewState, accessReviewDecider } from './domain/access-review.decide.js';
 import { type GrantState, grantDecider } from './domain/grant.decide.js';
@@ -53,21 +54,24 @@ export const historyOf = (events: RecordedEvent[]) =>
     data: e.data,
   }));
 
-export const GrantView = z.object({
-  grantId: z.uuid(),
-  principal: z.string(),
-  privilege: Privilege,
-  scope: GrantScope,
-  issuedBy: z.string(),
-  issuedAt: z.string(),
-  reason: z.string(),
-  expiresAt: z.string().nullable(),
-  revoked: z
-    .object({ revokedBy: z.string(), revokedAt: z.string(), reason: z.string(), campaignId: z.string().nullable() })
-    .nullable(),
-  active: z.boolean().describe('Whether the grant holds now (issued, not revoked, not expired).'),
-  revision: z.number().int(),
-});
+export const GrantView = schemaComponent(
+  'Grant',
+  z.object({
+    grantId: z.uuid(),
+    principal: z.string(),
+    privilege: Privilege,
+    scope: GrantScope,
+    issuedBy: z.string(),
+    issuedAt: z.string(),
+    reason: z.string(),
+    expiresAt: z.string().nullable(),
+    revoked: z
+      .object({ revokedBy: z.string(), revokedAt: z.string(), reason: z.string(), campaignId: z.string().nullable() })
+      .nullable(),
+    active: z.boolean().describe('Whether the grant holds now (issued, not revoked, not expired).'),
+    revision: z.number().int(),
+  }),
+);
 
 export function grantView(state: GrantState, revision: bigint, now: Date): z.infer<typeof GrantView> {
   if (!state.exists) throw new TypeError('a grant view needs a grant');
@@ -76,38 +80,41 @@ export function grantView(state: GrantState, revision: bigint, now: Date): z.inf
   return { ...view, active, revision: Number(revision) };
 }
 
-export const AccessReviewView = z.object({
-  campaignId: z.uuid(),
-  name: z.string(),
-  scope: AccessReviewScope,
-  dueAt: z.string(),
-  reviewer: ReviewerRule,
-  onNoDecision: z.enum(['revoke', 'keep']),
-  openedBy: z.string(),
-  openedAt: z.string(),
-  status: z.enum(['open', 'due', 'closed']).describe('due: past its due date, not closed yet.'),
-  items: z.array(
-    AccessReviewItem.extend({
-      decision: z
-        .object({ decision: ReviewDecision, justification: z.string(), decidedBy: z.string(), decidedAt: z.string() })
-        .nullable(),
-    }),
-  ),
-  closed: z
-    .object({
-      closedBy: z.string(),
-      closedAt: z.string(),
-      tally: z.object({
-        kept: z.number().int(),
-        revoked: z.number().int(),
-        undecidedKept: z.number().int(),
-        undecidedRevoked: z.number().int(),
+export const AccessReviewView = schemaComponent(
+  'AccessReview',
+  z.object({
+    campaignId: z.uuid(),
+    name: z.string(),
+    scope: AccessReviewScope,
+    dueAt: z.string(),
+    reviewer: ReviewerRule,
+    onNoDecision: z.enum(['revoke', 'keep']),
+    openedBy: z.string(),
+    openedAt: z.string(),
+    status: z.enum(['open', 'due', 'closed']).describe('due: past its due date, not closed yet.'),
+    items: z.array(
+      AccessReviewItem.extend({
+        decision: z
+          .object({ decision: ReviewDecision, justification: z.string(), decidedBy: z.string(), decidedAt: z.string() })
+          .nullable(),
       }),
-      revokedGrantIds: z.array(z.string()),
-    })
-    .nullable(),
-  revision: z.number().int(),
-});
+    ),
+    closed: z
+      .object({
+        closedBy: z.string(),
+        closedAt: z.string(),
+        tally: z.object({
+          kept: z.number().int(),
+          revoked: z.number().int(),
+          undecidedKept: z.number().int(),
+          undecidedRevoked: z.number().int(),
+        }),
+        revokedGrantIds: z.array(z.string()),
+      })
+      .nullable(),
+    revision: z.number().int(),
+  }),
+);
 
 export function accessReviewView(s: AccessReviewState, revision: bigint, now: Date): z.infer<typeof AccessReviewView> {
   if (!s.exists) throw new TypeError('a campaign view needs a campaign');

@@ -10,6 +10,7 @@ import {
   PreRollbackSnapshot,
 } from '@railyard/contracts';
 import { type CommandContext, createCommandHandler, type EventStore, loadAggregate } from '@railyard/eventstore';
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { type NoticeState, noticeDecider, templateDecider } from './domain/notice.decide.js';
 import { BUILT_IN_TEMPLATES, renderTemplate } from './domain/notice-template.js';
@@ -126,33 +127,36 @@ export async function queueNotice(
   );
 }
 
-export const NoticeView = z.object({
-  noticeId: z.string(),
-  kind: NoticeKind,
-  about: z.record(z.string(), z.string()),
-  fields: NoticeFields,
-  snapshot: PreRollbackSnapshot.nullable(),
-  templateVersion: z.number().int(),
-  subject: z.string(),
-  text: z.string(),
-  payload: z.string().describe('Exactly the JSON body POSTed to the webhook.'),
-  source: z.enum(['automatic', 'manual']),
-  queuedBy: z.string(),
-  queuedAt: z.string(),
-  delivered: z.boolean(),
-  attempts: z.array(
-    z.object({
-      attempt: z.number().int(),
-      outcome: z.enum(['delivered', 'failed', 'not-configured']),
-      url: z.string().nullable(),
-      status: z.number().int().nullable(),
-      error: z.string().nullable(),
-      signed: z.boolean(),
-      attemptedAt: z.string(),
-    }),
-  ),
-  revision: z.number().int(),
-});
+export const NoticeView = schemaComponent(
+  'Notice',
+  z.object({
+    noticeId: z.string(),
+    kind: NoticeKind,
+    about: z.record(z.string(), z.string()),
+    fields: NoticeFields,
+    snapshot: PreRollbackSnapshot.nullable(),
+    templateVersion: z.number().int(),
+    subject: z.string(),
+    text: z.string(),
+    payload: z.string().describe('Exactly the JSON body POSTed to the webhook.'),
+    source: z.enum(['automatic', 'manual']),
+    queuedBy: z.string(),
+    queuedAt: z.string(),
+    delivered: z.boolean(),
+    attempts: z.array(
+      z.object({
+        attempt: z.number().int(),
+        outcome: z.enum(['delivered', 'failed', 'not-configured']),
+        url: z.string().nullable(),
+        status: z.number().int().nullable(),
+        error: z.string().nullable(),
+        signed: z.boolean(),
+        attemptedAt: z.string(),
+      }),
+    ),
+    revision: z.number().int(),
+  }),
+);
 
 export function noticeView(s: NoticeState, revision: bigint): z.infer<typeof NoticeView> {
   if (!s.exists) throw new TypeError('a notice view needs a notice');
@@ -160,13 +164,16 @@ export function noticeView(s: NoticeState, revision: bigint): z.infer<typeof Not
   return { ...rest, attempts: s.attempts.map(({ noticeId: _n, ...a }) => a), revision: Number(revision) };
 }
 
-export const TemplateView = z.object({
-  kind: NoticeKind,
-  subject: z.string(),
-  body: z.string(),
-  version: z.number().int().describe('0: the built-in template; then one more per save.'),
-  variables: z.object({ names: z.array(z.string()), lists: z.record(z.string(), z.array(z.string())) }),
-});
+export const TemplateView = schemaComponent(
+  'NoticeTemplate',
+  z.object({
+    kind: NoticeKind,
+    subject: z.string(),
+    body: z.string(),
+    version: z.number().int().describe('0: the built-in template; then one more per save.'),
+    variables: z.object({ names: z.array(z.string()), lists: z.record(z.string(), z.array(z.string())) }),
+  }),
+);
 
 /** The facts of a rollback governance knows: the deployment (reporting) and, once it started, its snapshot. */
 export async function rollbackFacts(

@@ -7,6 +7,7 @@ import {
   LinkRole,
 } from '@railyard/contracts';
 import { createCommandHandler, type EventStore, loadAggregate } from '@railyard/eventstore';
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { type IncidentState, incidentDecider } from './domain/incident.decide.js';
 
@@ -20,23 +21,26 @@ export const loadIncident = (store: EventStore, id: string) =>
 
 export const IncidentParams = z.strictObject({ id: z.uuid() });
 
-export const IncidentView = z.object({
-  incidentId: z.string(),
-  title: z.string(),
-  service: z.string(),
-  environment: EnvironmentName.nullable(),
-  severity: IncidentSeverity,
-  causeClass: z.string(),
-  cause: z.string().nullable(),
-  missingSafeguard: z.string().nullable(),
-  status: z.enum(['open', 'resolved']),
-  openedAt: z.string(),
-  resolvedAt: z.string().nullable(),
-  source: z.object({ kind: z.string(), anomalyId: z.string().optional(), dedupKey: z.string().optional() }),
-  suspectedDeploymentId: z.string().nullable(),
-  links: z.array(z.object({ deploymentId: z.string(), role: LinkRole, reason: z.string(), linkedBy: z.string() })),
-  revision: z.number().int(),
-});
+export const IncidentView = schemaComponent(
+  'Incident',
+  z.object({
+    incidentId: z.string(),
+    title: z.string(),
+    service: z.string(),
+    environment: EnvironmentName.nullable(),
+    severity: IncidentSeverity,
+    causeClass: z.string(),
+    cause: z.string().nullable(),
+    missingSafeguard: z.string().nullable(),
+    status: z.enum(['open', 'resolved']),
+    openedAt: z.string(),
+    resolvedAt: z.string().nullable(),
+    source: z.object({ kind: z.string(), anomalyId: z.string().optional(), dedupKey: z.string().optional() }),
+    suspectedDeploymentId: z.string().nullable(),
+    links: z.array(z.object({ deploymentId: z.string(), role: LinkRole, reason: z.string(), linkedBy: z.string() })),
+    revision: z.number().int(),
+  }),
+);
 
 /** The view of an existing incident's state at a revision. */
 export function incidentView(state: IncidentState, revision: bigint): z.infer<typeof IncidentView> {

@@ -10,6 +10,7 @@ import {
   PolicyReason,
 } from '@railyard/contracts';
 import { type CommandContext, createCommandHandler, type EventStore, loadAggregate } from '@railyard/eventstore';
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { type PolicyVersion, policyDecider } from './domain/policy.decide.js';
 
@@ -23,15 +24,18 @@ export const loadPolicy = (store: EventStore, name: string) =>
 
 export const PolicyParams = z.strictObject({ name: PolicyName });
 
-export const PolicyVersionView = z.object({
-  policyName: z.string(),
-  version: z.number().int(),
-  document: DeploymentPolicyDocument,
-  reason: PolicyReason,
-  publishedBy: z.string(),
-  publishedAt: z.string().describe('When this version came into force.'),
-  supersededAt: z.string().nullable().describe('When the next version replaced it; null: in force.'),
-});
+export const PolicyVersionView = schemaComponent(
+  'PolicyVersion',
+  z.object({
+    policyName: z.string(),
+    version: z.number().int(),
+    document: DeploymentPolicyDocument,
+    reason: PolicyReason,
+    publishedBy: z.string(),
+    publishedAt: z.string().describe('When this version came into force.'),
+    supersededAt: z.string().nullable().describe('When the next version replaced it; null: in force.'),
+  }),
+);
 export type PolicyVersionView = z.infer<typeof PolicyVersionView>;
 
 /** A version as the API shows it, with the instant its successor (if any) took over. */

@@ -6,6 +6,7 @@ import {
   streamName,
 } from '@railyard/contracts';
 import { createCommandHandler, type EventStore, loadAggregate } from '@railyard/eventstore';
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { canaryJudgementDecider } from './domain/canary-judgement.js';
 
@@ -18,8 +19,11 @@ export type JudgementCommands = ReturnType<typeof createJudgementCommands>;
 export const loadJudgement = (store: EventStore, id: string) =>
   loadAggregate(store, canaryJudgementDecider, catalogue, judgementStream(id));
 
-export const JudgementView = CanaryJudgementResult.extend({
-  judgementId: z.uuid(),
-  subject: CanarySubject,
-  judgedBy: z.string(),
-});
+export const JudgementView = schemaComponent(
+  'CanaryJudgement',
+  CanaryJudgementResult.extend({
+    judgementId: z.uuid(),
+    subject: CanarySubject,
+    judgedBy: z.string(),
+  }),
+);

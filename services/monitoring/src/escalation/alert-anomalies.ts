@@ -7,6 +7,10 @@ import type { AnomalyCommands } from './anomaly-commands.js';
 const ALERT_ANOMALY_NAMESPACE = '3b0f6c1e-2f4a-5d7b-9c8e-0a1b2c3d4e5f';
 const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 
+/** The anomaly an alert firing opens: named by its fingerprint and start, so a redelivery opens nothing new. */
+export const alertAnomalyId = (fingerprint: string, startsAt: string) =>
+  uuidv5(`${fingerprint}\u0000${startsAt}`, ALERT_ANOMALY_NAMESPACE);
+
 /** What an alert tells the anomalies: opened when it fires, resolved when it resolves. */
 export interface AlertFacts {
   fingerprint: string;
@@ -29,7 +33,7 @@ export function anomaliesFromAlerts(
 ) {
   return async (alert: AlertFacts, ctx: CommandContext): Promise<void> => {
     if (!alert.service) return;
-    const anomalyId = uuidv5(`${alert.fingerprint}\u0000${alert.startsAt}`, ALERT_ANOMALY_NAMESPACE);
+    const anomalyId = alertAnomalyId(alert.fingerprint, alert.startsAt);
     if (alert.status === 'resolved') {
       await commands.handle(
         anomalyStream(anomalyId),

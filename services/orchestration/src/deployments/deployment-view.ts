@@ -1,4 +1,5 @@
 import { DeploymentStepPlan, RolloutStrategy, RunArtifact } from '@railyard/contracts';
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import type { ActiveDeployment } from './domain/deployment.js';
 
@@ -13,35 +14,41 @@ export const DeploymentStatusSchema = z.enum([
   'rollback-failed',
 ]);
 
-export const DeploymentStepView = z.object({
-  step: DeploymentStepPlan,
-  status: z.enum(['pending', 'started', 'succeeded', 'failed']),
-  requestId: z.string().nullable(),
-  callbackId: z.string().nullable(),
-  detail: z.string().nullable(),
-  rollback: z.boolean(),
-});
+export const DeploymentStepView = schemaComponent(
+  'DeploymentStep',
+  z.object({
+    step: DeploymentStepPlan,
+    status: z.enum(['pending', 'started', 'succeeded', 'failed']),
+    requestId: z.string().nullable(),
+    callbackId: z.string().nullable(),
+    detail: z.string().nullable(),
+    rollback: z.boolean(),
+  }),
+);
 
 /** A deployment as GET /deployments/:id answers: folded from its stream, with its steps. */
-export const DeploymentView = z.object({
-  id: z.uuid(),
-  runId: z.uuid(),
-  stage: z.number().int(),
-  releaseId: z.string().nullable(),
-  planId: z.string().nullable(),
-  service: z.string(),
-  environment: z.string(),
-  environmentTier: z.string().nullable(),
-  artifact: RunArtifact,
-  rollbackTarget: RunArtifact.nullable(),
-  strategy: RolloutStrategy,
-  status: DeploymentStatusSchema,
-  reason: z.string(),
-  driver: z.string().nullable(),
-  live: z.object({ version: z.string(), weight: z.number().int() }).nullable(),
-  requestedAt: z.string(),
-  steps: z.array(DeploymentStepView),
-});
+export const DeploymentView = schemaComponent(
+  'Deployment',
+  z.object({
+    id: z.uuid(),
+    runId: z.uuid(),
+    stage: z.number().int(),
+    releaseId: z.string().nullable(),
+    planId: z.string().nullable(),
+    service: z.string(),
+    environment: z.string(),
+    environmentTier: z.string().nullable(),
+    artifact: RunArtifact,
+    rollbackTarget: RunArtifact.nullable(),
+    strategy: RolloutStrategy,
+    status: DeploymentStatusSchema,
+    reason: z.string(),
+    driver: z.string().nullable(),
+    live: z.object({ version: z.string(), weight: z.number().int() }).nullable(),
+    requestedAt: z.string(),
+    steps: z.array(DeploymentStepView),
+  }),
+);
 export type DeploymentView = z.infer<typeof DeploymentView>;
 
 export function deploymentView(s: ActiveDeployment): DeploymentView {

@@ -7,6 +7,7 @@ import {
   type TargetingRule,
 } from '@railyard/contracts';
 import { createCommandHandler, type EventStore, loadAggregate } from '@railyard/eventstore';
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { type FlagAggregateState, flagDecider } from './domain/flag.js';
 import { segmentRefs } from './domain/flag-set.js';
@@ -67,13 +68,16 @@ export const ChangeReason = z
   .max(1000)
   .describe('Why: kept in the event, shown in the history.');
 
-export const FlagView = z.object({
-  key: z.string(),
-  definition: FlagDefinition,
-  offVariant: z.string(),
-  killed: z.boolean(),
-  revision: z.number().int(),
-});
+export const FlagView = schemaComponent(
+  'Flag',
+  z.object({
+    key: z.string(),
+    definition: FlagDefinition,
+    offVariant: z.string(),
+    killed: z.boolean(),
+    revision: z.number().int(),
+  }),
+);
 export type FlagView = z.infer<typeof FlagView>;
 
 export function flagView(state: FlagAggregateState, revision: bigint): FlagView {

@@ -1,4 +1,5 @@
 import { PlanFlag, PlannedService, PlanRollbackStep, Runbook, RunbookStep } from '@railyard/contracts';
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { openStage, type Plan, stageCount, stageOf } from './domain/plan.js';
 import type { SchemaState } from './domain/schema.js';
@@ -23,65 +24,70 @@ const MigrationView = z.object({
   down: z.string().nullable(),
   applied: z.record(z.string(), z.boolean()).describe('Per environment: whether it is applied now.'),
 });
-export const PlanView = z.object({
-  planId: z.uuid(),
-  releaseId: z.uuid(),
-  status: z.enum([
-    'planned',
-    'running',
-    'paused',
-    'awaiting-runbook',
-    'completed',
-    'aborted',
-    'rolling-back',
-    'rolled-back',
-  ]),
-  lead: z.string(),
-  escalation: z.array(z.string()),
-  ackTimeoutMinutes: z.number().int(),
-  environments: z.array(z.string()),
-  services: z.array(PlannedService),
-  waves: z.array(WaveView),
-  deployments: z.array(
-    z.object({
-      deploymentId: z.uuid(),
-      service: z.string(),
-      environment: z.string(),
-      version: z.string(),
-      rollbackTo: z.string().nullable(),
-      stage: z.number().int(),
-      status: z.string(),
-    }),
-  ),
-  runbook: Runbook.omit({ steps: true })
-    .extend({
-      steps: z.array(
-        RunbookStep.extend({
-          status: z.enum(['open', 'done', 'skipped', 'failed']),
-          reason: z.string().nullable(),
-          by: z.string().nullable(),
-        }),
-      ),
-      openMandatory: z.array(z.string()),
-    })
-    .nullable(),
-  migrations: z.array(MigrationView),
-  flags: z.array(PlanFlag.extend({ turnedOn: z.boolean() })),
-  decisions: z.array(
-    z.object({
-      decisionId: z.string(),
-      kind: z.string(),
-      deploymentId: z.string().nullable(),
-      askedOf: z.string(),
-      level: z.number().int(),
-      dueAt: z.string().nullable(),
-      acknowledged: z.boolean(),
-      detail: z.string(),
-    }),
-  ),
-  rollback: z.object({ steps: z.array(PlanRollbackStep.and(z.object({ outcome: z.string().nullable() }))) }).nullable(),
-  revision: z.number().int(),
-});
+export const PlanView = schemaComponent(
+  'Plan',
+  z.object({
+    planId: z.uuid(),
+    releaseId: z.uuid(),
+    status: z.enum([
+      'planned',
+      'running',
+      'paused',
+      'awaiting-runbook',
+      'completed',
+      'aborted',
+      'rolling-back',
+      'rolled-back',
+    ]),
+    lead: z.string(),
+    escalation: z.array(z.string()),
+    ackTimeoutMinutes: z.number().int(),
+    environments: z.array(z.string()),
+    services: z.array(PlannedService),
+    waves: z.array(WaveView),
+    deployments: z.array(
+      z.object({
+        deploymentId: z.uuid(),
+        service: z.string(),
+        environment: z.string(),
+        version: z.string(),
+        rollbackTo: z.string().nullable(),
+        stage: z.number().int(),
+        status: z.string(),
+      }),
+    ),
+    runbook: Runbook.omit({ steps: true })
+      .extend({
+        steps: z.array(
+          RunbookStep.extend({
+            status: z.enum(['open', 'done', 'skipped', 'failed']),
+            reason: z.string().nullable(),
+            by: z.string().nullable(),
+          }),
+        ),
+        openMandatory: z.array(z.string()),
+      })
+      .nullable(),
+    migrations: z.array(MigrationView),
+    flags: z.array(PlanFlag.extend({ turnedOn: z.boolean() })),
+    decisions: z.array(
+      z.object({
+        decisionId: z.string(),
+        kind: z.string(),
+        deploymentId: z.string().nullable(),
+        askedOf: z.string(),
+        level: z.number().int(),
+        dueAt: z.string().nullable(),
+        acknowledged: z.boolean(),
+        detail: z.string(),
+      }),
+    ),
+    rollback: z
+      .object({ steps: z.array(PlanRollbackStep.and(z.object({ outcome: z.string().nullable() }))) })
+      .nullable(),
+    revision: z.number().int(),
+  }),
+);
 export type PlanView = z.infer<typeof PlanView>;
 
 function waveState(plan: Plan, stage: number): z.infer<typeof WaveView>['state'] {

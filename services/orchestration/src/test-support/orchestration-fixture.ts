@@ -15,6 +15,7 @@ import {
   revokeTestGrant,
   testInfra,
   testSubjectPrefix,
+  waitFor,
 } from '@railyard/testing';
 import pg from 'pg';
 import { orchestrationProjections } from '../aggregates.js';
@@ -123,15 +124,7 @@ export async function startOrchestration(
     lockPollMs: 50,
   });
   await governanceRelay.start();
-  const until: OrchestrationFixture['until'] = async (what, probe, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  const until: OrchestrationFixture['until'] = (what, probe, timeoutMs = 10_000) => waitFor(what, probe, { timeoutMs });
   // The store's readers see an event only once no older transaction is open on the (shared) server: wait until none
   // of ours is held back, so heads and counts cover every committed event, not just the visible ones.
   const allVisible = () =>

@@ -1,26 +1,33 @@
 import { HolidayRule, WindowSelectors } from '@railyard/contracts';
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import type { CalendarState } from './domain/calendar.decide.js';
 
 export const CalendarParams = z.strictObject({ id: z.uuid() });
-export const WindowView = z.object({
-  windowId: z.uuid(),
-  kind: z.enum(['allow', 'deny']),
-  purpose: z.enum(['window', 'business-critical', 'peak-hours']),
-  schedule: z.string(),
-  durationMinutes: z.number().int(),
-  timeZone: z.string(),
-  selectors: WindowSelectors,
-  reason: z.string().nullable(),
-});
-export const CalendarView = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  holidays: z.array(HolidayRule),
-  holidaySelectors: WindowSelectors,
-  windows: z.array(WindowView),
-  revision: z.number().int(),
-});
+export const WindowView = schemaComponent(
+  'Window',
+  z.object({
+    windowId: z.uuid(),
+    kind: z.enum(['allow', 'deny']),
+    purpose: z.enum(['window', 'business-critical', 'peak-hours']),
+    schedule: z.string(),
+    durationMinutes: z.number().int(),
+    timeZone: z.string(),
+    selectors: WindowSelectors,
+    reason: z.string().nullable(),
+  }),
+);
+export const CalendarView = schemaComponent(
+  'WindowCalendar',
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    holidays: z.array(HolidayRule),
+    holidaySelectors: WindowSelectors,
+    windows: z.array(WindowView),
+    revision: z.number().int(),
+  }),
+);
 
 export function calendarView(
   c: Extract<CalendarState, { exists: true }>,

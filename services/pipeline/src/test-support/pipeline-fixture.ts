@@ -12,6 +12,7 @@ import {
   revokeTestGrant,
   testInfra,
   testSubjectPrefix,
+  waitFor,
 } from '@railyard/testing';
 import pg from 'pg';
 import { DEFAULT_PERFORMANCE_THRESHOLDS } from '../config.js';
@@ -108,15 +109,7 @@ export async function startPipeline(label: string): Promise<PipelineFixture> {
   });
   await governanceRelay.start();
 
-  const until: PipelineFixture['until'] = async (what, probe, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  const until: PipelineFixture['until'] = (what, probe, timeoutMs = 10_000) => waitFor(what, probe, { timeoutMs });
 
   return {
     app: runtime.app,

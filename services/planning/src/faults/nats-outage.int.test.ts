@@ -6,22 +6,10 @@ import {
   startOwnNatsServer,
   type TestDatabase,
   testSubjectPrefix,
+  waitFor,
 } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningAsMain, startPlanningAsMain } from '../test-support/planning-as-main.js';
-
-/** Polls `check` until it is truthy or `timeoutMs` passes (then fails naming `what`). */
-async function until<T>(what: string, check: () => Promise<T> | T, timeoutMs = 30_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await Promise.resolve()
-      .then(check)
-      .catch(() => undefined);
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 // The fault probe: a 20 s NATS outage disconnected the services for good. The client gave up after its default 10
 // attempts × 2 s, readiness stayed 503, relay and consumers were dead until a restart, whose drain then failed.
@@ -98,11 +86,11 @@ describe('NATS down, then back', () => {
       expect(res.statusCode).toBe(201);
     };
     for (let i = 0; i < 5; i++) await plan(`Before ${i}`);
-    await until('the first events handled', async () => (await busIds()).length === 5);
+    await waitFor('the first events handled', async () => (await busIds()).length === 5);
 
     await nats.kill();
     // Readiness names the dependency that is down, and only that one.
-    const notReady = await until('readiness to report NATS', async () => {
+    const notReady = await waitFor('readiness to report NATS', async () => {
       const res = await app.inject({ method: 'GET', url: '/health/ready' });
       return res.statusCode === 503 ? res.json() : undefined;
     });
@@ -111,32 +99,37 @@ describe('NATS down, then back', () => {
     // The store is the outbox: commands are accepted while the bus is away.
     for (let i = 0; i < 20; i++) await plan(`During ${i}`);
     // Keep the server away for longer than the old policy would have kept trying.
-    await until(
+    await waitFor(
       'more reconnect attempts than the old default',
       () => service.infra.natsState().reconnectAttempts > OLD_DEFAULT_ATTEMPTS + 5,
+      { timeoutMs: 30_000 },
     );
     expect(service.infra.natsState().connected).toBe(false);
     // The relay waits instead of piling publishes into the client's buffer (and lets go of its lock meanwhile).
-    await until('the relay to pause', () => {
+    await waitFor('the relay to pause', () => {
       const relay = service.runtime.relay!.status();
       return relay.state === 'retrying' && relay.lastError === 'NATS disconnected';
     });
     for (let i = 0; i < 5; i++) await plan(`Late ${i}`);
 
     await nats.start();
-    await until('ready again', async () => {
-      const res = await app.inject({ method: 'GET', url: '/health/ready' });
-      return res.statusCode === 200;
-    });
+    await waitFor(
+      'ready again',
+      async () => {
+        const res = await app.inject({ method: 'GET', url: '/health/ready' });
+        return res.statusCode === 200;
+      },
+      { timeoutMs: 30_000 },
+    );
     for (let i = 0; i < 5; i++) await plan(`After ${i}`);
 
     const stored = await storedIds();
     expect(stored).toHaveLength(35);
     // The relay resumed: every stored event is on the bus exactly once, in the store's order.
-    await until('the backlog on the bus', async () => (await busIds()).length >= stored.length);
+    await waitFor('the backlog on the bus', async () => (await busIds()).length >= stored.length);
     expect(await busIds()).toEqual(stored);
     // The consumer resumed on the same connection: one effect per event.
-    await until('the consumer caught up', async () => (await effects()) === stored.length);
+    await waitFor('the consumer caught up', async () => (await effects()) === stored.length);
     expect(consumer.status().deadLettered).toBe(0);
 
     // And the shutdown is clean: no drain of a dead connection, nothing that failed to close.

@@ -1,20 +1,16 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { busStreamNames } from '@railyard/contracts';
-import { createTestDatabase, type TestDatabase, testInfra, testPostgres, testSubjectPrefix } from '@railyard/testing';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testInfra,
+  testPostgres,
+  testSubjectPrefix,
+  waitFor,
+} from '@railyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningAsMain, startPlanningAsMain } from '../test-support/planning-as-main.js';
-
-/** Polls `check` until it is truthy or `timeoutMs` passes (then fails naming `what`). */
-async function until<T>(what: string, check: () => Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 // The fault probe: `pg_terminate_backend` on every backend of the service's database made every service exit within
 // 0.3 s ("Unhandled 'error' event"), because connections held outside a query had no error listener. The service
@@ -84,12 +80,12 @@ describe('Postgres backends terminated under a working service', () => {
     try {
       for (let round = 0; round < 3; round++) {
         const before = acknowledged.length;
-        await until('commands acknowledged', async () => acknowledged.length >= before + 20);
+        await waitFor('commands acknowledged', async () => acknowledged.length >= before + 20);
         terminated.push(await terminateAll());
       }
       // Serving again after the last round: new commands are acknowledged by the recovered pools.
       const afterLast = acknowledged.length;
-      await until('commands after the last termination', async () => acknowledged.length >= afterLast + 20);
+      await waitFor('commands after the last termination', async () => acknowledged.length >= afterLast + 20);
     } finally {
       stop = true;
       await Promise.all(workers);
@@ -112,14 +108,14 @@ describe('Postgres backends terminated under a working service', () => {
     expect((await app.inject({ method: 'GET', url: `/releases/${sample}`, headers: manager })).statusCode).toBe(200);
     const jsm = await jetstreamManager(service.infra.nats);
     const { stream } = busStreamNames(prefix);
-    await until('every stored event on the bus', async () => {
+    await waitFor('every stored event on the bus', async () => {
       const info = await jsm.streams.info(stream);
       return info.state.messages === rows.length;
     });
     // The consumer applied each event once: a lost connection rolled its transaction back and the message came again.
-    await until('the consumer caught up', async () => (await effects()) === rows.length);
+    await waitFor('the consumer caught up', async () => (await effects()) === rows.length);
     expect(consumer.status().deadLettered).toBe(0);
-    const ready = await until('ready again', async () => {
+    const ready = await waitFor('ready again', async () => {
       const res = await app.inject({ method: 'GET', url: '/health/ready' });
       return res.statusCode === 200 ? res : undefined;
     });

@@ -1,6 +1,6 @@
 import { type EventCatalogue, releaseEvents, streamName } from '@railyard/contracts';
 import { type CommandContext, createCommandHandler, type EventStore } from '@railyard/eventstore';
-import { commandContext, etagOf } from '@railyard/service-kit';
+import { commandContext, etagOf, schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { type ReleaseCommand, releaseDecider } from './domain/release.decide.js';
 import { ReleaseView, releaseView } from './release-view.js';
@@ -34,7 +34,7 @@ interface Reply<R> {
 }
 
 /** The response of a command that creates something inside a release: its id, and the release after it. */
-export const CreatedInRelease = z.object({ id: z.string(), release: ReleaseView });
+export const CreatedInRelease = schemaComponent('CreatedInRelease', z.object({ id: z.string(), release: ReleaseView }));
 
 /**
  * The glue every release command route shares: context from the request (actor, clock, If-Match, Idempotency-Key),

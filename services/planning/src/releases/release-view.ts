@@ -10,6 +10,7 @@ import {
   RollbackThresholds,
   ScopeItemKind,
 } from '@railyard/contracts';
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import type { ReleaseState } from './domain/release.js';
 
@@ -45,78 +46,81 @@ const CabView = z.object({
 });
 
 /** The release as the API shows it (GET /releases/:id and command responses). */
-export const ReleaseView = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  targetDate: z.string(),
-  trainId: z.uuid().nullable(),
-  slot: z.object({ trainId: z.uuid(), slotDate: z.string(), shipsAt: z.string() }).nullable(),
-  owner: z.string(),
-  status: ReleaseStatusSchema,
-  freezeCutoff: z.string().nullable(),
-  frozenAt: z.string().nullable(),
-  scopeItems: z.array(
-    z.object({
-      id: z.uuid(),
-      title: z.string(),
-      team: z.string(),
-      kind: ScopeItemKind,
-      roadmapRef: z.string().nullable(),
-      service: z.string().nullable(),
-      criticality: Criticality.nullable(),
-      author: z.string(),
-      state: z.enum(['proposed', 'accepted', 'deferred']),
-      decidedBy: z.string().nullable(),
-    }),
-  ),
-  dependencies: z.array(
-    z.object({
-      id: z.uuid(),
-      from: DependencyNode,
-      to: DependencyNode,
-      kind: DependencyKind,
-      owner: z.string(),
-      blocking: z.boolean(),
-      status: DependencyStatus,
-    }),
-  ),
-  compliance: z.array(
-    z.object({
-      id: z.uuid(),
-      control: ComplianceControl,
-      name: z.string(),
-      region: z.string().nullable(),
-      mandatory: z.boolean(),
-      met: z.boolean(),
-      evidence: z.array(
-        z.object({
-          id: z.uuid(),
-          link: z.string(),
-          digest: z.string(),
-          submitter: z.string(),
-          verdict: z.enum(['accepted', 'rejected']).nullable(),
-          reviewer: z.string().nullable(),
-        }),
-      ),
-    }),
-  ),
-  rollbackCriteria: z.array(z.object({ service: z.string(), criteria: RollbackThresholds, publishedBy: z.string() })),
-  freezeExceptions: z.array(
-    z.object({
-      id: z.uuid(),
-      change: ExceptionChange,
-      justification: z.string(),
-      requestedBy: z.string(),
-      status: z.enum(['requested', 'approved', 'denied', 'used']),
-      decidedBy: z.string().nullable(),
-    }),
-  ),
-  cab: CabView.nullable(),
-  conditions: z.array(
-    z.object({ id: z.string(), text: z.string(), setBy: z.string(), acknowledgedBy: z.string().nullable() }),
-  ),
-  revision: z.number().int().describe('The stream revision; also sent as the ETag.'),
-});
+export const ReleaseView = schemaComponent(
+  'Release',
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    targetDate: z.string(),
+    trainId: z.uuid().nullable(),
+    slot: z.object({ trainId: z.uuid(), slotDate: z.string(), shipsAt: z.string() }).nullable(),
+    owner: z.string(),
+    status: ReleaseStatusSchema,
+    freezeCutoff: z.string().nullable(),
+    frozenAt: z.string().nullable(),
+    scopeItems: z.array(
+      z.object({
+        id: z.uuid(),
+        title: z.string(),
+        team: z.string(),
+        kind: ScopeItemKind,
+        roadmapRef: z.string().nullable(),
+        service: z.string().nullable(),
+        criticality: Criticality.nullable(),
+        author: z.string(),
+        state: z.enum(['proposed', 'accepted', 'deferred']),
+        decidedBy: z.string().nullable(),
+      }),
+    ),
+    dependencies: z.array(
+      z.object({
+        id: z.uuid(),
+        from: DependencyNode,
+        to: DependencyNode,
+        kind: DependencyKind,
+        owner: z.string(),
+        blocking: z.boolean(),
+        status: DependencyStatus,
+      }),
+    ),
+    compliance: z.array(
+      z.object({
+        id: z.uuid(),
+        control: ComplianceControl,
+        name: z.string(),
+        region: z.string().nullable(),
+        mandatory: z.boolean(),
+        met: z.boolean(),
+        evidence: z.array(
+          z.object({
+            id: z.uuid(),
+            link: z.string(),
+            digest: z.string(),
+            submitter: z.string(),
+            verdict: z.enum(['accepted', 'rejected']).nullable(),
+            reviewer: z.string().nullable(),
+          }),
+        ),
+      }),
+    ),
+    rollbackCriteria: z.array(z.object({ service: z.string(), criteria: RollbackThresholds, publishedBy: z.string() })),
+    freezeExceptions: z.array(
+      z.object({
+        id: z.uuid(),
+        change: ExceptionChange,
+        justification: z.string(),
+        requestedBy: z.string(),
+        status: z.enum(['requested', 'approved', 'denied', 'used']),
+        decidedBy: z.string().nullable(),
+      }),
+    ),
+    cab: CabView.nullable(),
+    conditions: z.array(
+      z.object({ id: z.string(), text: z.string(), setBy: z.string(), acknowledgedBy: z.string().nullable() }),
+    ),
+    revision: z.number().int().describe('The stream revision; also sent as the ETag.'),
+  }),
+);
 export type ReleaseView = z.infer<typeof ReleaseView>;
 
 export const ReleaseIdParams = z.strictObject({ id: z.uuid() });

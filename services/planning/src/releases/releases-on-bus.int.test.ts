@@ -4,7 +4,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { consumerName, deadLetterSubject, subjectFilter } from '@railyard/contracts';
 import { createConsumer, type DurableConsumer, ensureBusStreams } from '@railyard/messaging';
 import { startTelemetry } from '@railyard/service-kit';
-import { testInfra, testSubjectPrefix } from '@railyard/testing';
+import { testInfra, testSubjectPrefix, waitFor } from '@railyard/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningFixture, startPlanning } from '../test-support/planning-fixture.js';
@@ -12,16 +12,6 @@ import { type PlanningFixture, startPlanning } from '../test-support/planning-fi
 // Telemetry first, as main() does, so the HTTP server span exists and its trace id rides in event metadata.
 const spans = new InMemorySpanExporter();
 startTelemetry({ serviceName: 'planning-test', exporter: spans });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('release events on the bus', () => {
   let f: PlanningFixture;
@@ -96,7 +86,7 @@ describe('release events on the bus', () => {
     const stored = await f.store.readStream(`release-${id}`);
     expect(stored).toHaveLength(4);
 
-    const rows = await until('four deliveries', async () => {
+    const rows = await waitFor('four deliveries', async () => {
       const { rows } = await pool.query<{ event_id: string; subject: string; type: string; trace_id: string }>(
         'SELECT * FROM received WHERE event_id = ANY($1::uuid[]) ORDER BY subject',
         [stored.map((e) => e.id)],

@@ -1,5 +1,6 @@
 import { type EventCatalogue, RiskPolicyRules, riskPolicyEvents, streamName } from '@railyard/contracts';
 import { createCommandHandler, type EventStore, loadAggregate } from '@railyard/eventstore';
+import { schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { currentVersion, type RiskPolicyState, riskPolicyDecider } from './domain/risk-policy.js';
 
@@ -27,12 +28,15 @@ export interface RiskPolicyRouteDeps {
   now: () => Date;
 }
 
-export const RiskPolicyView = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  versions: z.array(z.object({ version: z.number().int(), rules: RiskPolicyRules, publishedBy: z.string() })),
-  revision: z.number().int(),
-});
+export const RiskPolicyView = schemaComponent(
+  'RiskPolicy',
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    versions: z.array(z.object({ version: z.number().int(), rules: RiskPolicyRules, publishedBy: z.string() })),
+    revision: z.number().int(),
+  }),
+);
 export const RiskPolicyIdParams = z.strictObject({ id: z.uuid() });
 
 export function riskPolicyView(state: RiskPolicyState, revision: bigint): z.infer<typeof RiskPolicyView> {

@@ -5,7 +5,7 @@ import type { ServiceName } from '@railyard/contracts';
 import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
 import { createRelay, ensureBusStreams, type Relay } from '@railyard/messaging';
 import type { PipelineRuntime } from '@railyard/pipeline/runtime';
-import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
+import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix, waitFor } from '@railyard/testing';
 import pg from 'pg';
 
 /**
@@ -83,12 +83,7 @@ export const inject = (
   payload?: object,
 ) => app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
 
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** Polls `probe` until it returns a value (`waitFor` with this file's longer default). */
+export function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  return waitFor(what, probe, { timeoutMs });
 }

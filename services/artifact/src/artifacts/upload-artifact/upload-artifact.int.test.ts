@@ -3,8 +3,16 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { ArtifactOverwriteRefused, ArtifactRegistered } from '@railyard/contracts';
+import { event, type InjectRequest } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ArtifactFixture, startArtifact } from '../../test-support/artifact-fixture.js';
+import type { ArtifactFixture } from '../../test-support/artifact-fixture.js';
+import {
+  type ArtifactSpecFixture,
+  type Caller,
+  ci as developer,
+  startArtifactSpecs,
+} from '../../test-support/artifact-spec.js';
 
 /** Every file under the storage folder (blobs and temporary files), relative to it. */
 async function filesUnder(root: string): Promise<string[]> {
@@ -15,53 +23,85 @@ async function filesUnder(root: string): Promise<string[]> {
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('artifact upload and download over HTTP (A1, A2)', () => {
+  let s: ArtifactSpecFixture;
   let f: ArtifactFixture;
   let ci: { authorization: string };
 
   beforeAll(async () => {
-    f = await startArtifact('artifactUpload', { maxUploadBytes: 256 * 1024 });
-    ci = await f.auth('ci-bot', ['developer']);
-  });
+    s = await startArtifactSpecs('artifactUpload', { maxUploadBytes: 256 * 1024 });
+    f = s.f;
+    ci = await f.auth(developer.id, developer.roles);
+  }, 60_000);
   afterAll(async () => {
-    await f?.close();
+    await s?.close();
   });
 
-  const events = async () =>
-    (
-      await f.store.pool.query<{ type: string }>(
-        `SELECT type FROM eventstore.events WHERE category = 'artifact' ORDER BY global_position`,
-      )
-    ).rows.map((r) => r.type);
-
-  const put = (url: string, payload: Buffer | Readable, headers: Record<string, string> = {}) =>
-    f.app.inject({
+  /** A PUT of bytes by `who` (none: no credentials), for a specification's `when`. */
+  const upload =
+    (url: string, payload: Buffer | Readable, headers: Record<string, string> = {}, who: Caller | null = developer) =>
+    async (): Promise<InjectRequest> => ({
       method: 'PUT',
       url,
-      headers: { ...ci, 'content-type': 'application/octet-stream', ...headers },
+      headers: {
+        ...(who ? await f.auth(who.id, who.roles) : {}),
+        'content-type': 'application/octet-stream',
+        ...headers,
+      },
       payload,
     });
+  /** The artifact events in the store, read through its API (a check around requests a specification cannot send). */
+  const events = async () =>
+    (await f.store.readAll({ filter: { categories: ['artifact'] } })).map((e) => `${e.type} ${e.streamId}`);
 
-  it('stores a real file under its sha256, binds name@version to it, and serves it back by both', async () => {
+  it('stores a real file under its sha256, binds name@version to it (ArtifactRegistered), and serves it back by both', async () => {
     const file = path.join(f.storageDir, '..', `upload-${Date.now()}.tgz`);
     const bytes = randomBytes(150 * 1024);
     await writeFile(file, bytes);
     const digest = sha256(bytes);
-    const res = await put('/artifacts/payments-api/1.4.0+build.7', await readFile(file), {
-      'x-source-commit': 'abc1234def',
-      'x-source-repository': 'https://git.example/payments',
-      'x-pipeline-run': 'run-881',
-      'x-content-sha256': digest,
-    });
-    expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({
-      name: 'payments-api',
-      version: '1.4.0+build.7',
-      buildMetadata: 'build.7',
-      sha256: digest,
-      size: bytes.length,
-      stability: 'release',
-      sourceCommit: 'abc1234def',
-    });
+    const a = s.fresh('1.4.0+build.7', 'payments-api');
+    await s
+      .spec()
+      .given(a.stream)
+      .when(
+        upload('/artifacts/payments-api/1.4.0+build.7', await readFile(file), {
+          'x-source-commit': 'abc1234def',
+          'x-source-repository': 'https://git.example/payments',
+          'x-pipeline-run': 'run-881',
+          'x-content-sha256': digest,
+        }),
+      )
+      .then({
+        status: 201,
+        body: {
+          id: a.id,
+          name: 'payments-api',
+          version: '1.4.0+build.7',
+          buildMetadata: 'build.7',
+          sha256: digest,
+          size: bytes.length,
+          stability: 'release',
+          sourceCommit: 'abc1234def',
+        },
+        events: {
+          [a.stream]: [
+            event(ArtifactRegistered, {
+              artifactId: a.id,
+              name: 'payments-api',
+              kind: 'service',
+              version: '1.4.0+build.7',
+              sha256: digest,
+              size: bytes.length,
+              storage: 'internal',
+              sourceCommit: 'abc1234def',
+              repository: 'https://git.example/payments',
+              pipelineRun: 'run-881',
+              buildMetadata: 'build.7',
+              stability: 'release',
+              auditClass: 'standard',
+            }),
+          ],
+        },
+      });
     const onDisk = path.join(f.storageDir, 'sha256', digest.slice(0, 2), digest.slice(2, 4), digest);
     expect(sha256(await readFile(onDisk))).toBe(digest);
 
@@ -71,26 +111,53 @@ describe('artifact upload and download over HTTP (A1, A2)', () => {
     expect(sha256(byVersion.rawPayload)).toBe(digest);
     const byDigest = await f.app.inject({ method: 'GET', url: `/blobs/sha256/${digest}`, headers: ci });
     expect(sha256(byDigest.rawPayload)).toBe(digest);
-
-    const stream = await f.store.readStream(`artifact-${res.json().id}`);
-    expect(stream.map((e) => [e.type, e.metadata.actor.id])).toEqual([['ArtifactRegistered', 'ci-bot']]);
   });
 
   it('is idempotent for the same bytes and refuses (and records) other bytes, leaving the content untouched', async () => {
     const bytes = Buffer.from('release candidate bytes');
-    const first = await put('/artifacts/ledger/2.0.0', bytes);
-    expect(first.statusCode).toBe(201);
-    const again = await put('/artifacts/ledger/2.0.0', Readable.from([bytes]));
-    expect(again.statusCode).toBe(200);
-    expect(again.json().revision).toBe(0);
-
-    const other = await put('/artifacts/ledger/2.0.0+rebuild', Buffer.from('tampered bytes'));
-    expect(other.statusCode).toBe(409);
-    expect(other.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(other.json()).toMatchObject({ code: 'ARTIFACT_OVERWRITE_REFUSED', existingSha256: sha256(bytes) });
-    const stream = await f.store.readStream(`artifact-${first.json().id}`);
-    expect(stream.map((e) => e.type)).toEqual(['ArtifactRegistered', 'ArtifactOverwriteRefused']);
-    expect(stream[1]!.data).toMatchObject({ attemptedSha256: sha256(Buffer.from('tampered bytes')) });
+    const a = s.fresh('2.0.0', 'ledger');
+    const registered = event(ArtifactRegistered, {
+      artifactId: a.id,
+      name: 'ledger',
+      kind: 'service',
+      version: '2.0.0',
+      sha256: sha256(bytes),
+      size: bytes.length,
+      storage: 'internal',
+      stability: 'release',
+      auditClass: 'standard',
+    });
+    await s
+      .spec()
+      .when(upload('/artifacts/ledger/2.0.0', bytes))
+      .then({ status: 201, events: { [a.stream]: [registered] } });
+    await s
+      .spec()
+      .given(a.stream)
+      .when(upload('/artifacts/ledger/2.0.0', Readable.from([bytes])))
+      .then({ status: 200, body: { revision: 0 } });
+    const tampered = Buffer.from('tampered bytes');
+    await s
+      .spec()
+      .given(a.stream)
+      .when(upload('/artifacts/ledger/2.0.0+rebuild', tampered))
+      .then({
+        status: 409,
+        code: 'ARTIFACT_OVERWRITE_REFUSED',
+        body: { existingSha256: sha256(bytes), attemptedSha256: sha256(tampered) },
+        events: {
+          [a.stream]: [
+            event(ArtifactOverwriteRefused, {
+              artifactId: a.id,
+              name: 'ledger',
+              version: '2.0.0+rebuild',
+              existingSha256: sha256(bytes),
+              attemptedSha256: sha256(tampered),
+              attemptedSize: tampered.length,
+            }),
+          ],
+        },
+      });
     const download = await f.app.inject({ method: 'GET', url: '/artifacts/ledger/2.0.0/content', headers: ci });
     expect(download.rawPayload.toString()).toBe('release candidate bytes');
   });
@@ -119,85 +186,70 @@ describe('artifact upload and download over HTTP (A1, A2)', () => {
 
   describe('bad input gets 4xx problem+json, appends nothing and leaves no file behind', () => {
     const body = Buffer.from('some artifact');
-    const cases: [string, () => ReturnType<typeof put>, number, string][] = [
-      ['a name against the convention', () => put('/artifacts/Payments_API/1.0.0', body), 422, 'ARTIFACT_NAME_INVALID'],
+    const cases: [string, () => Promise<InjectRequest>, number, string][] = [
+      ['a name against the convention', upload('/artifacts/Payments_API/1.0.0', body), 422, 'ARTIFACT_NAME_INVALID'],
       [
         'a name that is not a path segment',
-        () => put('/artifacts/bad%20name/1.0.0', body),
+        upload('/artifacts/bad%20name/1.0.0', body),
         400,
         'RAILYARD_REQUEST_INVALID',
       ],
       [
         'an unknown kind',
-        () => put('/artifacts/ok/1.0.0', body, { 'x-artifact-kind': 'firmware' }),
+        upload('/artifacts/ok/1.0.0', body, { 'x-artifact-kind': 'firmware' }),
         422,
         'ARTIFACT_KIND_UNKNOWN',
       ],
-      ['a version that is not SemVer', () => put('/artifacts/ok/1.0', body), 422, 'ARTIFACT_VERSION_INVALID'],
-      ['a v-prefixed version', () => put('/artifacts/ok/v1.0.0', body), 422, 'ARTIFACT_VERSION_INVALID'],
+      ['a version that is not SemVer', upload('/artifacts/ok/1.0', body), 422, 'ARTIFACT_VERSION_INVALID'],
+      ['a v-prefixed version', upload('/artifacts/ok/v1.0.0', body), 422, 'ARTIFACT_VERSION_INVALID'],
       [
         'a malformed digest header',
-        () => put('/artifacts/ok/1.0.0', body, { 'x-content-sha256': 'abc' }),
+        upload('/artifacts/ok/1.0.0', body, { 'x-content-sha256': 'abc' }),
         400,
         'ARTIFACT_DIGEST_INVALID',
       ],
       [
         'a Digest that is not base64 of 32 bytes',
-        () => put('/artifacts/ok/1.0.0', body, { digest: 'sha-256=nope' }),
+        upload('/artifacts/ok/1.0.0', body, { digest: 'sha-256=nope' }),
         400,
         'ARTIFACT_DIGEST_INVALID',
       ],
       [
         'a declared digest the bytes do not match',
-        () => put('/artifacts/ok/1.0.0', body, { 'x-content-sha256': 'd'.repeat(64) }),
+        upload('/artifacts/ok/1.0.0', body, { 'x-content-sha256': 'd'.repeat(64) }),
         422,
         'ARTIFACT_DIGEST_MISMATCH',
       ],
       [
         'an oversized body announced by Content-Length',
-        () => put('/artifacts/ok/1.0.0', randomBytes(300 * 1024)),
+        upload('/artifacts/ok/1.0.0', randomBytes(300 * 1024)),
         413,
         'ARTIFACT_UPLOAD_TOO_LARGE',
       ],
       [
         'an oversized body streamed without a length',
-        () => put('/artifacts/ok/1.0.1', Readable.from([randomBytes(200 * 1024), randomBytes(200 * 1024)])),
+        upload('/artifacts/ok/1.0.1', Readable.from([randomBytes(200 * 1024), randomBytes(200 * 1024)])),
         413,
         'ARTIFACT_UPLOAD_TOO_LARGE',
       ],
       [
         'a JSON body',
-        () => put('/artifacts/ok/1.0.0', Buffer.from('{}'), { 'content-type': 'application/json' }),
+        upload('/artifacts/ok/1.0.0', Buffer.from('{}'), { 'content-type': 'application/json' }),
         415,
         'RAILYARD_REQUEST_UNSUPPORTED_MEDIA_TYPE',
       ],
       [
         'a bad commit id',
-        () => put('/artifacts/ok/1.0.0', body, { 'x-source-commit': 'HEAD' }),
+        upload('/artifacts/ok/1.0.0', body, { 'x-source-commit': 'HEAD' }),
         400,
         'RAILYARD_REQUEST_INVALID',
       ],
-      [
-        'no credentials',
-        () =>
-          f.app.inject({
-            method: 'PUT',
-            url: '/artifacts/ok/1.0.0',
-            headers: { 'content-type': 'application/octet-stream' },
-            payload: body,
-          }),
-        401,
-        'RAILYARD_AUTH_MISSING',
-      ],
+      ['no credentials', upload('/artifacts/ok/1.0.0', body, {}, null), 401, 'RAILYARD_AUTH_MISSING'],
     ];
-    it.each(cases)('%s', async (_label, send, status, code) => {
-      const before = { events: await events(), files: await filesUnder(f.storageDir) };
-      const res = await send();
-      expect(res.statusCode).toBe(status);
-      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-      expect(res.json().code).toBe(code);
-      expect(await events()).toEqual(before.events);
-      expect(await filesUnder(f.storageDir)).toEqual(before.files);
+    it.each(cases)('%s', async (_label, request, status, code) => {
+      const files = await filesUnder(f.storageDir);
+      await s.spec().when(request).then({ status, code });
+      expect(await filesUnder(f.storageDir)).toEqual(files);
     });
 
     it('a truncated upload (the client hangs up mid-body) leaves no partial file', async () => {

@@ -1,7 +1,7 @@
 import { ErrorCodes } from '@railyard/contracts';
 import type { ProjectionRunner } from '@railyard/readmodels';
 import { projectionLagHeaders } from '@railyard/readmodels';
-import { type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
+import { type FastifyPluginAsyncZod, HttpProblem, pageOf } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ArtifactCatalogDb } from '../../catalog/projection.js';
@@ -37,7 +37,7 @@ const Item = z.object({
   legalHold: z.boolean(),
   sweptAt: z.string().nullable(),
 });
-const Page = z.object({ items: z.array(Item), nextCursor: z.string().nullable() });
+const Page = pageOf('ArtifactSummary', Item);
 
 // The cursor is the sort key of the last row returned: (registered_at, artifact_id), base64url-encoded.
 const encodeCursor = (at: Date, id: string) => Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');

@@ -39,6 +39,21 @@ export const rotateKeyRoute: FastifyPluginAsyncZod<RotateKeyDeps> = async (app, 
         ctx,
       );
       if (retired) {
+        // The vault rotates before the audit trail records it, so a rotation whose append failed leaves an active key
+        // with no SigningKeyCreated: record it now (a no-op when it is recorded), or its retirement would be refused
+        // with a 409 after the vault had already rotated.
+        await keys.handle(
+          signingKeyStream(retired.keyId),
+          {
+            type: 'RecordKeyCreated',
+            ...issued,
+            keyId: retired.keyId,
+            algorithm: retired.algorithm,
+            publicKeyPem: retired.publicKeyPem,
+            fingerprint: retired.fingerprint,
+          },
+          ctx,
+        );
         await keys.handle(
           signingKeyStream(retired.keyId),
           { type: 'RecordKeyRetired', ...issued, replacedBy: created.keyId },

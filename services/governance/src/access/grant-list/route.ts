@@ -1,6 +1,6 @@
 import { ErrorCodes, GrantScope, Privilege } from '@railyard/contracts';
 import { type ProjectionRunner, projectionLagHeaders } from '@railyard/readmodels';
-import { type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
+import { type FastifyPluginAsyncZod, HttpProblem, pageOf } from '@railyard/service-kit';
 import type pg from 'pg';
 import { z } from 'zod';
 import { ACCESS_READERS } from '../access-store.js';
@@ -30,7 +30,7 @@ const Item = z.object({
   revokedAt: z.string().nullable(),
   active: z.boolean(),
 });
-const Page = z.object({ items: z.array(Item), nextCursor: z.string().nullable() });
+const Page = pageOf('GrantSummary', Item);
 
 // The cursor is the sort key of the last row returned: (issued_at, grant_id), base64url-encoded.
 const encodeCursor = (issuedAt: Date, id: string) =>

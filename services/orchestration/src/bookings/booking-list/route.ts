@@ -1,6 +1,7 @@
 import { OrchestrationEnvironmentName } from '@railyard/contracts';
 import { type ProjectionRunner, projectionLagHeaders } from '@railyard/readmodels';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { pageOf } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, PageQuery } from '../../pagination/cursor.js';
@@ -26,7 +27,7 @@ export const bookingListRoute: FastifyPluginAsyncZod<{ db: Kysely<BookingListDb>
         summary: 'The booking calendar',
         tags: ['bookings'],
         querystring: Query,
-        response: { 200: z.object({ items: z.array(BookingView), nextCursor: z.string().nullable() }) },
+        response: { 200: pageOf('Booking', BookingView) },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,10 @@
-import { type Actor, OrchestrationErrorCodes as Codes, deploymentStream, notFound } from '@railyard/contracts';
+import {
+  type Actor,
+  OrchestrationErrorCodes as Codes,
+  deploymentStream,
+  ErrorCodes,
+  notFound,
+} from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
 import { type FastifyPluginAsyncZod, HttpProblem, type Logger } from '@railyard/service-kit';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
@@ -63,7 +69,8 @@ export const deploymentCallbacksRoute: FastifyPluginAsyncZod<{
     try {
       done(null, JSON.parse(body as string));
     } catch {
-      done(new HttpProblem(400, 'VALIDATION_FAILED', 'The body is not JSON.'), undefined);
+      // The kit's code for a body that is not JSON (its own parser's, FST_ERR_CTP_INVALID_JSON_BODY).
+      done(new HttpProblem(400, ErrorCodes.MALFORMED_JSON, 'The body is not JSON.'), undefined);
     }
   });
   app.post(

@@ -1,6 +1,7 @@
 import { OrchestrationEnvironmentName, RunArtifact, ServiceNameSchema } from '@railyard/contracts';
 import { type ProjectionRunner, projectionLagHeaders } from '@railyard/readmodels';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { pageOf } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, PageQuery } from '../../pagination/cursor.js';
@@ -46,7 +47,7 @@ export const deploymentListRoute: FastifyPluginAsyncZod<{
         summary: 'Deployments',
         tags: ['deployments'],
         querystring: Query,
-        response: { 200: z.object({ items: z.array(Item), nextCursor: z.string().nullable() }) },
+        response: { 200: pageOf('DeploymentSummary', Item) },
       },
     },
     async (request, reply) => {

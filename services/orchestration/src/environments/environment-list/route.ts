@@ -1,6 +1,7 @@
 import { EnvironmentTier, ServiceNameSchema } from '@railyard/contracts';
 import { type ProjectionRunner, projectionLagHeaders } from '@railyard/readmodels';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { pageOf } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, PageQuery } from '../../pagination/cursor.js';
@@ -36,7 +37,7 @@ export const environmentListRoute: FastifyPluginAsyncZod<{
         summary: 'List environments with their drift status',
         tags: ['environments'],
         querystring: Query,
-        response: { 200: z.object({ items: z.array(Item), nextCursor: z.string().nullable() }) },
+        response: { 200: pageOf('EnvironmentSummary', Item) },
       },
     },
     async (request, reply) => {

@@ -1,5 +1,5 @@
 import { SegmentName, TargetingRule } from '@railyard/contracts';
-import { commandContext, etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { commandContext, etagOf, type FastifyPluginAsyncZod, schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { segmentRefs } from '../domain/flag-set.js';
 import { ChangeReason, type SegmentCommands, segmentStream } from '../flag-commands.js';
@@ -11,12 +11,15 @@ const Body = z.strictObject({
   description: z.string().max(1000).optional(),
   reason: ChangeReason,
 });
-const SegmentView = z.object({
-  name: z.string(),
-  rule: TargetingRule,
-  revision: z.number().int(),
-  affectedFlags: z.array(z.string()),
-});
+const SegmentView = schemaComponent(
+  'Segment',
+  z.object({
+    name: z.string(),
+    rule: TargetingRule,
+    revision: z.number().int(),
+    affectedFlags: z.array(z.string()),
+  }),
+);
 
 export interface PutSegmentDeps {
   commands: SegmentCommands;

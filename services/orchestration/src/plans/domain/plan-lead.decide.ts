@@ -100,7 +100,9 @@ export function acknowledge(c: AcknowledgeDecision, state: PlanState): RolloutPl
 export function startRollback(c: StartRollback, state: PlanState): RolloutPlanEvent[] {
   const plan = existing(state);
   if (plan.status === 'rolling-back' || plan.status === 'rolled-back') {
-    throw ruleViolated(OrchestrationErrorCodes.PLAN_FINISHED, `The plan is ${plan.status}.`, { status: plan.status });
+    throw ruleViolated(OrchestrationErrorCodes.PLAN_FINISHED, `The plan is ${plan.status}.`, {
+      planStatus: plan.status,
+    });
   }
   const events: RolloutPlanEvent[] = [
     { type: 'PlanRollbackStarted', data: { planId: plan.planId, by: c.actor.id, reason: c.reason, steps: c.steps } },

@@ -33,7 +33,7 @@ export function notFinished(plan: Plan): Plan {
       OrchestrationErrorCodes.PLAN_FINISHED,
       `The plan is ${plan.status}: it takes no more commands.`,
       {
-        status: plan.status,
+        planStatus: plan.status,
       },
     );
   }
@@ -41,7 +41,7 @@ export function notFinished(plan: Plan): Plan {
 }
 export const conflict = (plan: Plan, what: string) =>
   ruleViolated(OrchestrationErrorCodes.PLAN_STATE_CONFLICT, `The plan is ${plan.status}: ${what}.`, {
-    status: plan.status,
+    planStatus: plan.status,
   });
 
 /** Pre-validation of a runbook (O5): unique step ids, and only environments and services of the plan. */

@@ -1,5 +1,6 @@
 import { type ProjectionRunner, projectionLagHeaders } from '@railyard/readmodels';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { pageOf } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, PageQuery } from '../../pagination/cursor.js';
@@ -39,7 +40,7 @@ export const planListRoute: FastifyPluginAsyncZod<{ db: Kysely<PlanDb>; runner: 
         summary: 'List rollout plans',
         tags: ['plans'],
         querystring: Query,
-        response: { 200: z.object({ items: z.array(Item), nextCursor: z.string().nullable() }) },
+        response: { 200: pageOf('PlanSummary', Item) },
       },
     },
     async (request, reply) => {

@@ -2,6 +2,7 @@ import {
   EnvironmentName,
   invalid,
   MigrationId,
+  notFound,
   OrchestrationErrorCodes,
   serviceSchemaStream,
 } from '@railyard/contracts';
@@ -57,7 +58,7 @@ export const recordMigrationRunRoute: FastifyPluginAsyncZod<PlanRouteDeps & { db
         s.migrations.some((m) => m.migrationId === request.params.migrationId && m.planId === plan.planId),
       );
       if (!owner) {
-        throw invalid(
+        throw notFound(
           OrchestrationErrorCodes.MIGRATION_NOT_FOUND,
           `The plan staged no migration ${request.params.migrationId}.`,
         );

@@ -1,5 +1,5 @@
 import { notFound, PipelineErrorCodes, ServiceNameSchema, ServiceTier, StageDefinition } from '@railyard/contracts';
-import { commandContext, etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { commandContext, etagOf, type FastifyPluginAsyncZod, schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { definitionIdOf, definitionStream, loadDefinition, type PipelineRouteDeps } from '../../pipeline-commands.js';
 import type { DefinitionState } from '../domain/definition.decide.js';
@@ -11,14 +11,17 @@ const Body = z.strictObject({
   stages: z.array(StageDefinition).min(1).max(50),
   reason: z.string().trim().min(1).max(1000).optional(),
 });
-const DefinitionView = z.object({
-  service: z.string(),
-  version: z.number().int(),
-  tier: ServiceTier,
-  securityPolicy: z.string(),
-  stages: z.array(StageDefinition),
-  versions: z.array(z.number().int()),
-});
+const DefinitionView = schemaComponent(
+  'PipelineDefinition',
+  z.object({
+    service: z.string(),
+    version: z.number().int(),
+    tier: ServiceTier,
+    securityPolicy: z.string(),
+    stages: z.array(StageDefinition),
+    versions: z.array(z.number().int()),
+  }),
+);
 
 function view(state: DefinitionState, version?: number) {
   const chosen = !state.exists

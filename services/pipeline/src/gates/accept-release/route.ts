@@ -1,17 +1,20 @@
 import { LoadTestMetrics, RunArtifact, ServiceNameSchema } from '@railyard/contracts';
-import { commandContext, etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { commandContext, etagOf, type FastifyPluginAsyncZod, schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { baselineStream, loadBaseline, loadRun, type PipelineRouteDeps } from '../../pipeline-commands.js';
 import { RunParams } from '../../runs/run-view.js';
 import type { BaselineState } from '../domain/baseline.decide.js';
 
-const BaselineView = z.object({
-  service: z.string(),
-  baseline: LoadTestMetrics.nullable(),
-  acceptedRun: z.uuid().nullable(),
-  rollbackTarget: RunArtifact.nullable(),
-  accepted: z.number().int(),
-});
+const BaselineView = schemaComponent(
+  'LoadTestBaseline',
+  z.object({
+    service: z.string(),
+    baseline: LoadTestMetrics.nullable(),
+    acceptedRun: z.uuid().nullable(),
+    rollbackTarget: RunArtifact.nullable(),
+    accepted: z.number().int(),
+  }),
+);
 const view = (service: string, state: BaselineState) => {
   const last = state.accepted.at(-1);
   return {

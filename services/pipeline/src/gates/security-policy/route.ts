@@ -1,6 +1,6 @@
 import { notFound, PipelineErrorCodes, SecurityRule } from '@railyard/contracts';
 import { newAggregateId } from '@railyard/eventstore';
-import { commandContext, etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
+import { commandContext, etagOf, type FastifyPluginAsyncZod, schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
 import { loadPolicy, type PipelineRouteDeps, policyIdOf, policyStream } from '../../pipeline-commands.js';
 import { exceptionActive } from '../domain/security-gate.js';
@@ -9,21 +9,24 @@ import type { SecurityPolicyState } from '../domain/security-policy.decide.js';
 const Params = z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,99}$/) });
 const ExceptionParams = Params.extend({ exceptionId: z.uuid() });
 const reason = z.string().trim().min(1).max(1000).optional();
-const PolicyView = z.object({
-  name: z.string(),
-  version: z.number().int(),
-  rules: z.array(SecurityRule),
-  exceptions: z.array(
-    z.object({
-      exceptionId: z.string(),
-      findingId: z.string(),
-      expiresAt: z.string(),
-      requestedBy: z.string(),
-      approvedBy: z.string().nullable(),
-      active: z.boolean().describe('Approved and not expired, now.'),
-    }),
-  ),
-});
+const PolicyView = schemaComponent(
+  'SecurityPolicy',
+  z.object({
+    name: z.string(),
+    version: z.number().int(),
+    rules: z.array(SecurityRule),
+    exceptions: z.array(
+      z.object({
+        exceptionId: z.string(),
+        findingId: z.string(),
+        expiresAt: z.string(),
+        requestedBy: z.string(),
+        approvedBy: z.string().nullable(),
+        active: z.boolean().describe('Approved and not expired, now.'),
+      }),
+    ),
+  }),
+);
 
 function view(state: SecurityPolicyState, now: Date) {
   if (!state.exists) throw notFound(PipelineErrorCodes.POLICY_NOT_FOUND, 'No such security policy.');

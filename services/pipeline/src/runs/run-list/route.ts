@@ -1,6 +1,6 @@
 import { ErrorCodes, ServiceNameSchema } from '@railyard/contracts';
 import { projectionLagHeaders } from '@railyard/readmodels';
-import { type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
+import { type FastifyPluginAsyncZod, HttpProblem, pageOf } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { PipelineRouteDeps } from '../../pipeline-commands.js';
@@ -24,7 +24,7 @@ const Item = z.object({
   startedAt: z.string(),
   updatedAt: z.string(),
 });
-const Page = z.object({ items: z.array(Item), nextCursor: z.string().nullable() });
+const Page = pageOf('RunSummary', Item);
 
 // The cursor is the sort key of the last row returned: (started_at, run_id), newest first, base64url-encoded.
 const encodeCursor = (startedAt: Date, id: string) =>

@@ -1,6 +1,6 @@
 import { ErrorCodes } from '@railyard/contracts';
 import { projectionLagHeaders } from '@railyard/readmodels';
-import { type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
+import { type FastifyPluginAsyncZod, HttpProblem, pageOf } from '@railyard/service-kit';
 import { z } from 'zod';
 import type { ReleaseBoardsDeps } from '../release-boards/deps.js';
 
@@ -48,7 +48,7 @@ export const freezeExceptionLogRoute: FastifyPluginAsyncZod<ReleaseBoardsDeps> =
         description: 'The freeze-exception log, newest first: every exception on the record (P4).',
         tags: ['read-models'],
         querystring: Query,
-        response: { 200: z.object({ items: z.array(Entry), nextCursor: z.string().nullable() }) },
+        response: { 200: pageOf('FreezeExceptionLogEntry', Entry) },
       },
     },
     async (request, reply) => {

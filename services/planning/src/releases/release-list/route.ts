@@ -1,6 +1,6 @@
 import { ErrorCodes } from '@railyard/contracts';
 import { type ProjectionRunner, projectionLagHeaders } from '@railyard/readmodels';
-import { type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
+import { type FastifyPluginAsyncZod, HttpProblem, pageOf } from '@railyard/service-kit';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import { ReleaseStatusSchema } from '../release-view.js';
@@ -24,7 +24,7 @@ const Item = z.object({
   plannedAt: z.string(),
   frozenAt: z.string().nullable(),
 });
-const Page = z.object({ items: z.array(Item), nextCursor: z.string().nullable() });
+const Page = pageOf('ReleaseSummary', Item);
 
 // The cursor is the sort key of the last row returned: (target_date, release_id), base64url-encoded.
 const encodeCursor = (targetDate: string, id: string) => Buffer.from(`${targetDate}|${id}`).toString('base64url');
