@@ -2,7 +2,7 @@ import { RolloutStrategy } from '@railyard/contracts';
 import { baseConfigSchema, jsonVariable, portSchema } from '@railyard/service-kit';
 import { z } from 'zod';
 import type { PerformanceThresholds } from './gates/domain/performance-gate.js';
-import { DEFAULT_STRATEGY_POLICY } from './strategy/domain/strategy.js';
+import { DEFAULT_STRATEGY_POLICY, type StrategyPolicy } from './strategy/domain/strategy.js';
 
 /** Percentiles may grow 10 %, throughput drop 10 %, the error rate grow half a point, before promotion blocks. */
 export const DEFAULT_PERFORMANCE_THRESHOLDS: PerformanceThresholds = {
@@ -44,3 +44,11 @@ export const pipelineConfigSchema = baseConfigSchema.extend({
   PIPELINE_SIGNATURE_ENVIRONMENTS: environments.default(['prod']),
 });
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
+
+/** The policies the service runs under, from configuration. */
+export interface PipelinePolicies {
+  strategies: StrategyPolicy;
+  performance: { environments: string[]; thresholds: PerformanceThresholds };
+  /** Environments whose promotion needs a signed artifact (from the artifact service's events). */
+  signatureRequiredIn: string[];
+}

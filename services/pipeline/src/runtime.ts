@@ -8,8 +8,9 @@ import { pipelineMigrations } from '../migrations/index.js';
 import { buildPipelineApp } from './app.js';
 import type { PipelineDb } from './artifact-gates/artifact-gates.js';
 import { createArtifactGatesConsumer } from './artifact-gates/consumer.js';
-import { createPipelineCommands, type PipelinePolicies } from './pipeline-commands.js';
+import type { PipelinePolicies } from './config.js';
 import { createDeploymentOutcomesConsumer } from './runs/deployment-outcomes/consumer.js';
+import { createRunCommands } from './runs/run-commands.js';
 import { runListProjection } from './runs/run-list/projection.js';
 
 export interface PipelineRuntimeOptions extends ServiceRuntimeBase {
@@ -45,7 +46,7 @@ export async function startPipelineRuntime(options: PipelineRuntimeOptions): Pro
       createArtifactGatesConsumer({ store, js, jsm, pool, stream, subjectPrefix, logger }),
       createDeploymentOutcomesConsumer({
         store,
-        commands: createPipelineCommands(store),
+        commands: createRunCommands(store),
         js,
         jsm,
         pool,

@@ -1,9 +1,12 @@
 import type { GateResult } from '@railyard/contracts';
-import { artifactGatesOf } from '../artifact-gates/artifact-gates.js';
+import type { EventStore } from '@railyard/eventstore';
+import type { Kysely } from 'kysely';
+import { artifactGatesOf, type PipelineDb } from '../artifact-gates/artifact-gates.js';
+import type { PipelinePolicies } from '../config.js';
 import { evaluateArtifactGate } from '../gates/domain/artifact-gate.js';
 import { evaluatePerformanceGate } from '../gates/domain/performance-gate.js';
 import { evaluateSecurityGate, runFindings } from '../gates/domain/security-gate.js';
-import { loadBaseline, loadPolicy, type PipelineRouteDeps } from '../pipeline-commands.js';
+import { loadBaseline, loadPolicy } from '../gates/gate-commands.js';
 import type { PromotionInputs } from './domain/run.decide.js';
 import type { ActiveRun } from './domain/run.js';
 
@@ -14,8 +17,15 @@ import type { ActiveRun } from './domain/run.js';
  * signature where required) from the gate read model, the
  * strategy the run recorded and the rollback target (the last accepted release).
  */
+/** What a promotion is decided on: the policy and baseline streams, the gate read model, the gate policies. */
+export interface PromotionDeps {
+  store: EventStore;
+  db: Kysely<PipelineDb>;
+  policies: Pick<PipelinePolicies, 'performance' | 'signatureRequiredIn'>;
+}
+
 export async function promotionInputs(
-  deps: Pick<PipelineRouteDeps, 'store' | 'db' | 'policies'>,
+  deps: PromotionDeps,
   run: ActiveRun,
   environment: string,
   at: Date,

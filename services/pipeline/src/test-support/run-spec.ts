@@ -13,8 +13,9 @@ import {
   type InjectRequest,
   type SpecEvent,
 } from '@railyard/testing';
-import { policyIdOf, runStream } from '../pipeline-commands.js';
+import { policyIdOf } from '../gates/gate-commands.js';
 import { artifact, at, started } from '../runs/domain/run.examples.js';
+import { runStream } from '../runs/run-commands.js';
 import { type PipelineFixture, startPipeline } from './pipeline-fixture.js';
 
 /**

@@ -1,8 +1,8 @@
 import { notFound, PipelineErrorCodes } from '@railyard/contracts';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { PipelineRouteDeps } from '../../pipeline-commands.js';
-import { artifactGatesOf } from '../artifact-gates.js';
+import { artifactGatesOf, type PipelineDb } from '../artifact-gates.js';
 
 const Severities = z.record(z.string(), z.union([z.number(), z.string()]));
 const GatesView = z.object({
@@ -18,7 +18,7 @@ const GatesView = z.object({
 });
 
 /** GET /artifacts/:name/:version/gates — what this service learnt about an artifact from the bus (its read model). */
-export const artifactGatesRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, { db }) => {
+export const artifactGatesRoute: FastifyPluginAsyncZod<{ db: Kysely<PipelineDb> }> = async (app, { db }) => {
   app.get(
     '/artifacts/:name/:version/gates',
     {

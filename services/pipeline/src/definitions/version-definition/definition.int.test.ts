@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PipelineFixture, startPipeline } from '../../test-support/pipeline-fixture.js';
+import { definitionIdOf, definitionStream } from '../definition-commands.js';
 
 describe('versioned pipeline definitions', () => {
   let f: PipelineFixture;
@@ -24,14 +25,24 @@ describe('versioned pipeline definitions', () => {
     const v2 = await put({ tier: 'standard', stages: [...stages, { kind: 'verify', name: 'smoke' }] });
     expect(v2.json()).toMatchObject({ version: 2, versions: [1, 2] });
 
-    const stored = (
-      await f.pool.query(`SELECT type, data FROM eventstore.events WHERE category = 'pipelineDefinition'`)
-    ).rows as { type: string; data: { version: number; reason: string } }[];
-    expect(stored.map((e) => [e.type, e.data.version])).toEqual([
-      ['PipelineDefinitionVersioned', 1],
-      ['PipelineDefinitionVersioned', 2],
+    const stored = await f.store.readStream(definitionStream('search-api'));
+    const common = { definitionId: definitionIdOf('search-api'), service: 'search-api', tier: 'standard' };
+    expect(stored.map((e) => ({ type: e.type, data: e.data }))).toEqual([
+      {
+        type: 'PipelineDefinitionVersioned',
+        data: { ...common, version: 1, securityPolicy: 'default', stages, reason: 'First pipeline' },
+      },
+      {
+        type: 'PipelineDefinitionVersioned',
+        data: {
+          ...common,
+          version: 2,
+          securityPolicy: 'default',
+          stages: [...stages, { kind: 'verify', name: 'smoke' }],
+          reason: 'Definition of search-api by rm-ana.',
+        },
+      },
     ]);
-    expect(stored[0]!.data.reason).toBe('First pipeline');
 
     const first = await f.app.inject({ method: 'GET', url: `${url}?version=1`, headers: rm });
     expect(first.json()).toMatchObject({ version: 1, stages });

@@ -1,7 +1,8 @@
 import { notFound, PipelineErrorCodes, ServiceNameSchema, ServiceTier, StageDefinition } from '@railyard/contracts';
+import type { EventStore } from '@railyard/eventstore';
 import { commandContext, etagOf, type FastifyPluginAsyncZod, schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
-import { definitionIdOf, definitionStream, loadDefinition, type PipelineRouteDeps } from '../../pipeline-commands.js';
+import { type DefinitionCommands, definitionIdOf, definitionStream, loadDefinition } from '../definition-commands.js';
 import type { DefinitionState } from '../domain/definition.decide.js';
 
 const Params = z.strictObject({ service: ServiceNameSchema });
@@ -36,7 +37,13 @@ function view(state: DefinitionState, version?: number) {
 }
 
 /** PUT/GET /services/:service/pipeline-definition — versioned definitions (L1). */
-export const definitionRoutes: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, deps) => {
+export interface DefinitionRouteDeps {
+  commands: DefinitionCommands;
+  store: EventStore;
+  now: () => Date;
+}
+
+export const definitionRoutes: FastifyPluginAsyncZod<DefinitionRouteDeps> = async (app, deps) => {
   app.put(
     '/services/:service/pipeline-definition',
     {
@@ -52,7 +59,7 @@ export const definitionRoutes: FastifyPluginAsyncZod<PipelineRouteDeps> = async 
     async (request, reply) => {
       const ctx = commandContext(request, { now: deps.now() });
       const { service } = request.params;
-      const result = await deps.commands.definitions.handle(
+      const result = await deps.commands.handle(
         definitionStream(service),
         {
           type: 'VersionDefinition',

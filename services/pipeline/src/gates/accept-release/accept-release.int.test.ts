@@ -1,9 +1,9 @@
 import { PipelineErrorCodes as Codes, ErrorCodes, type PipelineRunEvent, ReleaseAccepted } from '@railyard/contracts';
 import { event } from '@railyard/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { baselineStream } from '../../pipeline-commands.js';
 import { artifact, dev } from '../../runs/domain/run.examples.js';
 import { type RunSpecFixture, startedWith, startRunSpecs } from '../../test-support/run-spec.js';
+import { baselineStream } from '../gate-commands.js';
 
 describe('POST /runs/:id/accept', () => {
   let s: RunSpecFixture;

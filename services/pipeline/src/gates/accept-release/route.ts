@@ -1,9 +1,11 @@
 import { LoadTestMetrics, RunArtifact, ServiceNameSchema } from '@railyard/contracts';
+import type { EventStore } from '@railyard/eventstore';
 import { commandContext, etagOf, type FastifyPluginAsyncZod, schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
-import { baselineStream, loadBaseline, loadRun, type PipelineRouteDeps } from '../../pipeline-commands.js';
+import { loadRun } from '../../runs/run-commands.js';
 import { RunParams } from '../../runs/run-view.js';
 import type { BaselineState } from '../domain/baseline.decide.js';
+import { type BaselineCommands, baselineStream, loadBaseline } from '../gate-commands.js';
 
 const BaselineView = schemaComponent(
   'LoadTestBaseline',
@@ -27,7 +29,14 @@ const view = (service: string, state: BaselineState) => {
 };
 
 /** Accept a succeeded run's release: the only way the performance baseline (and the rollback target) moves (L6). */
-export const acceptReleaseRoutes: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, deps) => {
+export interface AcceptReleaseDeps {
+  commands: BaselineCommands;
+  /** The run's and the baseline's streams. */
+  store: EventStore;
+  now: () => Date;
+}
+
+export const acceptReleaseRoutes: FastifyPluginAsyncZod<AcceptReleaseDeps> = async (app, deps) => {
   app.post(
     '/runs/:id/accept',
     {
@@ -43,7 +52,7 @@ export const acceptReleaseRoutes: FastifyPluginAsyncZod<PipelineRouteDeps> = asy
     async (request, reply) => {
       const ctx = commandContext(request, { now: deps.now() });
       const { run } = await loadRun(deps.store, request.params.id);
-      const result = await deps.commands.baselines.handle(
+      const result = await deps.commands.handle(
         baselineStream(run.service),
         { type: 'AcceptRelease', actor: ctx.actor, at: ctx.now, run, reason: request.body?.reason },
         ctx,

@@ -1,10 +1,10 @@
 import { notFound, PipelineErrorCodes, SecurityRule } from '@railyard/contracts';
-import { newAggregateId } from '@railyard/eventstore';
+import { type EventStore, newAggregateId } from '@railyard/eventstore';
 import { commandContext, etagOf, type FastifyPluginAsyncZod, schemaComponent } from '@railyard/service-kit';
 import { z } from 'zod';
-import { loadPolicy, type PipelineRouteDeps, policyIdOf, policyStream } from '../../pipeline-commands.js';
 import { exceptionActive } from '../domain/security-gate.js';
 import type { SecurityPolicyState } from '../domain/security-policy.decide.js';
+import { loadPolicy, policyIdOf, policyStream, type SecurityPolicyCommands } from '../gate-commands.js';
 
 const Params = z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,99}$/) });
 const ExceptionParams = Params.extend({ exceptionId: z.uuid() });
@@ -41,7 +41,13 @@ function view(state: SecurityPolicyState, now: Date) {
 }
 
 /** Versioned security policies in CEL and their time-boxed exceptions (L4). */
-export const securityPolicyRoutes: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, deps) => {
+export interface SecurityPolicyDeps {
+  commands: SecurityPolicyCommands;
+  store: EventStore;
+  now: () => Date;
+}
+
+export const securityPolicyRoutes: FastifyPluginAsyncZod<SecurityPolicyDeps> = async (app, deps) => {
   const respond = { 200: PolicyView };
   app.put(
     '/security-policies/:name',
@@ -66,7 +72,7 @@ export const securityPolicyRoutes: FastifyPluginAsyncZod<PipelineRouteDeps> = as
         name,
         ...request.body,
       };
-      const result = await deps.commands.policies.handle(policyStream(name), command, ctx);
+      const result = await deps.commands.handle(policyStream(name), command, ctx);
       return reply.header('etag', etagOf(result.revision)).send(view(result.state, ctx.now));
     },
   );
@@ -104,7 +110,7 @@ export const securityPolicyRoutes: FastifyPluginAsyncZod<PipelineRouteDeps> = as
         justification,
         expiresAt: new Date(expiresAt),
       };
-      const result = await deps.commands.policies.handle(policyStream(request.params.name), command, ctx);
+      const result = await deps.commands.handle(policyStream(request.params.name), command, ctx);
       return reply
         .code(201)
         .header('etag', etagOf(result.revision))
@@ -134,7 +140,7 @@ export const securityPolicyRoutes: FastifyPluginAsyncZod<PipelineRouteDeps> = as
         exceptionId,
         reason: request.body?.reason,
       };
-      const result = await deps.commands.policies.handle(policyStream(name), command, ctx);
+      const result = await deps.commands.handle(policyStream(name), command, ctx);
       return reply.header('etag', etagOf(result.revision)).send(view(result.state, ctx.now));
     },
   );

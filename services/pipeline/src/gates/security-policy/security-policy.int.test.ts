@@ -7,9 +7,9 @@ import {
 } from '@railyard/contracts';
 import { event, type InjectedResponse, type SpecEvent } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { policyIdOf, policyStream } from '../../pipeline-commands.js';
 import { dev } from '../../runs/domain/run.examples.js';
 import { noCritical, policyVersioned, type RunSpecFixture, startRunSpecs } from '../../test-support/run-spec.js';
+import { policyIdOf, policyStream } from '../gate-commands.js';
 
 describe('security policies: PUT /security-policies/:name, its exceptions and their approval', () => {
   let s: RunSpecFixture;

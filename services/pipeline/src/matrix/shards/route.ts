@@ -1,6 +1,6 @@
 import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
-import type { PipelineRouteDeps } from '../../pipeline-commands.js';
+import type { RunRouteDeps } from '../../runs/run-commands.js';
 import { handleRunCommand } from '../../runs/run-glue.js';
 import { Reason, RunView, StageParams } from '../../runs/run-view.js';
 
@@ -30,7 +30,7 @@ const ResultBody = z.strictObject({
 const executors = { roles: ['deployer'] as const };
 
 /** The test matrix (L3): plan shards by historical durations, record shard results, rerun only failed shards. */
-export const shardRoutes: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, deps) => {
+export const shardRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (app, deps) => {
   app.post(
     '/runs/:id/stages/:stage/shards',
     {

@@ -1,7 +1,9 @@
 import { PipelineErrorCodes, Roles } from '@railyard/contracts';
+import type { EventStore } from '@railyard/eventstore';
 import { commandContext, type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
 import { z } from 'zod';
-import { loadRun, type PipelineRouteDeps } from '../../pipeline-commands.js';
+import type { GrantLedger } from '../../grants/grant-ledger.js';
+import { loadRun, type RunRouteDeps } from '../run-commands.js';
 import { handleRunCommand } from '../run-glue.js';
 import { Reason, RunView, StageParams } from '../run-view.js';
 
@@ -11,7 +13,13 @@ import { Reason, RunView, StageParams } from '../run-view.js';
  * `pipeline--grants`): without one, 403 PIPELINE_GRANT_REQUIRED and nothing is appended. The grant is asked before
  * the run's rules (authorisation first); separation of duties and the approver groups still apply after it.
  */
-export const approveRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, deps) => {
+export interface ApproveDeps extends RunRouteDeps {
+  store: EventStore;
+  /** Governance's grants as this service learnt them (approvals into prod-tier environments need `approve`). */
+  grants: GrantLedger;
+}
+
+export const approveRoute: FastifyPluginAsyncZod<ApproveDeps> = async (app, deps) => {
   app.post(
     '/runs/:id/stages/:stage/approvals',
     {

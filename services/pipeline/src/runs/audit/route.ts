@@ -1,8 +1,8 @@
 import { Actor, type EventCatalogue, pipelineRunEvents } from '@railyard/contracts';
-import { upcastRecorded } from '@railyard/eventstore';
+import { type EventStore, upcastRecorded } from '@railyard/eventstore';
 import type { FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
-import { loadRun, type PipelineRouteDeps, runStream } from '../../pipeline-commands.js';
+import { loadRun, runStream } from '../run-commands.js';
 import { RunParams } from '../run-view.js';
 
 const AuditEntry = z.object({
@@ -19,7 +19,7 @@ const AuditEntry = z.object({
 const AuditTrail = z.object({ runId: z.uuid(), entries: z.array(AuditEntry) });
 
 /** GET /runs/:id/audit — every action on the run, in order: the run's own stream, so it matches `railyard stream`. */
-export const auditRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, { store }) => {
+export const auditRoute: FastifyPluginAsyncZod<{ store: EventStore }> = async (app, { store }) => {
   app.get(
     '/runs/:id/audit',
     {

@@ -1,11 +1,11 @@
 import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
-import type { PipelineRouteDeps } from '../../pipeline-commands.js';
+import type { RunRouteDeps } from '../run-commands.js';
 import { handleRunCommand } from '../run-glue.js';
 import { RunParams, RunView } from '../run-view.js';
 
 /** POST /runs/:id/cancel — end a run that will not go further (superseded, abandoned); the reason is required. */
-export const cancelRunRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, deps) => {
+export const cancelRunRoute: FastifyPluginAsyncZod<RunRouteDeps> = async (app, deps) => {
   app.post(
     '/runs/:id/cancel',
     {

@@ -18,7 +18,7 @@ import {
   PoisonMessageError,
 } from '@railyard/messaging';
 import type pg from 'pg';
-import { type PipelineCommands, runStream } from '../../pipeline-commands.js';
+import { type RunCommands, runStream } from '../run-commands.js';
 
 export const DEPLOYMENT_OUTCOMES_CONSUMER = consumerName('pipeline', 'deployment-outcomes');
 
@@ -35,13 +35,13 @@ const OUTCOMES = {
 } as const;
 
 /** Reports the run's deploy stage from a deployment's outcome; other deployment events say nothing to a run. */
-export async function reportDeploymentOutcome(commands: PipelineCommands, event: BusEvent): Promise<void> {
+export async function reportDeploymentOutcome(commands: RunCommands, event: BusEvent): Promise<void> {
   const kind = OUTCOMES[event.type as keyof typeof OUTCOMES];
   if (!kind) return;
   const parsed = kind.schema.safeParse(event.data);
   if (!parsed.success) throw new PoisonMessageError(`${event.type} ${event.id} does not match its schema`);
   const d = parsed.data;
-  await commands.runs.handle(
+  await commands.handle(
     runStream(d.runId),
     {
       type: 'RecordDeploymentOutcome',
@@ -67,7 +67,7 @@ export async function reportDeploymentOutcome(commands: PipelineCommands, event:
  */
 export function createDeploymentOutcomesConsumer(options: {
   store: EventStore;
-  commands: PipelineCommands;
+  commands: RunCommands;
   js: JetStreamClient;
   jsm: JetStreamManager;
   pool: pg.Pool;

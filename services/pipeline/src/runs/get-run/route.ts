@@ -1,9 +1,10 @@
+import type { EventStore } from '@railyard/eventstore';
 import { etagOf, type FastifyPluginAsyncZod } from '@railyard/service-kit';
-import { loadRun, type PipelineRouteDeps } from '../../pipeline-commands.js';
+import { loadRun } from '../run-commands.js';
 import { RunParams, RunView, runView } from '../run-view.js';
 
 /** GET /runs/:id — the run, folded from its stream (always current). */
-export const getRunRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, { store }) => {
+export const getRunRoute: FastifyPluginAsyncZod<{ store: EventStore }> = async (app, { store }) => {
   app.get(
     '/runs/:id',
     { schema: { summary: 'A pipeline run', tags: ['runs'], params: RunParams, response: { 200: RunView } } },

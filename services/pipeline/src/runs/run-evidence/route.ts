@@ -1,7 +1,7 @@
 import { EnvironmentName, LoadTestMetrics, SecurityFinding } from '@railyard/contracts';
 import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
 import { z } from 'zod';
-import type { PipelineRouteDeps } from '../../pipeline-commands.js';
+import type { RunRouteDeps } from '../run-commands.js';
 import { handleRunCommand } from '../run-glue.js';
 import { Reason, RunParams, RunView } from '../run-view.js';
 
@@ -15,7 +15,7 @@ const LoadTestBody = z.strictObject({ environment: EnvironmentName, metrics: Loa
 const reporters = { roles: ['deployer', 'developer', 'sre'] as const };
 
 /** What CI reports for the gates to read: SAST/DAST findings (L4) and load-test results (L6). */
-export const runEvidenceRoutes: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, deps) => {
+export const runEvidenceRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (app, deps) => {
   app.post(
     '/runs/:id/security-scans',
     {

@@ -1,9 +1,8 @@
 import { ErrorCodes, ServiceNameSchema } from '@railyard/contracts';
-import { projectionLagHeaders } from '@railyard/readmodels';
+import { type ProjectionRunner, projectionLagHeaders } from '@railyard/readmodels';
 import { type FastifyPluginAsyncZod, HttpProblem, pageOf } from '@railyard/service-kit';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { PipelineRouteDeps } from '../../pipeline-commands.js';
 import type { RunListDb } from './projection.js';
 
 const Query = z.strictObject({
@@ -41,8 +40,13 @@ function decodeCursor(cursor: string): { startedAt: Date; id: string } {
 }
 
 /** GET /runs — runs, newest first, from the run-list projection; headers say how far behind it is. */
-export const runListRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, deps) => {
-  const db = deps.db as unknown as Kysely<RunListDb>;
+export interface RunListDeps {
+  db: Kysely<RunListDb>;
+  /** The run-list projection, for the lag headers. */
+  runner: ProjectionRunner;
+}
+
+export const runListRoute: FastifyPluginAsyncZod<RunListDeps> = async (app, { db, runner }) => {
   app.get(
     '/runs',
     { schema: { summary: 'List pipeline runs', tags: ['runs'], querystring: Query, response: { 200: Page } } },
@@ -65,7 +69,7 @@ export const runListRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app
           ]),
         );
       }
-      const [rows, lag] = await Promise.all([query.execute(), projectionLagHeaders(deps.runList)]);
+      const [rows, lag] = await Promise.all([query.execute(), projectionLagHeaders(runner)]);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return reply.headers({ ...lag }).send({

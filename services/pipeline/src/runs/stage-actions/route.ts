@@ -1,8 +1,8 @@
 import { PipelineErrorCodes } from '@railyard/contracts';
 import { commandContext, etagOf, type FastifyPluginAsyncZod, HttpProblem } from '@railyard/service-kit';
 import { z } from 'zod';
-import { loadRun, type PipelineRouteDeps, runStream } from '../../pipeline-commands.js';
-import { promotionInputs } from '../promotion.js';
+import { type PromotionDeps, promotionInputs } from '../promotion.js';
+import { loadRun, type RunRouteDeps, runStream } from '../run-commands.js';
 import { handleRunCommand } from '../run-glue.js';
 import { Reason, RunView, runView, StageParams } from '../run-view.js';
 
@@ -16,7 +16,7 @@ const ResultBody = z.strictObject({
 const executors = { roles: ['deployer'] as const };
 
 /** Claim and report a stage (L2): claiming a deploy stage is the promotion, decided by the gates. */
-export const stageActionsRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, deps) => {
+export const stageActionsRoute: FastifyPluginAsyncZod<RunRouteDeps & PromotionDeps> = async (app, deps) => {
   app.post(
     '/runs/:id/stages/:stage/claim',
     {
@@ -46,7 +46,7 @@ export const stageActionsRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async
         stage,
         promotion,
       };
-      const result = await deps.commands.runs.handle(runStream(id), command, ctx);
+      const result = await deps.commands.handle(runStream(id), command, ctx);
       const blocked = result.events.find((e) => e.type === 'PromotionBlocked');
       if (blocked) {
         // The refusal is on the record (PromotionBlocked); the client gets the gates that decided it.

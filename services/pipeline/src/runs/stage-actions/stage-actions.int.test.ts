@@ -14,7 +14,7 @@ import {
 } from '@railyard/contracts';
 import { event } from '@railyard/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { baselineStream, policyStream } from '../../pipeline-commands.js';
+import { baselineStream, policyStream } from '../../gates/gate-commands.js';
 import {
   noCritical,
   policyVersioned,

@@ -1,10 +1,12 @@
 import { ChangeCommit, PipelineErrorCodes, ruleViolated, ServiceNameSchema } from '@railyard/contracts';
-import { newAggregateId } from '@railyard/eventstore';
+import { type EventStore, newAggregateId } from '@railyard/eventstore';
 import { commandContext, type FastifyPluginAsyncZod } from '@railyard/service-kit';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { artifactGatesOf } from '../../artifact-gates/artifact-gates.js';
-import { loadDefinition, type PipelineRouteDeps } from '../../pipeline-commands.js';
-import { strategiesFor } from '../../strategy/domain/strategy.js';
+import { artifactGatesOf, type PipelineDb } from '../../artifact-gates/artifact-gates.js';
+import { loadDefinition } from '../../definitions/definition-commands.js';
+import { type StrategyPolicy, strategiesFor } from '../../strategy/domain/strategy.js';
+import type { RunRouteDeps } from '../run-commands.js';
 import { handleRunCommand } from '../run-glue.js';
 import { Reason, RunView } from '../run-view.js';
 
@@ -22,7 +24,15 @@ const Body = z.strictObject({
 });
 
 /** POST /runs — start a run of the service's current definition for an artifact version (L2). */
-export const startRunRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (app, deps) => {
+export interface StartRunDeps extends RunRouteDeps {
+  /** The definitions' streams, read for the version the run pins. */
+  store: EventStore;
+  /** The gate read model, for the artifact's digest. */
+  db: Kysely<PipelineDb>;
+  strategies: StrategyPolicy;
+}
+
+export const startRunRoute: FastifyPluginAsyncZod<StartRunDeps> = async (app, deps) => {
   app.post(
     '/runs',
     {
@@ -64,7 +74,7 @@ export const startRunRoute: FastifyPluginAsyncZod<PipelineRouteDeps> = async (ap
           stages: pinned.stages,
           tier: pinned.tier,
           securityPolicy: pinned.securityPolicy,
-          strategies: strategiesFor(deps.policies.strategies, pinned.tier, pinned.stages),
+          strategies: strategiesFor(deps.strategies, pinned.tier, pinned.stages),
           artifact: { name: known.name, version: known.version, sha256: known.sha256 },
           changeAuthor: body.changeAuthor,
           releaseId: body.releaseId ?? null,
