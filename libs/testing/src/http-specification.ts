@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EventDefinition, EventMetadata } from '@railyard/contracts';
-import { type AllFilter, type EventStore, type EventToAppend, matchesFilter, type RecordedEvent } from '@railyard/eventstore';
+import {
+  type AllFilter,
+  type EventStore,
+  type EventToAppend,
+  matchesFilter,
+  type RecordedEvent,
+} from '@railyard/eventstore';
 import { expect } from 'vitest';
 import { waitFor } from './wait-for.js';
 
@@ -140,9 +146,7 @@ export async function appendedSince(store: EventStore, after = 0n, filter?: AllF
     if (batch.length > 0) from = batch.at(-1)!.position;
     return from >= lastPosition;
   });
-  return seen.filter(
-    (e) => !e.streamId.startsWith(`${MARKER_CATEGORY}-`) && matchesFilter(e.streamId, e.type, filter),
-  );
+  return seen.filter((e) => !e.streamId.startsWith(`${MARKER_CATEGORY}-`) && matchesFilter(e.streamId, e.type, filter));
 }
 
 const shape = (events: readonly { type: string; data: unknown }[]) =>

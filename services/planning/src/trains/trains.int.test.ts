@@ -1,6 +1,7 @@
 import { httpSpecification } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningFixture, startPlanning } from '../test-support/planning-fixture.js';
+import { trainStream } from './train-commands.js';
 
 // Release trains over HTTP (P2): cadence in a time zone, upcoming slots with cutoffs, member teams.
 describe('release trains over HTTP', () => {
@@ -45,7 +46,7 @@ describe('release trains over HTTP', () => {
     expect(joined.json().teams).toEqual(['ios', 'android', 'web']);
     const left = await f.app.inject({ method: 'DELETE', url: `/release-trains/${id}/teams/ios`, headers: rm });
     expect(left.json().teams).toEqual(['android', 'web']);
-    const events = await f.store.readStream(`releaseTrain-${id}`);
+    const events = await f.store.readStream(trainStream(id));
     expect(events.map((e) => [e.type, e.metadata.actor.id])).toEqual([
       ['ReleaseTrainCreated', 'rm-ana'],
       ['ReleaseTrainTeamJoined', 'rm-ana'],
