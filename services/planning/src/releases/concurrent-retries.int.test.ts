@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningFixture, startPlanning } from '../test-support/planning-fixture.js';
+import { releaseStream } from './release-commands.js';
 
 // A client that times out and retries, or a proxy that replays, sends the same Idempotency-Key many times at once.
 // Every copy must get the first execution's answer, and the log must hold the command's events once.
@@ -17,9 +18,8 @@ describe('concurrent retries with one Idempotency-Key', () => {
     await f?.close();
   });
 
-  const eventsOfType = async (type: string) =>
-    (await f.store.pool.query<{ stream_id: string }>('SELECT stream_id FROM eventstore.events WHERE type = $1', [type]))
-      .rows;
+  const eventsOfType = async (releaseId: string, type: string) =>
+    (await f.store.readStream(releaseStream(releaseId))).filter((e) => e.type === type);
 
   /** Sends `n` identical requests at once and returns status, body and the headers a client relies on. */
   async function burst(n: number, request: Parameters<PlanningFixture['app']['inject']>[0]) {
@@ -42,7 +42,7 @@ describe('concurrent retries with one Idempotency-Key', () => {
     const first = results[0]!;
     expect(first.status).toBe(201);
     for (const r of results) expect(r).toEqual(first);
-    const planned = (await eventsOfType('ReleasePlanned')).filter((e) => e.stream_id === `release-${first.body.id}`);
+    const planned = await eventsOfType(first.body.id, 'ReleasePlanned');
     expect(planned).toHaveLength(1);
   });
 
@@ -76,7 +76,7 @@ describe('concurrent retries with one Idempotency-Key', () => {
     expect(guarded[0]!.status).toBe(201);
     for (const r of guarded) expect(r).toEqual(guarded[0]);
 
-    const added = (await eventsOfType('ScopeItemAdded')).filter((e) => e.stream_id === `release-${release.id}`);
+    const added = await eventsOfType(release.id, 'ScopeItemAdded');
     expect(added).toHaveLength(2);
   });
 });
