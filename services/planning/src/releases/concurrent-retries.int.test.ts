@@ -1,3 +1,4 @@
+import type { InjectRequest } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningFixture, startPlanning } from '../test-support/planning-fixture.js';
 import { releaseStream } from './release-commands.js';
@@ -22,7 +23,7 @@ describe('concurrent retries with one Idempotency-Key', () => {
     (await f.store.readStream(releaseStream(releaseId))).filter((e) => e.type === type);
 
   /** Sends `n` identical requests at once and returns status, body and the headers a client relies on. */
-  async function burst(n: number, request: Parameters<PlanningFixture['app']['inject']>[0]) {
+  async function burst(n: number, request: InjectRequest) {
     const responses = await Promise.all(Array.from({ length: n }, () => f.app.inject(request as never)));
     return responses.map((r) => ({
       status: r.statusCode,

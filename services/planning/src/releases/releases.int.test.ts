@@ -185,12 +185,13 @@ describe('releases over HTTP', () => {
   });
 
   describe('bad requests get problem+json 4xx and append nothing', () => {
-    const cases: [
+    type Case = [
       string,
       () => Promise<{ method: 'POST'; url: string; headers: Record<string, string>; payload?: string }>,
       number,
       string,
-    ][] = [
+    ];
+    const cases: Case[] = [
       [
         'malformed JSON',
         async () => ({
@@ -210,18 +211,17 @@ describe('releases over HTTP', () => {
           ['a lone high surrogate', { name: '\ud800', targetDate: '2026-12-10' }],
         ] as const
       ).map(
-        ([what, body]) =>
-          [
-            what,
-            async () => ({
-              method: 'POST' as const,
-              url: '/releases',
-              headers: { ...manager, 'content-type': 'application/json' },
-              payload: JSON.stringify(body),
-            }),
-            400,
-            'RAILYARD_REQUEST_INVALID',
-          ] as const,
+        ([what, body]): Case => [
+          what,
+          async () => ({
+            method: 'POST' as const,
+            url: '/releases',
+            headers: { ...manager, 'content-type': 'application/json' },
+            payload: JSON.stringify(body),
+          }),
+          400,
+          'RAILYARD_REQUEST_INVALID',
+        ],
       ),
       [
         'a mistyped field',
