@@ -1,5 +1,5 @@
 import { createPostgresEventStore, type PostgresEventStore } from '@railyard/eventstore';
-import { createTestDatabase, type TestDatabase } from '@railyard/testing';
+import { appendedSince, createTestDatabase, type TestDatabase } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from './checkpoints.js';
 import { type AnyDb, createDb } from './db.js';
@@ -46,12 +46,9 @@ async function appendMixed(count: number, from = 0): Promise<void> {
   }
 }
 
-/** The newest position of the filtered events, from the table (the store may not show it yet). */
+/** The newest position of the filtered events, read up to a fresh marker (a global read may trail commits). */
 async function lastPosition(): Promise<bigint> {
-  const { rows } = await store.pool.query<{ p: string }>(
-    `select max(global_position) as p from eventstore.events where category = 'rbItem'`,
-  );
-  return BigInt(rows[0]!.p);
+  return (await appendedSince(store, 0n, FILTER)).at(-1)!.position;
 }
 
 beforeAll(async () => {

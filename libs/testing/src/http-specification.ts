@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EventDefinition, EventMetadata } from '@railyard/contracts';
-import type { EventStore, EventToAppend, RecordedEvent } from '@railyard/eventstore';
+import {
+  type AllFilter,
+  type EventStore,
+  type EventToAppend,
+  matchesFilter,
+  type RecordedEvent,
+} from '@railyard/eventstore';
 import { expect } from 'vitest';
 import { waitFor } from './wait-for.js';
 
@@ -107,42 +113,41 @@ export interface HttpSpecification {
   when(request: InjectRequest | (() => InjectRequest | Promise<InjectRequest>)): HttpWhen;
 }
 
-/** The category of the marker stream a specification appends after the request (see `appendedAnywhere`). */
+/** The category of the marker stream a specification appends after the request (see `appendedSince`). */
 const MARKER_CATEGORY = 'specificationMarker';
 
 /**
- * Every event appended after `after`, in any stream. A global read may trail commits (the Postgres store holds back
- * a position while an older transaction anywhere on the server is open), so the specification appends a marker
- * after the request and waits until a global read reaches it: whatever the request committed lies before it.
+ * Appends a marker event and returns its position: every event committed before the call lies below it, so a global
+ * read up to it has seen them all.
  */
-async function appendedAnywhere(store: EventStore, after: bigint): Promise<RecordedEvent[]> {
+export async function markPosition(store: EventStore): Promise<bigint> {
   const marker = `${MARKER_CATEGORY}-${randomUUID()}`;
   const { lastPosition } = await store.append(
     marker,
     [toAppend({ type: 'SpecificationMarked', data: {} })],
     'noStream',
   );
+  return lastPosition;
+}
+
+/**
+ * Every event appended after `after` (default: the whole log), in any stream or in those the filter passes, markers
+ * left out. A global read may trail commits (the Postgres store holds back a position while an older transaction
+ * anywhere on the server is open), so it appends a marker and reads until it reaches it: whatever was committed
+ * before the call lies before it. Tests read the store this way, never by SQL.
+ */
+export async function appendedSince(store: EventStore, after = 0n, filter?: AllFilter): Promise<RecordedEvent[]> {
+  const lastPosition = await markPosition(store);
   const seen: RecordedEvent[] = [];
   let from = after;
-  await waitFor(`the global log to reach the specification's marker at ${lastPosition}`, async () => {
+  await waitFor(`the global log to reach the marker at ${lastPosition}`, async () => {
     const batch = await store.readAll({ after: from, limit: 1000 });
     seen.push(...batch);
     if (batch.length > 0) from = batch.at(-1)!.position;
     return from >= lastPosition;
   });
-  return seen.filter((e) => e.streamId !== marker && !e.streamId.startsWith(`${MARKER_CATEGORY}-`));
+  return seen.filter((e) => !e.streamId.startsWith(`${MARKER_CATEGORY}-`) && matchesFilter(e.streamId, e.type, filter));
 }
-
-const lastPosition = async (store: EventStore): Promise<bigint> => {
-  // The position of the newest visible event: events before it are the givens and earlier history.
-  const marker = `${MARKER_CATEGORY}-${randomUUID()}`;
-  const { lastPosition: position } = await store.append(
-    marker,
-    [toAppend({ type: 'SpecificationMarked', data: {} })],
-    'noStream',
-  );
-  return position;
-};
 
 const shape = (events: readonly { type: string; data: unknown }[]) =>
   events.map((e) => ({ type: e.type, data: e.data }));
@@ -178,7 +183,7 @@ export function httpSpecification(target: { app: Injectable; store: EventStore }
             if (events.length > 0) await store.append(stream, events.map(toAppend), 'any');
           }
           for (const { stream } of givens) revisions.set(stream, (await store.readStream(stream)).length);
-          const before = await lastPosition(store);
+          const before = await markPosition(store);
           const request = typeof requestOrFactory === 'function' ? await requestOrFactory() : requestOrFactory;
 
           const response = await app.inject(request);
@@ -203,7 +208,7 @@ export function httpSpecification(target: { app: Injectable; store: EventStore }
               shape(expectedEvents[stream] ?? []),
             );
           }
-          const elsewhere = (await appendedAnywhere(store, before)).filter((e) => !streams.has(e.streamId));
+          const elsewhere = (await appendedSince(store, before)).filter((e) => !streams.has(e.streamId));
           expect(
             elsewhere.map((e) => `${e.type} in ${e.streamId}`),
             `events appended in streams the specification does not name, after ${described}`,

@@ -4,7 +4,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { appendedSince } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactStream } from './artifacts/domain/artifact-identity.js';
 import { type ArtifactFixture, startArtifact } from './test-support/artifact-fixture.js';
 
 const run = promisify(execFile);
@@ -45,7 +47,7 @@ describe('an artifact through its life over HTTP', () => {
     });
   const post = (url: string, headers: Headers, payload?: object) =>
     f.app.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
-  const typesOf = async (id: string) => (await f.store.readStream(`artifact-${id}`)).map((e) => e.type);
+  const typesOf = async (id: string) => (await f.store.readStream(artifactStream(id))).map((e) => e.type);
   const promote = (stage: string) => post('/artifacts/payments-api/2.3.1/promotions', deployer, { stage });
 
   let api: { id: string; sha256: string };
@@ -141,7 +143,7 @@ describe('an artifact through its life over HTTP', () => {
     const promoted = await promote('prod');
     expect(promoted.statusCode).toBe(201);
     expect(promoted.json().promotions).toEqual(['prod']);
-    const events = await f.store.readStream(`artifact-${api.id}`);
+    const events = await f.store.readStream(artifactStream(api.id));
     expect(events.at(-1)).toMatchObject({
       type: 'ArtifactPromoted',
       data: { stage: 'prod' },
@@ -228,8 +230,7 @@ describe('an artifact through its life over HTTP', () => {
       code: 'ARTIFACT_BUNDLE_CONSTRAINT_UNSATISFIED',
       violations: [{ problem: 'payments-api@2.3.1 does not satisfy ^3.0.0' }],
     });
-    const bundles = async () =>
-      (await f.store.pool.query(`SELECT 1 FROM eventstore.events WHERE category = 'bundle'`)).rowCount;
+    const bundles = async () => (await appendedSince(f.store, 0n, { categories: ['bundle'] })).length;
     expect(await bundles()).toBe(0);
     const created = await post('/bundles', rm_, bundle('^2.1.0'));
     expect(created.statusCode).toBe(201);

@@ -1,4 +1,5 @@
-import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
+import { ReleasePlanned } from '@railyard/contracts';
+import { appendedSince, createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningAsMain, startPlanningAsMain } from './test-support/planning-as-main.js';
 
@@ -34,10 +35,8 @@ describe('planning rate limit (RATE_LIMIT_MAX, RATE_LIMIT_WINDOW_MS)', () => {
     expect(refused.headers['content-type']).toContain('application/problem+json');
     expect(refused.json().code).toBe('RAILYARD_REQUEST_RATE_LIMITED');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-    const { rows } = await service.infra.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM eventstore.events WHERE type = 'ReleasePlanned'`,
-    );
-    expect(rows[0]!.n).toBe(5);
+    const planned = await appendedSince(service.infra.store, 0n, { eventTypes: [ReleasePlanned.type] });
+    expect(planned).toHaveLength(5);
     // Another principal is not affected by rm-ana's budget.
     const other = await service.auth('rm-bo', ['release-manager']);
     const res = await app.inject({

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { releaseEvents, releaseTrainEvents } from '@railyard/contracts';
+import { releaseEvents, releaseTrainEvents, streamName } from '@railyard/contracts';
 import { createPostgresEventStore, type PostgresEventStore, type RecordedEvent } from '@railyard/eventstore';
-import { createTestDatabase, type TestDatabase, tamperAsSuperuser } from '@railyard/testing';
+import { createTestDatabase, type TestDatabase, tamperAsSuperuser, waitFor } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEvent, appendAndRead, runCli } from './test-support/cli-harness.js';
 
@@ -14,8 +14,8 @@ let env: NodeJS.ProcessEnv;
 const releaseId = randomUUID();
 const trainId = randomUUID();
 const itemId = randomUUID();
-const releaseStream = `release-${releaseId}`;
-const trainStream = `releaseTrain-${trainId}`;
+const releaseStream = streamName('release', releaseId);
+const trainStream = streamName('releaseTrain', trainId);
 /** The change that scoped the release and created the train: it spans two streams. */
 const scoping = randomUUID();
 let planned: RecordedEvent[];
@@ -36,7 +36,7 @@ beforeAll(async () => {
   ]);
   // --at compares at millisecond precision: the scoping events must be recorded in a later millisecond.
   const cutoff = planned[0]?.createdAt.getTime() ?? 0;
-  while (Date.now() <= cutoff + 1) await new Promise((resolve) => setImmediate(resolve));
+  await waitFor('a later millisecond', () => Date.now() > cutoff + 1, { intervalMs: 1 });
   scoped = await appendAndRead(store, releaseStream, [
     release(
       'ScopeItemAdded',
@@ -106,7 +106,7 @@ describe('railyard state', () => {
     const unknown = await runCli(['state', 'nope-1', '--at', 'revision:0'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no service exports a fold for stream category "nope"/);
-    expect((await runCli(['state', `release-${randomUUID()}`, '--at', 'revision:0'], env)).code).toBe(1);
+    expect((await runCli(['state', streamName('release', randomUUID()), '--at', 'revision:0'], env)).code).toBe(1);
     const early = await runCli(['state', releaseStream, '--at', '2000-01-01T00:00:00Z'], env);
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(/had no events by 2000-01-01/);

@@ -1,9 +1,11 @@
+import { streamName } from '@railyard/contracts';
 import { createPostgresEventStore, type PostgresEventStore, type RecordedEvent } from '@railyard/eventstore';
-import { createTestDatabase, type TestDatabase } from '@railyard/testing';
+import { createTestDatabase, type TestDatabase, waitFor } from '@railyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEvent, appendAndRead, runCli } from './test-support/cli-harness.js';
 
+const STREAM = streamName('release', 'r1');
 let tdb: TestDatabase;
 let store: PostgresEventStore;
 let env: NodeJS.ProcessEnv;
@@ -16,15 +18,15 @@ beforeAll(async () => {
   store = createPostgresEventStore({ connectionString: tdb.url });
   await store.ready();
   env = { DATABASE_URL: tdb.url };
-  early = await appendAndRead(store, 'release-r1', [
+  early = await appendAndRead(store, STREAM, [
     anEvent('ReleasePlanned', { name: 'Spring', amount: 2n.toString() }, 'alice'),
     anEvent('ScopeItemAdded', { feature: 'checkout' }, 'alice'),
   ]);
   other = await appendAndRead(store, 'train-t1', [anEvent('TrainCreated', { cadence: 'weekly' }, 'bob')]);
   // --at compares at millisecond precision: make sure the later events are recorded in a later millisecond.
   const cutoff = early.at(-1)?.createdAt.getTime() ?? 0;
-  while (Date.now() <= cutoff + 1) await new Promise((resolve) => setImmediate(resolve));
-  late = await appendAndRead(store, 'release-r1', [anEvent('ReleaseFrozen', { at: 'now' }, 'carol')]);
+  await waitFor('a later millisecond', () => Date.now() > cutoff + 1, { intervalMs: 1 });
+  late = await appendAndRead(store, STREAM, [anEvent('ReleaseFrozen', { at: 'now' }, 'carol')]);
 });
 
 afterAll(async () => {
@@ -34,7 +36,7 @@ afterAll(async () => {
 
 describe('railyard stream', () => {
   it('prints the events of a stream in revision order with position, type, time, actor and data', async () => {
-    const result = await runCli(['stream', 'release-r1'], env);
+    const result = await runCli(['stream', STREAM], env);
     expect(result.code).toBe(0);
     expect(result.out).toHaveLength(3);
     const first = early[0] as RecordedEvent;
@@ -45,12 +47,12 @@ describe('railyard stream', () => {
   });
 
   it('prints one JSON object per line with bigints as strings', async () => {
-    const result = await runCli(['stream', 'release-r1', '--json'], env);
+    const result = await runCli(['stream', STREAM, '--json'], env);
     expect(result.code).toBe(0);
     const parsed = result.out.map((line) => JSON.parse(line));
     expect(parsed.map((e) => e.revision)).toEqual(['0', '1', '2']);
     expect(parsed[2]).toMatchObject({
-      streamId: 'release-r1',
+      streamId: STREAM,
       position: late[0]?.position.toString(),
       type: 'ReleaseFrozen',
       data: { at: 'now' },
@@ -60,10 +62,10 @@ describe('railyard stream', () => {
 
   it('--at shows only the events recorded at or before that time', async () => {
     const at = (early.at(-1) as RecordedEvent).createdAt.toISOString();
-    const result = await runCli(['stream', 'release-r1', '--at', at, '--json'], env);
+    const result = await runCli(['stream', STREAM, '--at', at, '--json'], env);
     expect(result.code).toBe(0);
     expect(result.out.map((line) => JSON.parse(line).type)).toEqual(['ReleasePlanned', 'ScopeItemAdded']);
-    const before = await runCli(['stream', 'release-r1', '--at', '2000-01-01T00:00:00Z'], env);
+    const before = await runCli(['stream', STREAM, '--at', '2000-01-01T00:00:00Z'], env);
     expect(before.code).toBe(1);
     expect(before.stderr).toMatch(/had no events at 2000-01-01/);
   });
@@ -76,7 +78,7 @@ describe('railyard stream', () => {
   });
 
   it('rejects a bad --at and a missing stream id as usage errors', async () => {
-    expect((await runCli(['stream', 'release-r1', '--at', 'yesterday'], env)).code).toBe(2);
+    expect((await runCli(['stream', STREAM, '--at', 'yesterday'], env)).code).toBe(2);
     expect((await runCli(['stream'], env)).code).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { releaseEvents } from '@railyard/contracts';
+import { releaseEvents, streamName } from '@railyard/contracts';
 import { createPostgresEventStore, type PostgresEventStore, type RecordedEvent } from '@railyard/eventstore';
-import { createTestDatabase, type TestDatabase, tamperAsSuperuser } from '@railyard/testing';
+import { createTestDatabase, type TestDatabase, tamperAsSuperuser, waitFor } from '@railyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEvent, appendAndRead, runCli } from './test-support/cli-harness.js';
@@ -14,7 +14,7 @@ let env: NodeJS.ProcessEnv;
 let events: RecordedEvent[];
 const releaseId = randomUUID();
 const itemId = randomUUID();
-const stream = `release-${releaseId}`;
+const stream = streamName('release', releaseId);
 
 const release = (type: keyof typeof releaseEvents, data: Record<string, unknown>) =>
   anEvent(type, releaseEvents[type].schema.parse(data) as Record<string, unknown>, 'alice');
@@ -29,7 +29,7 @@ beforeAll(async () => {
   ]);
   // --at compares at millisecond precision: the later events must be recorded in a later millisecond.
   const cutoff = events[0]?.createdAt.getTime() ?? 0;
-  while (Date.now() <= cutoff + 1) await new Promise((resolve) => setImmediate(resolve));
+  await waitFor('a later millisecond', () => Date.now() > cutoff + 1, { intervalMs: 1 });
   events.push(
     ...(await appendAndRead(store, stream, [
       release('ScopeItemAdded', {
@@ -47,11 +47,9 @@ beforeAll(async () => {
   // `railyard events` reads the global log, which shows an event once no older transaction anywhere on the shared
   // server can still commit before it: wait for that, so the test does not depend on other files' transactions.
   const last = events.at(-1)?.position ?? 0n;
-  const deadline = Date.now() + 15_000;
-  while ((await store.headPosition()) < last) {
-    if (Date.now() > deadline) throw new Error('the events never became visible to global readers');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await waitFor('the events to become visible to global readers', async () => (await store.headPosition()) >= last, {
+    timeoutMs: 15_000,
+  });
   // The forger puts someone else's name on the product owner's acceptance.
   await tamperAsSuperuser(
     tdb.url,

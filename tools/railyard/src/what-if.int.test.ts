@@ -9,10 +9,11 @@ import {
   type RiskPolicyRules,
   releaseEvents,
   securityPolicyEvents,
+  streamName,
 } from '@railyard/contracts';
 import { createCommandHandler, createPostgresEventStore, type PostgresEventStore } from '@railyard/eventstore';
 import { releaseDecider } from '@railyard/planning/aggregates';
-import { createTestDatabase, type TestDatabase } from '@railyard/testing';
+import { createTestDatabase, type TestDatabase, waitFor } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEvent, runCli } from './test-support/cli-harness.js';
 
@@ -63,7 +64,7 @@ async function cabRound(releaseId: string, vote: 'approve' | 'reject') {
   });
   const itemId = randomUUID();
   const run = (actor: Actor, command: Record<string, unknown>) =>
-    handler.handle(`release-${releaseId}`, { actor, at: new Date(), ...command } as never, {
+    handler.handle(streamName('release', releaseId), { actor, at: new Date(), ...command } as never, {
       actor,
       now: new Date(),
       correlationId: randomUUID(),
@@ -78,7 +79,7 @@ async function cabRound(releaseId: string, vote: 'approve' | 'reject') {
 }
 
 const runId = randomUUID();
-const runStream = `pipelineRun-${runId}`;
+const runStream = streamName('pipelineRun', runId);
 const sha256 = 'e'.repeat(64);
 /** Events as pipeline records them, checked against its catalogue. */
 const piped = (catalogue: EventCatalogue, type: string, data: Record<string, unknown>) =>
@@ -92,7 +93,7 @@ async function securityHistory() {
   const policy = securityPolicyEvents as unknown as EventCatalogue;
   const run = pipelineRunEvents as unknown as EventCatalogue;
   await store.append(
-    `securityPolicy-${randomUUID()}`,
+    streamName('securityPolicy', randomUUID()),
     [
       piped(policy, 'SecurityPolicyVersioned', {
         policyId: randomUUID(),
@@ -176,11 +177,9 @@ beforeAll(async () => {
   // The replay reads the global log, which shows an event only once no older transaction anywhere on the server can
   // still commit before it (other test files share the server): wait until the last one is visible.
   const last = (await store.readStream(runStream)).at(-1)?.position ?? 0n;
-  const deadline = Date.now() + 15_000;
-  while ((await store.headPosition()) < last) {
-    if (Date.now() > deadline) throw new Error('the history never became visible to global readers');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await waitFor('the history to become visible to global readers', async () => (await store.headPosition()) >= last, {
+    timeoutMs: 15_000,
+  });
 });
 afterAll(async () => {
   await store?.close();
@@ -197,14 +196,14 @@ const whatIf = async (content: unknown, extra: string[] = []) =>
 
 describe('railyard what-if with a CAB risk policy', () => {
   it('lists the CAB decisions a stricter policy would change, and why, appending nothing', async () => {
-    const before = (await store.readStream(`release-${approved}`)).length;
+    const before = (await store.readStream(streamName('release', approved))).length;
     const result = await whatIf({ kind: 'cab-risk', policyId, rules: stricter }, ['--json']);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ kind: 'cab-risk', replayed: 2, broken: [] });
     const byStream = Object.fromEntries(report.changed.map((c: { streamId: string }) => [c.streamId, c]));
     // Approved by its single vote; under the proposal it needs two, so the round would still be open.
-    expect(byStream[`release-${approved}`]).toMatchObject({
+    expect(byStream[streamName('release', approved)]).toMatchObject({
       round: 1,
       recorded: { risk: { score: 2, level: 'low', quorum: 1 }, outcome: { decision: 'approved', afterVotes: 1 } },
       proposed: {
@@ -214,18 +213,18 @@ describe('railyard what-if with a CAB risk policy', () => {
       why: ['decision: approved after 1 vote → still open (1 of 2 approvals)'],
     });
     // A rejection stays a rejection: only its level and quorum move.
-    expect(byStream[`release-${rejected}`]).toMatchObject({
+    expect(byStream[streamName('release', rejected)]).toMatchObject({
       recorded: { outcome: { decision: 'rejected', afterVotes: 1 } },
       proposed: { risk: { level: 'medium', quorum: 2 }, outcome: { decision: 'rejected', afterVotes: 1 } },
       why: [],
     });
-    expect((await store.readStream(`release-${approved}`)).length).toBe(before);
+    expect((await store.readStream(streamName('release', approved))).length).toBe(before);
   });
 
   it('prints the changes for a reader, and changes nothing when the proposal is the recorded policy', async () => {
     const text = await whatIf({ kind: 'cab-risk', rules: stricter });
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`release-${approved} round 1 (submitted `);
+    expect(text.stdout).toContain(`${streamName('release', approved)} round 1 (submitted `);
     expect(text.stdout).toContain('  risk: score 2 → 2, level low → medium, quorum 1 → 2');
     expect(text.stdout).toContain('  decision: approved after 1 vote → still open (1 of 2 approvals)');
     expect(text.out.at(-1)).toBe('2 decisions re-decided, 2 would change; nothing was appended.');

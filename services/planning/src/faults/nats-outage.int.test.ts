@@ -1,6 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { DurableConsumer } from '@railyard/messaging';
 import {
+  appendedSince,
   createTestDatabase,
   type OwnNatsServer,
   startOwnNatsServer,
@@ -48,11 +49,7 @@ describe('NATS down, then back', () => {
   });
 
   const storedIds = async () =>
-    (
-      await service.infra.pool.query<{ id: string }>(
-        `SELECT id::text FROM eventstore.events WHERE category = 'release' ORDER BY global_position`,
-      )
-    ).rows.map((r) => r.id);
+    (await appendedSince(service.infra.store, 0n, { categories: ['release'] })).map((e) => e.id);
 
   /** The Nats-Msg-Id of every message in the service's stream, read with an ordered consumer. */
   async function busIds(): Promise<string[]> {

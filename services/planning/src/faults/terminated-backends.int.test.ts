@@ -1,6 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { busStreamNames } from '@railyard/contracts';
+import { busStreamNames, ReleasePlanned } from '@railyard/contracts';
 import {
+  appendedSince,
   createTestDatabase,
   type TestDatabase,
   testInfra,
@@ -10,6 +11,7 @@ import {
 } from '@railyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseStream } from '../releases/release-commands.js';
 import { type PlanningAsMain, startPlanningAsMain } from '../test-support/planning-as-main.js';
 
 // The fault probe: `pg_terminate_backend` on every backend of the service's database made every service exit within
@@ -99,21 +101,19 @@ describe('Postgres backends terminated under a working service', () => {
     expect(refused.filter((status) => status !== 503)).toEqual([]);
 
     // No acknowledged write lost: each is in the store, readable over HTTP, and relayed to the bus exactly once.
-    const { rows } = await service.infra.pool.query<{ stream_id: string }>(
-      `SELECT stream_id FROM eventstore.events WHERE type = 'ReleasePlanned'`,
-    );
-    const stored = new Set(rows.map((r) => r.stream_id));
-    expect(acknowledged.filter((id) => !stored.has(`release-${id}`))).toEqual([]);
+    const planned = await appendedSince(service.infra.store, 0n, { eventTypes: [ReleasePlanned.type] });
+    const stored = new Set(planned.map((e) => e.streamId));
+    expect(acknowledged.filter((id) => !stored.has(releaseStream(id)))).toEqual([]);
     const sample = acknowledged.at(-1)!;
     expect((await app.inject({ method: 'GET', url: `/releases/${sample}`, headers: manager })).statusCode).toBe(200);
     const jsm = await jetstreamManager(service.infra.nats);
     const { stream } = busStreamNames(prefix);
     await waitFor('every stored event on the bus', async () => {
       const info = await jsm.streams.info(stream);
-      return info.state.messages === rows.length;
+      return info.state.messages === planned.length;
     });
     // The consumer applied each event once: a lost connection rolled its transaction back and the message came again.
-    await waitFor('the consumer caught up', async () => (await effects()) === rows.length);
+    await waitFor('the consumer caught up', async () => (await effects()) === planned.length);
     expect(consumer.status().deadLettered).toBe(0);
     const ready = await waitFor('ready again', async () => {
       const res = await app.inject({ method: 'GET', url: '/health/ready' });

@@ -1,6 +1,7 @@
 import type { InjectRequest } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningFixture, startPlanning } from '../test-support/planning-fixture.js';
+import { releaseStream } from './release-commands.js';
 
 // A client that times out and retries, or a proxy that replays, sends the same Idempotency-Key many times at once.
 // Every copy must get the first execution's answer, and the log must hold the command's events once.
@@ -18,8 +19,8 @@ describe('concurrent retries with one Idempotency-Key', () => {
     await f?.close();
   });
 
-  const eventsOfType = async (type: string) =>
-    (await f.store.readAll({ filter: { eventTypes: [type] } })).map((e) => ({ stream_id: e.streamId }));
+  const eventsOfType = async (releaseId: string, type: string) =>
+    (await f.store.readStream(releaseStream(releaseId))).filter((e) => e.type === type);
 
   /** Sends `n` identical requests at once and returns status, body and the headers a client relies on. */
   async function burst(n: number, request: InjectRequest) {
@@ -42,7 +43,7 @@ describe('concurrent retries with one Idempotency-Key', () => {
     const first = results[0]!;
     expect(first.status).toBe(201);
     for (const r of results) expect(r).toEqual(first);
-    const planned = (await eventsOfType('ReleasePlanned')).filter((e) => e.stream_id === `release-${first.body.id}`);
+    const planned = await eventsOfType(first.body.id, 'ReleasePlanned');
     expect(planned).toHaveLength(1);
   });
 
@@ -76,7 +77,7 @@ describe('concurrent retries with one Idempotency-Key', () => {
     expect(guarded[0]!.status).toBe(201);
     for (const r of guarded) expect(r).toEqual(guarded[0]);
 
-    const added = (await eventsOfType('ScopeItemAdded')).filter((e) => e.stream_id === `release-${release.id}`);
+    const added = await eventsOfType(release.id, 'ScopeItemAdded');
     expect(added).toHaveLength(2);
   });
 });

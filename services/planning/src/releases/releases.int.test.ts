@@ -1,6 +1,8 @@
 import { rebuildProjection } from '@railyard/readmodels';
+import { appendedSince, markPosition } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlanningFixture, startPlanning } from '../test-support/planning-fixture.js';
+import { releaseStream } from './release-commands.js';
 import { projectReleaseList, RELEASE_LIST, releaseListFilter, resetReleaseList } from './release-list/projection.js';
 
 // A release through its thin-slice life over HTTP: plan → scope → freeze, with the errors a client can hit.
@@ -20,13 +22,10 @@ describe('releases over HTTP', () => {
     await f?.close();
   });
 
-  // Every committed release event, counted in the table itself: a global reader could still be waiting for one.
-  const countEvents = async () =>
-    (
-      await f.store.pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM eventstore.events WHERE category = 'release'`,
-      )
-    ).rows[0]!.n;
+  // The release events committed after `before` (a marker's position): appendedSince reads up to a fresh marker, so a
+  // global read that trails a commit cannot hide one.
+  const releaseEventsSince = async (before: bigint) =>
+    (await appendedSince(f.store, before, { categories: ['release'] })).map((e) => `${e.type} in ${e.streamId}`);
 
   async function plan(name = 'Winter 2026') {
     const res = await f.app.inject({
@@ -88,7 +87,7 @@ describe('releases over HTTP', () => {
     expect(got.json()).toMatchObject({ status: 'frozen', revision: 3 });
     expect(got.headers.etag).toBe('"3"');
 
-    const events = await f.store.readStream(`release-${release.id}`);
+    const events = await f.store.readStream(releaseStream(release.id));
     expect(events.map((e) => [e.type, e.metadata.actor.id])).toEqual([
       ['ReleasePlanned', 'rm-ana'],
       ['ScopeItemAdded', 'dev-bo'],
@@ -122,7 +121,7 @@ describe('releases over HTTP', () => {
     const refused = responses.find((r) => r.statusCode === 412)!;
     expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(refused.json().code).toBe('RAILYARD_PRECONDITION_FAILED');
-    const stream = await f.store.readStream(`release-${id}`);
+    const stream = await f.store.readStream(releaseStream(id));
     expect(stream.filter((e) => e.type === 'ReleaseFrozen')).toHaveLength(1);
   });
 
@@ -136,7 +135,7 @@ describe('releases over HTTP', () => {
     });
     expect(added.statusCode).toBe(201);
     expect(added.headers.etag).toBe('"1"');
-    const before = await countEvents();
+    const before = await markPosition(f.store);
     const stale = await f.app.inject({
       method: 'POST',
       url: `/releases/${id}/compliance-requirements`,
@@ -145,18 +144,18 @@ describe('releases over HTTP', () => {
     });
     expect(stale.statusCode).toBe(412);
     expect(stale.json().code).toBe('RAILYARD_PRECONDITION_FAILED');
-    expect(await countEvents()).toBe(before);
+    expect(await releaseEventsSince(before)).toEqual([]);
   });
 
   it('replays a retried create with the same Idempotency-Key: same release, nothing appended', async () => {
     const headers = { ...manager, 'idempotency-key': 'create-spring-2027' };
     const payload = { name: 'Spring 2027', targetDate: '2027-03-01' };
     const first = await f.app.inject({ method: 'POST', url: '/releases', headers, payload });
-    const before = await countEvents();
+    const before = await markPosition(f.store);
     const second = await f.app.inject({ method: 'POST', url: '/releases', headers, payload });
     expect(second.statusCode).toBe(201);
     expect(second.json().id).toBe(first.json().id);
-    expect(await countEvents()).toBe(before);
+    expect(await releaseEventsSince(before)).toEqual([]);
     const reused = await f.app.inject({
       method: 'POST',
       url: '/releases',
@@ -177,21 +176,22 @@ describe('releases over HTTP', () => {
     const url = `/releases/${id}/freeze-exceptions`;
     const first = await f.app.inject({ method: 'POST', url, headers, payload });
     expect(first.statusCode).toBe(201);
-    const before = await countEvents();
+    const before = await markPosition(f.store);
     const second = await f.app.inject({ method: 'POST', url, headers, payload });
     expect(second.statusCode).toBe(201);
     expect(second.json().id).toBe(first.json().id);
     expect(second.headers.location).toBe(first.headers.location);
-    expect(await countEvents()).toBe(before);
+    expect(await releaseEventsSince(before)).toEqual([]);
   });
 
   describe('bad requests get problem+json 4xx and append nothing', () => {
-    const cases: [
+    type Case = [
       string,
       () => Promise<{ method: 'POST'; url: string; headers: Record<string, string>; payload?: string }>,
       number,
       string,
-    ][] = [
+    ];
+    const cases: Case[] = [
       [
         'malformed JSON',
         async () => ({
@@ -211,18 +211,17 @@ describe('releases over HTTP', () => {
           ['a lone high surrogate', { name: '\ud800', targetDate: '2026-12-10' }],
         ] as const
       ).map(
-        ([what, body]) =>
-          [
-            what,
-            async () => ({
-              method: 'POST' as const,
-              url: '/releases',
-              headers: { ...manager, 'content-type': 'application/json' },
-              payload: JSON.stringify(body),
-            }),
-            400,
-            'RAILYARD_REQUEST_INVALID',
-          ] as (typeof cases)[number],
+        ([what, body]): Case => [
+          what,
+          async () => ({
+            method: 'POST' as const,
+            url: '/releases',
+            headers: { ...manager, 'content-type': 'application/json' },
+            payload: JSON.stringify(body),
+          }),
+          400,
+          'RAILYARD_REQUEST_INVALID',
+        ],
       ),
       [
         'a mistyped field',
@@ -326,22 +325,22 @@ describe('releases over HTTP', () => {
     ];
     for (const [what, request, status, code] of cases) {
       it(`refuses ${what} with ${status} ${code}`, async () => {
-        const before = await countEvents();
+        const before = await markPosition(f.store);
         const res = await f.app.inject(await request());
         expect(res.statusCode).toBe(status);
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(res.json()).toMatchObject({ status, code });
-        expect(await countEvents()).toBe(before);
+        expect(await releaseEventsSince(before)).toEqual([]);
       });
     }
 
     it('refuses an illegal transition with 409 and a code', async () => {
       const { id } = await plan('Empty');
-      const before = await countEvents();
+      const before = await markPosition(f.store);
       const res = await f.app.inject({ method: 'POST', url: `/releases/${id}/freeze`, headers: manager });
       expect(res.statusCode).toBe(409);
       expect(res.json().code).toBe('PLANNING_SCOPE_EMPTY');
-      expect(await countEvents()).toBe(before);
+      expect(await releaseEventsSince(before)).toEqual([]);
     });
 
     it('answers 404 with a code for a release that does not exist', async () => {
@@ -360,7 +359,7 @@ describe('releases over HTTP', () => {
     for (const name of ['List A', 'List B', 'List C']) last = (await plan(name)).id;
     // Wait for the projection to pass the last event we wrote (not the store's head: the head a reader can see
     // may lag behind a commit while an older transaction anywhere in the cluster is still running).
-    const [lastEvent] = await f.store.readStream(`release-${last}`, { direction: 'backwards', limit: 1 });
+    const [lastEvent] = await f.store.readStream(releaseStream(last), { direction: 'backwards', limit: 1 });
     await f.releaseList.waitFor(lastEvent!.position, 10_000);
     const head = await f.releaseList.position();
     const first = await f.app.inject({ method: 'GET', url: '/releases?limit=2', headers: developer });

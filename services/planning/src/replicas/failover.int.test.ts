@@ -1,8 +1,16 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { busStreamNames } from '@railyard/contracts';
+import { createPostgresEventStore, type EventStore } from '@railyard/eventstore';
 import { signDevToken } from '@railyard/service-kit';
-import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix, waitFor } from '@railyard/testing';
+import {
+  appendedSince,
+  createTestDatabase,
+  type TestDatabase,
+  testInfra,
+  testSubjectPrefix,
+  waitFor,
+} from '@railyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELEASE_BOARDS } from '../releases/release-boards/projection.js';
@@ -24,6 +32,8 @@ const ACTIVE = [
 let db: TestDatabase;
 let nc: NatsConnection;
 let pool: pg.Pool;
+/** The store on the test's own pool, to read what the replicas appended (their schema, already applied). */
+let store: EventStore;
 let prefix: string;
 const processes: PlanningProcess[] = [];
 
@@ -34,6 +44,7 @@ beforeAll(async () => {
   nc = await connect({ servers: infra.natsUrl });
   pool = new pg.Pool({ connectionString: db.url, max: 3 });
   pool.on('error', () => {});
+  store = createPostgresEventStore({ pool, applySchema: false });
 });
 
 afterAll(async () => {
@@ -46,6 +57,7 @@ afterAll(async () => {
     await jsm.streams.delete(names.deadLetterStream).catch(() => {});
     await nc.close();
   }
+  await store?.close();
   await pool?.end();
   await db?.drop();
 });
@@ -136,11 +148,7 @@ describe('two planning replicas', () => {
     // Every event in the store is on the bus exactly once.
     const all = [...beforeKill, ...duringFailover, ...afterTakeover];
     const stored = async () =>
-      (
-        await pool.query<{ id: string }>(`SELECT id::text FROM eventstore.events WHERE category = ANY($1::text[])`, [
-          ['release', 'releaseTrain', 'riskPolicy'],
-        ])
-      ).rows.map((r) => r.id);
+      (await appendedSince(store, 0n, { categories: ['release', 'releaseTrain', 'riskPolicy'] })).map((e) => e.id);
     const storedIds = await stored();
     expect(storedIds.length).toBe(all.length); // one ReleasePlanned per command
     const bus = await waitFor(

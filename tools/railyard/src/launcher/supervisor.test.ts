@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { waitFor } from '@railyard/testing/wait-for';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ServiceEntry } from './discover-services.js';
 import { superviseServices } from './supervisor.js';
@@ -29,13 +30,9 @@ console.log('ready');
 setInterval(() => {}, 1000);
 `;
 
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Waits for a condition on the captured output: at most 10 s, checked every 20 ms. */
+const until = (what: string, condition: () => boolean) =>
+  waitFor(what, condition, { timeoutMs: 10_000, intervalMs: 20 });
 
 function capture() {
   const out: string[] = [];
@@ -56,7 +53,7 @@ describe('superviseServices', () => {
   it('prefixes output, forwards a stop as SIGTERM and exits 0 once all have stopped', async () => {
     const c = capture();
     const sup = superviseServices([fakeService('alpha', POLITE), fakeService('beta-long', POLITE)], c.options);
-    await waitFor(() => c.out.join('').split('ready').length === 3, 'both services to start');
+    await until('both services to start', () => c.out.join('').split('ready').length === 3);
     expect(c.out.join('')).toContain('[alpha]     ready x1\n');
     sup.stop();
     expect(await sup.done).toBe(0);
@@ -82,7 +79,7 @@ describe('superviseServices', () => {
   it('kills a service that ignores SIGTERM after the grace period', async () => {
     const c = capture();
     const sup = superviseServices([fakeService('epsilon', STUBBORN)], { ...c.options, graceMs: 200 });
-    await waitFor(() => c.out.join('').includes('ready'), 'the service to start');
+    await until('the service to start', () => c.out.join('').includes('ready'));
     sup.stop();
     expect(await sup.done).toBe(0);
     expect(c.out.join('')).toContain('[epsilon] not stopping\n');

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ArtifactOverwriteRefused, ArtifactRegistered } from '@railyard/contracts';
-import { event, type InjectRequest } from '@railyard/testing';
+import { appendedSince, event, type InjectRequest, waitFor } from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactFixture } from '../../test-support/artifact-fixture.js';
 import {
@@ -49,9 +49,12 @@ describe('artifact upload and download over HTTP (A1, A2)', () => {
       },
       payload,
     });
-  /** The artifact events in the store, read through its API (a check around requests a specification cannot send). */
+  /**
+   * The artifact events in the store, read through its API up to a fresh marker (a check around requests a
+   * specification cannot send).
+   */
   const events = async () =>
-    (await f.store.readAll({ filter: { categories: ['artifact'] } })).map((e) => `${e.type} ${e.streamId}`);
+    (await appendedSince(f.store, 0n, { categories: ['artifact'] })).map((e) => `${e.type} ${e.streamId}`);
 
   it('stores a real file under its sha256, binds name@version to it (ArtifactRegistered), and serves it back by both', async () => {
     const file = path.join(f.storageDir, '..', `upload-${Date.now()}.tgz`);
@@ -264,16 +267,15 @@ describe('artifact upload and download over HTTP (A1, A2)', () => {
       );
       socket.write(randomBytes(40_000));
       // Wait until the server has started writing the body to a temporary file, then hang up.
-      const deadline = Date.now() + 10_000;
-      while ((await f.runtime.content.pending()).length === 0 && Date.now() < deadline) {
-        await new Promise((r) => setImmediate(r));
-      }
+      await waitFor('the partial upload file', async () => (await f.runtime.content.pending()).length > 0, {
+        timeoutMs: 10_000,
+      });
       // The partial file existed: the assertions below are about its removal, not about nothing having happened.
       expect((await f.runtime.content.pending()).length).toBe(1);
       socket.destroy();
-      while ((await f.runtime.content.pending()).length > 0 && Date.now() < deadline) {
-        await new Promise((r) => setImmediate(r));
-      }
+      await waitFor('the partial upload file removed', async () => (await f.runtime.content.pending()).length === 0, {
+        timeoutMs: 10_000,
+      });
       expect(await f.runtime.content.pending()).toEqual([]);
       expect(await filesUnder(f.storageDir)).toEqual(before.files);
       expect(await events()).toEqual(before.events);
