@@ -310,7 +310,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
         if (shared) {
           // The head is read again only when something was appended since its last read began, or on a poll
           // when nobody read it lately: one read per wake-up or poll, shared by every caught-up subscription.
-          if (head.readSeq !== appendSeq || (polled && head.msSinceRead() >= pollIntervalMs / 2)) await head.advance();
+          if (head.readSeq !== appendSeq || (polled && head.msSinceRead() >= pollIntervalMs)) await head.advance();
           page = head.take(after, batchSize, matches);
         } else {
           const queriedAt = performance.now();
