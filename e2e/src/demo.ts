@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { waitFor } from '@railyard/testing/wait-for';
 import { Client } from './client.js';
 import { ANALYST_PASSWORD, missingBuild, type Platform, startPlatform } from './platform.js';
 import {
@@ -40,7 +41,6 @@ const reporter: Reporter = {
   async wait(label, probe, timeoutMs = 120_000) {
     const t0 = Date.now();
     let frame = 0;
-    let lastError: unknown;
     const show = () => {
       if (tty) {
         process.stdout.write(
@@ -49,22 +49,17 @@ const reporter: Reporter = {
       }
     };
     if (!tty) process.stdout.write(`${clock()}  … waiting for ${label}\n`);
-    for (;;) {
-      show();
-      try {
+    // A probe answers undefined until it holds; the value it then gives may be any (boxed: waitFor wants truthy).
+    const found = await waitFor(
+      label,
+      async () => {
         const value = await probe();
-        if (value !== undefined) {
-          if (tty) process.stdout.write('\r\x1b[K');
-          return value;
-        }
-      } catch (error) {
-        lastError = error;
-      }
-      if (Date.now() - t0 > timeoutMs) {
-        throw new Error(`timed out waiting for ${label}${lastError ? ` (${lastError})` : ''}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+        return value === undefined ? undefined : { value };
+      },
+      { timeoutMs, intervalMs: 250, onAttempt: show },
+    );
+    if (tty) process.stdout.write('\r\x1b[K');
+    return found.value;
   },
 };
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDeployAgent, type DeployAgent } from '@railyard/deploy-agent';
+import { waitFor } from '@railyard/testing/wait-for';
 
 /**
  * The platform as production starts it: the six services as child processes of `npm start`'s launcher
@@ -133,21 +134,15 @@ async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
   }
 }
 
-async function poll(
+/** Waits until `probe` holds, giving up at once when `failed` names a reason (a child process exited). */
+function poll(
   what: string,
   probe: () => Promise<boolean>,
   timeoutMs: number,
   failed?: () => string | null,
   detail?: () => string,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const why = failed?.();
-    if (why) throw new Error(`${what}: ${why}`);
-    if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${detail ? ` (${detail()})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+): Promise<void> {
+  return waitFor(what, probe, { timeoutMs, intervalMs: 100, giveUpIf: failed, context: detail }).then(() => undefined);
 }
 
 /** Debian's Prometheus scraping the agent's per-version targets every second (labels: service, environment, version). */

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { busStreamNames } from '@railyard/contracts';
-import { createTestDatabase, type TestDatabase, testInfra, testSubjectPrefix, uniqueSuffix } from '@railyard/testing';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testInfra,
+  testSubjectPrefix,
+  uniqueSuffix,
+  waitFor,
+} from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from './client.js';
 import {
@@ -64,23 +71,21 @@ const reporter: Reporter = {
     if (log) process.stderr.write(`${line}\n`);
   },
   async wait(label, probe, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    let lastError: unknown;
-    for (;;) {
-      try {
+    // A probe answers undefined until it holds; the value it then gives may be any (boxed: waitFor wants truthy).
+    const found = await waitFor(
+      label,
+      async () => {
         const value = await probe();
-        if (value !== undefined) return value;
-      } catch (error) {
-        lastError = error;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(
-          `timed out waiting for ${label}${lastError ? ` (last error: ${lastError})` : ''}\n` +
-            `story so far:\n${lines.join('\n')}\nservices' last output:\n${platform.recentOutput().slice(-6000)}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+        return value === undefined ? undefined : { value };
+      },
+      {
+        timeoutMs,
+        intervalMs: 200,
+        context: () =>
+          `story so far:\n${lines.join('\n')}\nservices' last output:\n${platform.recentOutput().slice(-6000)}`,
+      },
+    );
+    return found.value;
   },
 };
 
