@@ -170,7 +170,11 @@ export function createDeploymentRequestsConsumer(
     durableName: DEPLOYMENT_REQUESTS_CONSUMER,
     filterSubject: eventSubject(deps.subjectPrefix, 'pipeline', 'pipelineRun', 'DeploymentRequested'),
     deadLetterSubject: deadLetterSubject(deps.subjectPrefix, DEPLOYMENT_REQUESTS_CONSUMER),
-    backoff: [200, 1000, 5000],
+    // A CI system's request waits for its run's trigger (RequesterUnknownError), learnt on another subject by
+    // orchestration--run-triggers, which a fresh deployment catches up from the store's beginning. Five deliveries
+    // (~11 s) dead-lettered requests while it did; 30 wait ~13 minutes before a request is given up.
+    maxDeliver: 30,
+    backoff: [200, 1000, 5000, 15_000, 30_000],
     handler: (event) => requestDeployment(deps, event),
     // Requests the bus no longer holds (a long outage) are read from the store; a new durable does not replay
     // history from the beginning: deploying every version ever requested would be wrong.
