@@ -18,7 +18,11 @@ describe('loadConfig', () => {
   });
 
   it('sizes the pool beyond the connections leases hold (orchestration holds 14), and lets it be set', () => {
-    expect(loadConfig(schema, {})).toMatchObject({ DATABASE_POOL_MAX: 20, EVENTSTORE_POOL_MAX: 10 });
+    expect(loadConfig(schema, {})).toMatchObject({
+      DATABASE_POOL_MAX: 20,
+      EVENTSTORE_POOL_MAX: 10,
+      DATABASE_CONNECT_TIMEOUT_MS: 10_000,
+    });
     expect(loadConfig(schema, { EVENTSTORE_POOL_MAX: '4' }).EVENTSTORE_POOL_MAX).toBe(4);
     expect(loadConfig(schema, { DATABASE_POOL_MAX: '50' }).DATABASE_POOL_MAX).toBe(50);
     expect(() => loadConfig(schema, { DATABASE_POOL_MAX: '1' })).toThrow(/DATABASE_POOL_MAX/);

@@ -71,6 +71,11 @@ export const baseConfigSchema = z.object({
    * their lease while they run, so a service with many of them (orchestration holds 14) needs room beyond those.
    */
   DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(1000).default(20),
+  /**
+   * How long a caller waits for a connection of the service pool before failing. A pool that leases took whole
+   * (DATABASE_POOL_MAX too small) then fails the start with a message naming it, instead of hanging for ever.
+   */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** The Postgres event store's own pool (appends, reads, subscriptions' polls). */
   EVENTSTORE_POOL_MAX: z.coerce.number().int().min(2).max(1000).default(10),
   NATS_URL: z

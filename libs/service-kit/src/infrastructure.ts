@@ -56,6 +56,7 @@ export async function openServiceInfrastructure(
   const pool = new pgDriver.Pool({
     connectionString: config.DATABASE_URL,
     max: config.DATABASE_POOL_MAX,
+    connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
     application_name: `railyard-${service}`,
   });
   eventstore.watchPoolErrors(pool, onConnectionError('service'));

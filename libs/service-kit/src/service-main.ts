@@ -80,6 +80,26 @@ export interface ServiceMainOptions<S extends z.ZodObject, P> {
 }
 
 /**
+ * The error a start that waited in vain for a pool connection fails with: pg-pool's own message says only that it
+ * timed out. Every projection, the relay, each durable consumer and the sealer hold a connection of their own while
+ * they run, so a pool smaller than those leaves nothing for the start's own queries.
+ */
+export function poolStarvedAtStart(
+  error: unknown,
+  service: string,
+  config: Pick<BaseConfig, 'DATABASE_POOL_MAX' | 'DATABASE_CONNECT_TIMEOUT_MS'>,
+): Error | undefined {
+  if (!(error instanceof Error) || !/timeout exceeded when trying to connect/i.test(error.message)) return undefined;
+  return new Error(
+    `${service} could not start: no connection of its Postgres pool came free within ` +
+      `${config.DATABASE_CONNECT_TIMEOUT_MS} ms. DATABASE_POOL_MAX=${config.DATABASE_POOL_MAX} is too small for ` +
+      'what holds a connection while it runs (the relay, each projection, each durable consumer, the sealer, ' +
+      'scheduled jobs): raise DATABASE_POOL_MAX.',
+    { cause: error },
+  );
+}
+
+/**
  * A service's whole main(): configuration (exit 1 naming each bad variable) → telemetry → logger → infrastructure
  * (store, pool watched for dying backends, NATS, bus streams) → runtime → listen, with graceful shutdown on
  * SIGINT/SIGTERM closing everything in reverse (see runService).
@@ -104,7 +124,11 @@ export async function runServiceMain<S extends z.ZodObject, P = undefined>(
     logger,
     async start(onShutdown) {
       const infra = await openServiceInfrastructure(service, config, logger, onShutdown);
-      const runtime = await options.start(runtimeBaseOf(config, infra, logger), config, prepared);
+      const runtime = await options
+        .start(runtimeBaseOf(config, infra, logger), config, prepared)
+        .catch((error: unknown) => {
+          throw poolStarvedAtStart(error, service, config) ?? error;
+        });
       onShutdown(`${service} runtime`, () => runtime.close());
       await runtime.app.listen({ host: config.HOST, port: config.PORT });
     },

@@ -16,6 +16,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { createLogger } from './logging.js';
+import { poolStarvedAtStart } from './service-main.js';
 import { startServiceRuntime } from './service-runtime.js';
 
 interface SeenDb {
@@ -156,4 +157,60 @@ describe('startServiceRuntime', () => {
     await expect(failure).rejects.toThrow('no app today');
     expect(closed).toEqual(['part']);
   });
+
+  it('fails the start, naming DATABASE_POOL_MAX, when leases take the whole pool (it used to hang)', async () => {
+    // Two connections: the relay's lease and the first projection's take both; nothing is left for the rest.
+    const small = new pg.Pool({ connectionString: database.url, max: 2, connectionTimeoutMillis: 500 });
+    watchPoolErrors(small, () => {});
+    const projection = (name: string) => ({
+      name,
+      schema: 'planning',
+      filter: { categories: ['release'] },
+      project: async () => {},
+    });
+    try {
+      const failure = startServiceRuntime<SeenDb, 'a' | 'b' | 'c', void>({
+        ...base(),
+        pool: small,
+        nats: nc,
+        subjectPrefix: bus.prefix,
+        busStream: bus.stream,
+        projections: { a: projection('starved-a'), b: projection('starved-b'), c: projection('starved-c') },
+        consumers: (b, { pool }) => {
+          const name = consumerName('planning', 'starved-probe');
+          return [
+            createConsumer({
+              js: b.js,
+              jsm: b.jsm,
+              pool,
+              stream: b.stream,
+              durableName: name,
+              filterSubject: subjectFilter(b.subjectPrefix, 'planning', 'release'),
+              deadLetterSubject: deadLetterSubject(b.subjectPrefix, name),
+              handler: async () => {},
+            }),
+          ];
+        },
+        buildApp: async ({ kit }) => buildApp({ ...kit, serviceName: 'planning', version: 'test' }),
+      });
+      const error = await failure.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(error).toBeInstanceOf(Error);
+      const explained = poolStarvedAtStart(error, 'planning', {
+        DATABASE_POOL_MAX: 2,
+        DATABASE_CONNECT_TIMEOUT_MS: 500,
+      });
+      expect(explained?.message).toMatch(/^planning could not start: .* DATABASE_POOL_MAX=2 is too small/);
+      expect(
+        poolStarvedAtStart(new Error('no app today'), 'planning', {
+          DATABASE_POOL_MAX: 2,
+          DATABASE_CONNECT_TIMEOUT_MS: 500,
+        }),
+      ).toBeUndefined();
+    } finally {
+      await small.end();
+    }
+  }, 30_000);
 });
