@@ -14,6 +14,7 @@ export interface PlanningStack {
   /** `http://127.0.0.1:<port>` */
   origin: string;
   releaseList: ProjectionRunner;
+  boards: ProjectionRunner;
   relay: Relay;
   db: AnyDb;
   /** `Authorization` header of a release manager. */
@@ -56,6 +57,7 @@ export async function startPlanningStack(options: {
       app: runtime.app,
       origin: `http://127.0.0.1:${address.port}`,
       releaseList: runtime.releaseList,
+      boards: runtime.boards,
       relay: runtime.relay!,
       db: runtime.db,
       authorization: `Bearer ${token}`,

@@ -92,6 +92,12 @@ try {
     await measure('store append (1 event)', singleAppends(store));
     await measure('POST /releases', command);
   }
+  // The same commands with the service's background work stopped (relay, projections): what the request path
+  // itself costs, against what the outbox and the read models add.
+  await stack.relay.stop();
+  await stack.releaseList.stop();
+  await stack.boards.stop();
+  for (let round = 0; round < rounds; round++) await measure('POST, no relay/proj.', command);
   await client.close();
   await stack.close();
 } finally {
