@@ -305,13 +305,17 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       let polled = false;
       while (!closed && !signal?.aborted) {
         const seqBefore = appendSeq;
-        const shared = head.covers(after, filter);
+        let shared = head.covers(after, filter);
         let page: ScannedRead;
         if (shared) {
           // The head is read again only when something was appended since its last read began, or on a poll
           // when nobody read it lately: one read per wake-up or poll, shared by every caught-up subscription.
           if (head.readSeq !== appendSeq || (polled && head.msSinceRead() >= pollIntervalMs)) await head.advance();
-          page = head.take(after, batchSize, matches);
+          // Checked again after the await: meanwhile the head may have dropped events this subscription has not
+          // had (trimmed to capacity, or restarted wider for another subscription). Taking from it then would
+          // skip them; read the log instead.
+          shared = head.covers(after, filter);
+          page = shared ? head.take(after, batchSize, matches) : await readScanned(after, batchSize, filter);
         } else {
           const queriedAt = performance.now();
           page = await readScanned(after, batchSize, filter);
