@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventDefinition, EventMetadata } from '@railyard/contracts';
+import { type EventDefinition, type EventMetadata, streamName } from '@railyard/contracts';
 import {
   type AllFilter,
   type EventStore,
@@ -121,7 +121,7 @@ const MARKER_CATEGORY = 'specificationMarker';
  * read up to it has seen them all.
  */
 export async function markPosition(store: EventStore): Promise<bigint> {
-  const marker = `${MARKER_CATEGORY}-${randomUUID()}`;
+  const marker = streamName(MARKER_CATEGORY, randomUUID());
   const { lastPosition } = await store.append(
     marker,
     [toAppend({ type: 'SpecificationMarked', data: {} })],
@@ -146,6 +146,7 @@ export async function appendedSince(store: EventStore, after = 0n, filter?: AllF
     if (batch.length > 0) from = batch.at(-1)!.position;
     return from >= lastPosition;
   });
+  // Not parseStreamName: a test may append to a stream that is not in category-id form; it must not throw here.
   return seen.filter((e) => !e.streamId.startsWith(`${MARKER_CATEGORY}-`) && matchesFilter(e.streamId, e.type, filter));
 }
 
