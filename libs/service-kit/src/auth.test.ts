@@ -199,4 +199,33 @@ describe('API keys', () => {
     });
     expect(res.statusCode).toBe(403);
   });
+
+  it('answers a known key the same every time, and never lets a near miss or a later unknown key through', async () => {
+    // The second and third calls are served from the cache of matched keys: same actor, still a copy per response.
+    for (let i = 0; i < 3; i++) {
+      const res = await whoami(app, { 'x-api-key': key });
+      expect(res.json()).toEqual({ id: 'ci-server', kind: 'system', roles: ['deployer', 'developer'] });
+    }
+    for (const wrong of [`${key} `, key.slice(0, -1), `${key}0`, key.toUpperCase()]) {
+      expect((await whoami(app, { 'x-api-key': wrong })).statusCode).toBe(401);
+    }
+    // A refused key was not remembered as anything: refused again.
+    expect((await whoami(app, { 'x-api-key': 'ry_live_wrong' })).statusCode).toBe(401);
+    expect((await whoami(app, { 'x-api-key': 'other-key' })).json().id).toBe('bot');
+  });
+
+  it('forgets every key when the configuration changes (a new authenticator starts empty)', async () => {
+    expect((await whoami(app, { 'x-api-key': key })).statusCode).toBe(200);
+    const rotated = await testApp({
+      auth: authConfigFromEnv(
+        loadConfig(baseConfigSchema, { RAILYARD_API_KEYS: `bot:analyst:${hashApiKey('other-key')}` }),
+      ),
+    });
+    try {
+      expect((await whoami(rotated, { 'x-api-key': key })).statusCode).toBe(401);
+      expect((await whoami(rotated, { 'x-api-key': 'other-key' })).statusCode).toBe(200);
+    } finally {
+      await rotated.close();
+    }
+  });
 });

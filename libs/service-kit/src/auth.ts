@@ -155,8 +155,24 @@ export function createAuthenticator(config: AuthConfig) {
     return { id: claims.data.sub, kind: 'user', roles: claims.data.roles };
   }
 
+  // Keys already matched, keyed by the presented key itself: an OFREP client sends the same key with every
+  // evaluation, and hashing it each time was the largest single cost of authenticating one (~5 µs of ~110 µs per
+  // request on the reference machine). Only valid keys enter, so unknown keys cannot grow it; bounded all the same.
+  // A revoked key disappears with the configuration that listed it (a new authenticator, an empty cache).
+  const knownKeys = new Map<string, Actor>();
+  const MAX_KNOWN_KEYS = 1_000;
+
   function verifyApiKey(key: string): Actor {
-    // One-shot hash: no Hash object per request (an OFREP evaluation authenticates every call with its key).
+    const known = knownKeys.get(key);
+    if (known) return known;
+    const actor = verifyApiKeyUncached(key);
+    if (knownKeys.size >= MAX_KNOWN_KEYS) knownKeys.delete(knownKeys.keys().next().value as string);
+    knownKeys.set(key, actor);
+    return actor;
+  }
+
+  function verifyApiKeyUncached(key: string): Actor {
+    // One-shot hash: no Hash object per request.
     const digest = hash('sha256', key, 'buffer');
     let match: (typeof keys)[number] | undefined;
     // Compare against every entry, always, so timing says nothing about which (or whether one) matched.
@@ -164,7 +180,8 @@ export function createAuthenticator(config: AuthConfig) {
       if (timingSafeEqual(digest, entry.digest) && !match) match = entry;
     }
     if (!match) throw invalidCredentials('The API key is not valid.');
-    return { id: match.id, kind: 'system', roles: [...match.roles] };
+    // Frozen: the same actor is handed to every request that presents this key.
+    return Object.freeze({ id: match.id, kind: 'system', roles: Object.freeze([...match.roles]) }) as Actor;
   }
 
   // Not async: an API key is checked synchronously, so the hot path of a system caller (OFREP) needs no promise.

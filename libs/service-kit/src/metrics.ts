@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
 
 /**
  * The process-wide registry: services and libs add their gauges here (relay lag, projection lag, dead letters)
@@ -8,73 +8,125 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
 
-type Label = 'method' | 'route' | 'status_code';
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
-interface HttpMetrics {
-  requests: Counter<'method' | 'route' | 'status_code'>;
-  duration: Histogram<'method' | 'route' | 'status_code'>;
+/** One route × method × status: its answers, their summed duration, and how many fell in each bucket (not cumulative). */
+interface Series {
+  labels: { method: string; route: string; status_code: string };
+  count: number;
+  sum: number;
+  buckets: Float64Array;
 }
 
-// One set of HTTP metrics per registry: tests and services build many apps on the same registry, and
-// prom-client refuses to register a metric name twice.
-const httpMetricsByRegistry = new WeakMap<Registry, HttpMetrics>();
+/**
+ * `http_requests_total` and `http_request_duration_seconds`, kept as plain numbers per series and turned into
+ * prom-client's metric shape only when scraped. prom-client's own Counter and Histogram hash the label object on
+ * every observation, even through a labelled child: ~3 µs of a ~105 µs OFREP evaluation on the reference machine.
+ * The exposition is the same as theirs (cumulative `_bucket` series with `le`, then `_sum` and `_count`).
+ */
+export class HttpTraffic {
+  private readonly byRoute = new Map<string, Map<string, Map<number, Series>>>();
+  private readonly all: Series[] = [];
 
-function httpMetrics(registry: Registry): HttpMetrics {
-  let metrics = httpMetricsByRegistry.get(registry);
-  if (!metrics) {
-    const labelNames = ['method', 'route', 'status_code'] as const;
-    metrics = {
-      requests: new Counter({
-        name: 'http_requests_total',
-        help: 'HTTP requests answered, by route template, method and status',
-        labelNames,
-        registers: [registry],
-      }),
-      duration: new Histogram({
-        name: 'http_request_duration_seconds',
-        help: 'HTTP request latency, by route template, method and status',
-        labelNames,
-        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-        registers: [registry],
-      }),
-    };
-    httpMetricsByRegistry.set(registry, metrics);
+  record(method: string, route: string, statusCode: number, seconds: number): void {
+    const series = this.seriesOf(method, route, statusCode);
+    series.count++;
+    series.sum += seconds;
+    let i = 0;
+    while (i < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[i]!) i++;
+    series.buckets[i]!++;
   }
-  return metrics;
-}
 
-/** Records every response and serves the registry at `GET /metrics` (public, Prometheus text format). */
-export function installMetrics(app: FastifyInstance, registry: Registry) {
-  const metrics = httpMetrics(registry);
-  // The labelled children, by route, method and status: prom-client hashes a label object on every call
-  // otherwise. Bounded by the routes × methods × statuses the app answers.
-  type Series = { requests: Counter.Internal; duration: Histogram.Internal<Label> };
-  const series = new Map<string, Map<string, Map<number, Series>>>();
-  const seriesOf = (method: string, route: string, statusCode: number): Series => {
-    let byMethod = series.get(route);
+  private seriesOf(method: string, route: string, statusCode: number): Series {
+    let byMethod = this.byRoute.get(route);
     if (!byMethod) {
       byMethod = new Map();
-      series.set(route, byMethod);
+      this.byRoute.set(route, byMethod);
     }
     let byStatus = byMethod.get(method);
     if (!byStatus) {
       byStatus = new Map();
       byMethod.set(method, byStatus);
     }
-    let one = byStatus.get(statusCode);
-    if (!one) {
-      const labels = { method, route, status_code: String(statusCode) };
-      one = { requests: metrics.requests.labels(labels), duration: metrics.duration.labels(labels) };
-      byStatus.set(statusCode, one);
+    let series = byStatus.get(statusCode);
+    if (!series) {
+      series = {
+        labels: { method, route, status_code: String(statusCode) },
+        count: 0,
+        sum: 0,
+        buckets: new Float64Array(DURATION_BUCKETS.length + 1),
+      };
+      byStatus.set(statusCode, series);
+      this.all.push(series);
     }
-    return one;
-  };
+    return series;
+  }
+
+  reset(): void {
+    this.byRoute.clear();
+    this.all.length = 0;
+  }
+
+  /** The two metrics as a prom-client registry reads them (`get()` at scrape time). */
+  metrics() {
+    const traffic = this;
+    const requests = {
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by route template, method and status',
+      type: 'counter' as const,
+      aggregator: 'sum' as const,
+      get() {
+        const values = traffic.all.map((s) => ({ labels: { ...s.labels }, value: s.count }));
+        return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+      },
+      reset: () => traffic.reset(),
+    };
+    const duration = {
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency, by route template, method and status',
+      type: 'histogram' as const,
+      aggregator: 'sum' as const,
+      get() {
+        const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
+        for (const s of traffic.all) {
+          let cumulative = 0;
+          DURATION_BUCKETS.forEach((le, i) => {
+            cumulative += s.buckets[i]!;
+            values.push({ labels: { le, ...s.labels }, value: cumulative, metricName: `${this.name}_bucket` });
+          });
+          values.push({ labels: { le: '+Inf', ...s.labels }, value: s.count, metricName: `${this.name}_bucket` });
+          values.push({ labels: { ...s.labels }, value: s.sum, metricName: `${this.name}_sum` });
+          values.push({ labels: { ...s.labels }, value: s.count, metricName: `${this.name}_count` });
+        }
+        return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+      },
+      reset: () => traffic.reset(),
+    };
+    return [requests, duration];
+  }
+}
+
+// One set of HTTP metrics per registry: tests and services build many apps on the same registry, and
+// prom-client refuses to register a metric name twice.
+const trafficByRegistry = new WeakMap<Registry, HttpTraffic>();
+
+function httpTraffic(registry: Registry): HttpTraffic {
+  let traffic = trafficByRegistry.get(registry);
+  if (!traffic) {
+    traffic = new HttpTraffic();
+    for (const metric of traffic.metrics()) registry.registerMetric(metric as unknown as Metric);
+    trafficByRegistry.set(registry, traffic);
+  }
+  return traffic;
+}
+
+/** Records every response and serves the registry at `GET /metrics` (public, Prometheus text format). */
+export function installMetrics(app: FastifyInstance, registry: Registry) {
+  const traffic = httpTraffic(registry);
   app.addHook('onResponse', (request, reply, done) => {
     // The route template, never the raw url: ids in paths would explode label cardinality.
     const route = request.is404 ? '(unmatched)' : (request.routeOptions.url ?? '(unmatched)');
-    const one = seriesOf(request.method, route, reply.statusCode);
-    one.requests.inc();
-    one.duration.observe(reply.elapsedTime / 1000);
+    traffic.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
   app.get('/metrics', { schema: { hide: true }, config: { public: true, otel: false } }, async (_request, reply) => {
