@@ -34,6 +34,31 @@ function failIfErrors(what: string, r: LatencyResult) {
   }
 }
 
+const withOne = (command: () => Promise<void>) => async () => {
+  await command();
+  return 1;
+};
+
+/**
+ * Runs `measure` with the service's background work stopped (the relay to NATS, both projections), then starts it
+ * again and waits until it has caught up with what `measure` appended, so the next figure starts from a service
+ * that owes nothing. The store still takes every event: nothing is skipped, only published and projected later.
+ */
+async function withBackgroundPaused<T>(stack: PlanningStack, measure: () => Promise<T>): Promise<T> {
+  const background = [stack.relay, stack.releaseList, stack.boards];
+  await Promise.all(background.map((part) => part.stop()));
+  try {
+    return await measure();
+  } finally {
+    for (const part of background) await part.start();
+    const deadline = Date.now() + 120_000;
+    while (!(await Promise.all(background.map((part) => part.lag()))).every((lag) => lag === 0)) {
+      if (Date.now() > deadline) throw new Error('the relay and projections did not catch up within 120 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 /**
  * Figure (d): POST /releases end to end over loopback (auth → validate → load → decide → append → 201) at fixed
  * concurrency, against the store's single-event append at the same concurrency; then p99 at half that rate.
@@ -54,14 +79,12 @@ export async function measureHttpCommands(
       closedLoop(op, { concurrency: timing.concurrency, durationMs: timing.durationMs, warmupMs: timing.warmupMs });
     const [append, http] = await alternateBestOf(timing.rounds, [
       loop(singleAppends(store)),
-      loop(async () => {
-        await command();
-        return 1;
-      }),
+      loop(withOne(command)),
     ]);
     const halfRate = http!.rate / 2;
     const latency = await paced(command, { rate: halfRate, durationMs: timing.latencyMs, warmupMs: timing.warmupMs });
     failIfErrors('POST /releases at half load', latency);
+    const paused = await withBackgroundPaused(stack, () => alternateBestOf(timing.rounds, [loop(withOne(command))]));
     const c = timing.concurrency;
     return {
       halfRate,
@@ -90,6 +113,10 @@ export async function measureHttpCommands(
           20,
           false,
         ),
+        {
+          ...ratioFigure(`    the same, relay and projections paused`, paused[0]!.rate, 'req/s', append!.rate, 0),
+          target: null,
+        },
       ],
     };
   } finally {
