@@ -47,16 +47,18 @@ const withOne = (command: () => Promise<void>) => async () => {
 async function withBackgroundPaused<T>(stack: PlanningStack, measure: () => Promise<T>): Promise<T> {
   const background = [stack.relay, stack.releaseList, stack.boards];
   await Promise.all(background.map((part) => part.stop()));
+  let result: T;
   try {
-    return await measure();
+    result = await measure();
   } finally {
     for (const part of background) await part.start();
-    const deadline = Date.now() + 120_000;
-    while (!(await Promise.all(background.map((part) => part.lag()))).every((lag) => lag === 0)) {
-      if (Date.now() > deadline) throw new Error('the relay and projections did not catch up within 120 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
+  const deadline = Date.now() + 120_000;
+  while (!(await Promise.all(background.map((part) => part.lag()))).every((lag) => lag === 0)) {
+    if (Date.now() > deadline) throw new Error('the relay and projections did not catch up within 120 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return result;
 }
 
 /**
@@ -77,10 +79,7 @@ export async function measureHttpCommands(
   try {
     const loop = (op: (worker: number) => Promise<number>) => () =>
       closedLoop(op, { concurrency: timing.concurrency, durationMs: timing.durationMs, warmupMs: timing.warmupMs });
-    const [append, http] = await alternateBestOf(timing.rounds, [
-      loop(singleAppends(store)),
-      loop(withOne(command)),
-    ]);
+    const [append, http] = await alternateBestOf(timing.rounds, [loop(singleAppends(store)), loop(withOne(command))]);
     const halfRate = http!.rate / 2;
     const latency = await paced(command, { rate: halfRate, durationMs: timing.latencyMs, warmupMs: timing.warmupMs });
     failIfErrors('POST /releases at half load', latency);

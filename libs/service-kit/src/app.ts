@@ -15,8 +15,8 @@ import type { Registry } from 'prom-client';
 import { type AuthConfig, assertRole, createAuthenticator } from './auth.js';
 import { installHealth, type ReadinessCheck } from './health.js';
 import { createLogger, type Logger } from './logging.js';
-import { installMetrics, metricsRegistry } from './metrics.js';
-import { createOpenApiConventions, installCorrelationEcho } from './openapi-conventions.js';
+import { httpTrafficRecorder, installMetrics, metricsRegistry } from './metrics.js';
+import { createOpenApiConventions, echoCorrelation } from './openapi-conventions.js';
 import { installProblemHandlers } from './problem.js';
 import { installRateLimit, type RateLimitConfig } from './rate-limit.js';
 import { installStorableTextRule } from './storable-text.js';
@@ -68,8 +68,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
   // The per-request hooks below are callback-style, not async: an async hook costs a promise and a microtask turn
-  // per request, visible on the cheapest routes (an OFREP evaluation).
+  // per request, visible on the cheapest routes (an OFREP evaluation). For the same reason there is one hook per
+  // stage: the access log and the metrics share this one, the correlation echo and authentication the one below.
+  const recordTraffic = httpTrafficRecorder(deps.metrics ?? metricsRegistry);
   app.addHook('onResponse', (request, reply, done) => {
+    recordTraffic(request, reply);
     const { url, config } = request.routeOptions;
     const quiet = config?.accessLog === 'debug' || request.url.startsWith('/health/') || request.url === '/metrics';
     const level = quiet ? 'debug' : 'info';
@@ -99,8 +102,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   installProblemHandlers(app, deps.serviceName);
   installStorableTextRule(app);
-  // First of the onRequest hooks, so a 401 or 404 echoes the correlation id too.
-  installCorrelationEcho(app);
   const conventions = createOpenApiConventions(
     deps.serviceName,
     deps.servers ?? [{ url: '/', description: `the ${deps.serviceName} service that serves this document` }],
@@ -118,7 +119,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const deferredAuthErrors = new WeakMap<object, unknown>();
   app.decorateRequest('actor', null);
   // Authenticate before the body is read: an anonymous caller cannot make us parse a megabyte.
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
+    // First, so a 401 or 404 echoes the correlation id too.
+    echoCorrelation(request, reply);
     const { config } = request.routeOptions;
     if (request.is404 || config.public) return done();
     const admit = (actor: Actor) => {

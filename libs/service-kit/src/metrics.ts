@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
 
 /**
@@ -120,15 +120,21 @@ function httpTraffic(registry: Registry): HttpTraffic {
   return traffic;
 }
 
-/** Records every response and serves the registry at `GET /metrics` (public, Prometheus text format). */
-export function installMetrics(app: FastifyInstance, registry: Registry) {
+/**
+ * Records one answered request in the registry's HTTP traffic metrics. The app calls it from its single
+ * `onResponse` hook (one hook for the access log and the metrics: each hook is a step of every request).
+ */
+export function httpTrafficRecorder(registry: Registry): (request: FastifyRequest, reply: FastifyReply) => void {
   const traffic = httpTraffic(registry);
-  app.addHook('onResponse', (request, reply, done) => {
+  return (request, reply) => {
     // The route template, never the raw url: ids in paths would explode label cardinality.
     const route = request.is404 ? '(unmatched)' : (request.routeOptions.url ?? '(unmatched)');
     traffic.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
+  };
+}
+
+/** Serves the registry at `GET /metrics` (public, Prometheus text format). */
+export function installMetrics(app: FastifyInstance, registry: Registry) {
   app.get('/metrics', { schema: { hide: true }, config: { public: true, otel: false } }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();

@@ -1,5 +1,5 @@
 import { ErrorCodes, integrityBrokenCode } from '@railyard/contracts';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -21,10 +21,15 @@ const CORRELATION_RE = /^[\x20-\x7e]{1,200}$/;
  */
 export function installCorrelationEcho(app: FastifyInstance): void {
   app.addHook('onRequest', (request, reply, done) => {
-    const given = request.headers[CORRELATION_HEADER];
-    reply.header(CORRELATION_HEADER, typeof given === 'string' && CORRELATION_RE.test(given) ? given : request.id);
+    echoCorrelation(request, reply);
     done();
   });
+}
+
+/** The echo itself, for an app that folds it into an `onRequest` hook of its own (the kit's app does). */
+export function echoCorrelation(request: FastifyRequest, reply: FastifyReply): void {
+  const given = request.headers[CORRELATION_HEADER];
+  reply.header(CORRELATION_HEADER, typeof given === 'string' && CORRELATION_RE.test(given) ? given : request.id);
 }
 
 /** What the document needs to know of a route beyond its zod schemas. */
