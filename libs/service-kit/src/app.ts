@@ -23,6 +23,7 @@ import { installStorableTextRule } from './storable-text.js';
 import { currentTelemetry } from './telemetry.js';
 
 export type { FastifyPluginAsyncZod, FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+export { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider-zod';
 
 /** A service's fastify instance, typed for zod route schemas. */
 export type App = FastifyInstance<

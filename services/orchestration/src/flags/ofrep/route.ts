@@ -1,6 +1,12 @@
 import { JsonValue } from '@railyard/contracts';
-import { type FastifyPluginAsyncZod, handleError, PROBLEM_CONTENT_TYPE, problemBody } from '@railyard/service-kit';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  type FastifyPluginAsyncZod,
+  handleError,
+  PROBLEM_CONTENT_TYPE,
+  problemBody,
+  zodValidatorCompiler,
+} from '@railyard/service-kit';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import type { FlagReadDeps } from '../flag-commands.js';
 import type { Evaluation } from '../flag-snapshot.js';
@@ -32,6 +38,37 @@ const Failure = z.looseObject({
 });
 const Bulk = z.object({ flags: z.array(z.union([Success, Failure])) });
 const Params = z.strictObject({ key: z.string().min(1).max(128) });
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * The OFREP routes' validation with a fast path: a body whose `context` is a plain object, and a key of 1–128
+ * characters, pass without zod; anything else goes to the zod schemas above, which then produce the same errors as
+ * before. Parsing the body and the params through zod was ~4 µs of a ~100 µs evaluation on the reference machine
+ * (DESIGN §10 wants ≥ 0.8× bare fastify). The schemas still document the routes, and a test holds the fast path to
+ * zod's verdicts.
+ */
+export const ofrepValidatorCompiler: FastifySchemaCompiler<unknown> = (route) => {
+  const zod = zodValidatorCompiler(route as Parameters<typeof zodValidatorCompiler>[0]);
+  if (route.httpPart === 'body') {
+    return (data: unknown) => (isPlainObject(data) && isPlainObject(data.context) ? { value: data } : zod(data));
+  }
+  if (route.httpPart === 'params') {
+    return (data: unknown) => {
+      if (isPlainObject(data) && typeof data.key === 'string' && data.key.length >= 1 && data.key.length <= 128) {
+        let fields = 0;
+        for (const field in data) if (Object.hasOwn(data, field)) fields++;
+        if (fields === 1) return { value: data };
+      }
+      return zod(data);
+    };
+  }
+  return zod;
+};
+
+/** The zod schemas of the OFREP request, for the test that compares the fast path with them. */
+export const ofrepRequestSchemas = { body: EvaluationRequest, params: Params };
 
 const OFREP_CODES = {
   PARSE_ERROR: 'ORCHESTRATION_OFREP_PARSE_ERROR',
@@ -78,6 +115,7 @@ function success(e: Extract<Evaluation, { ok: true }>) {
 /** POST /ofrep/v1/evaluate/flags/:key and POST /ofrep/v1/evaluate/flags (bulk, with ETag / If-None-Match). */
 export const ofrepRoutes: FastifyPluginAsyncZod<FlagReadDeps> = async (app, { snapshot }) => {
   app.setErrorHandler(ofrepErrors);
+  app.setValidatorCompiler(ofrepValidatorCompiler);
   app.post(
     '/ofrep/v1/evaluate/flags/:key',
     {
