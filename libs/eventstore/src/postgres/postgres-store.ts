@@ -28,7 +28,7 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
   poolSize?: number;
   /**
-   * Least time between two reads of the log by caught-up subscriptions (default 10 ms), so appends under load are
+   * Least time between two reads of the log by caught-up subscriptions (default 3 ms), so appends under load are
    * read, published and projected in batches. A lone append after a quiet spell is read at once.
    */
   coalesceMs?: number;
@@ -150,11 +150,10 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   // process, idle or checked out; the pool replaces it on next use. A shared pool is its owner's to watch.
   if (ownsPool) watchPoolErrors(pool, options.onConnectionError ?? warnConnectionError);
   const pollIntervalMs = options.pollIntervalMs ?? 50;
-  // 10 ms rather than 3: at ~700 commands/s the relay and the projections then handle ~7 events per wake-up
-  // instead of ~2, and every wake-up costs a read, a transaction per projection and a flush to NATS. Measured with
-  // `npm run bench` (d)/(e) on the reference machine: p99 of a command at half load 35 → 11–22 ms, command → read
-  // model p50 19.5 → 13.7–20 ms (the gap adds at most 10 ms, batching saves more), commands/s +10–20 %.
-  const coalesceMs = options.coalesceMs ?? 10;
+  // 3 ms. Tried at 10, 15, 20 and 40 ms (`npm run bench` (d)/(e), 2026-12-03): fewer, larger batches, but on this
+  // noisy two-core machine neither commands/s nor p99 at half load moved beyond run-to-run noise, and 40 ms broke
+  // command → read model p50 ≤ 25 ms. Kept at 3 until a measurement says otherwise.
+  const coalesceMs = options.coalesceMs ?? 3;
   const ready = options.applySchema === false ? Promise.resolve() : applySchema(pool, schema);
   // Avoid an unhandled rejection before the first call awaits it; the error surfaces on that call.
   ready.catch(() => {});
