@@ -99,6 +99,21 @@ describe('metrics from Prometheus', () => {
   });
 
   it('rolls back a canary whose error rate climbs, and summarises the deployment per version', async () => {
+    // The canary judgement compares the two versions' samples in its 30 s window; with only a few scrapes behind
+    // it (a fast run reaches this test seconds after Prometheus started) the rank-sum test cannot tell them apart,
+    // the judgement passes, and the error-rate criterion decides instead (seen once in CI). Start with ten each.
+    for (const version of ['2.3.9', '2.4.0']) {
+      await waitFor(
+        `ten error-rate samples of ${version} in the last 30 s`,
+        async () => {
+          const start = new Date(Date.now() - 30_000).toISOString();
+          const end = new Date().toISOString();
+          const res = await query({ metric: 'error-rate', ...series, version, start, end, stepSeconds: 1 });
+          return res.json().summary.count >= 10 ? true : undefined;
+        },
+        { timeoutMs: 40_000 },
+      );
+    }
     const releaseId = randomUUID();
     await publishCriteria(f, releaseId, 'checkout', criteriaFor);
     const d = await startDeployment(f, { releaseId, service: 'checkout', version: '2.4.0', baselineVersion: '2.3.9' });
@@ -153,7 +168,7 @@ describe('metrics from Prometheus', () => {
     expect(baseline).toMatchObject({ version: '2.3.9', role: 'baseline' });
     expect(errors(deployed).max).toBeGreaterThan(2);
     expect(errors(baseline).max).toBeLessThan(2);
-  });
+  }, 90_000);
 
   it('measures a canary without traffic Nodata and never rolls it back', async () => {
     const releaseId = randomUUID();

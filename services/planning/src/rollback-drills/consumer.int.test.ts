@@ -95,7 +95,12 @@ describe('planning--rollback-drills', () => {
   const read = () => overdueDrillsOf(planning.db as never)();
 
   it('catches up from the beginning, then follows the bus', async () => {
-    await waitFor('the caught-up overdue set', async () => ((await read()).length === 1 ? true : undefined));
+    // One entry is also what the set shows after the first historic event alone (ledger, before search's overdue
+    // and its recorded drill): wait for the consumer to owe nothing as well (seen once in CI).
+    const owesNothing = async () => (await Promise.all(planning.consumers.map((c) => c.lag()))).every((n) => n === 0);
+    await waitFor('the caught-up overdue set', async () =>
+      (await read()).length === 1 && (await owesNothing()) ? true : undefined,
+    );
     expect(await read()).toEqual([{ service: 'ledger', dueAt: '2026-07-01T00:00:00.000Z' }]);
 
     await overdue('payments', '2026-10-01T00:00:00.000Z');
