@@ -1,5 +1,5 @@
 import { ErrorCodes, integrityBrokenCode } from '@railyard/contracts';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,15 +18,8 @@ const CORRELATION_RE = /^[\x20-\x7e]{1,200}$/;
 /**
  * Echoes the correlation id on every response (errors too), so a client can quote it and find the events the request
  * produced: the caller's `x-correlation-id` when it is usable, else the request id the commands record instead.
+ * The kit's app calls it first in its `onRequest` hook.
  */
-export function installCorrelationEcho(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, reply, done) => {
-    echoCorrelation(request, reply);
-    done();
-  });
-}
-
-/** The echo itself, for an app that folds it into an `onRequest` hook of its own (the kit's app does). */
 export function echoCorrelation(request: FastifyRequest, reply: FastifyReply): void {
   const given = request.headers[CORRELATION_HEADER];
   reply.header(CORRELATION_HEADER, typeof given === 'string' && CORRELATION_RE.test(given) ? given : request.id);

@@ -27,7 +27,7 @@ function problemOf(value: string): string | undefined {
  * Only what a JSON or form parser produces is walked: a raw body (an upload stream, a Buffer) is no JSON value, and
  * walking a stream's properties would follow its socket and server round and round until the heap runs out.
  */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const prototype = Object.getPrototypeOf(value);
   // fastify's query parser builds objects on a prototype that itself has none: those are plain too.

@@ -2,6 +2,7 @@ import { JsonValue } from '@railyard/contracts';
 import {
   type FastifyPluginAsyncZod,
   handleError,
+  isPlainObject,
   PROBLEM_CONTENT_TYPE,
   problemBody,
   zodValidatorCompiler,
@@ -38,9 +39,6 @@ const Failure = z.looseObject({
 });
 const Bulk = z.object({ flags: z.array(z.union([Success, Failure])) });
 const Params = z.strictObject({ key: z.string().min(1).max(128) });
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
 /**
  * The OFREP routes' validation with a fast path: a body whose `context` is a plain object, and a key of 1–128
