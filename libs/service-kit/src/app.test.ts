@@ -62,11 +62,17 @@ describe('metrics', () => {
     const auth = await bearer(['release-manager']);
     await app.inject({ method: 'POST', url: '/things', payload: { name: 'x' }, headers: { authorization: auth } });
     await app.inject({ method: 'GET', url: `/things/${crypto.randomUUID()}`, headers: { authorization: auth } });
+    // No route at all: one label for every such path, whatever it is (and no credentials asked for).
+    const unmatched = await app.inject({ method: 'GET', url: `/nowhere/${crypto.randomUUID()}` });
+    expect(unmatched.statusCode).toBe(404);
+    expect(unmatched.headers['x-correlation-id']).toBeTruthy();
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toMatch(/http_requests_total\{method="POST",route="\/things",status_code="201"\} 1/);
     expect(res.body).toMatch(/http_requests_total\{method="GET",route="\/things\/:id",status_code="404"\} 1/);
+    expect(res.body).toMatch(/http_requests_total\{method="GET",route="\(unmatched\)",status_code="404"\} 1/);
+    expect(res.body).not.toContain('/nowhere/');
     expect(res.body).toContain('http_request_duration_seconds_bucket');
     await app.close();
     // a second app on the same registry reuses the metrics rather than failing to register them again

@@ -73,8 +73,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // stage: the access log and the metrics share this one, the correlation echo and authentication the one below.
   const recordTraffic = httpTrafficRecorder(deps.metrics ?? metricsRegistry);
   app.addHook('onResponse', (request, reply, done) => {
-    recordTraffic(request, reply);
-    const { url, config } = request.routeOptions;
+    // Read once in onRequest (below); fastify builds `routeOptions` anew, a 13-field object, on every read.
+    const { url, config } = request.routeFacts ?? request.routeOptions;
+    recordTraffic(request, reply, url);
     const quiet = config?.accessLog === 'debug' || request.url.startsWith('/health/') || request.url === '/metrics';
     const level = quiet ? 'debug' : 'info';
     // Checked first: a line that will not be written costs no object either.
@@ -119,12 +120,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const rateLimit = deps.rateLimit || undefined;
   const deferredAuthErrors = new WeakMap<object, unknown>();
   app.decorateRequest('actor', null);
+  app.decorateRequest('routeFacts', null);
   // Authenticate before the body is read: an anonymous caller cannot make us parse a megabyte.
   app.addHook('onRequest', (request, reply, done) => {
     // First, so a 401 or 404 echoes the correlation id too.
     echoCorrelation(request, reply);
-    const { config } = request.routeOptions;
-    if (request.is404 || config.public) return done();
+    const route = request.routeOptions;
+    request.routeFacts = route;
+    const { config } = route;
+    // No url: the not-found handler answers (fastify's own is404 test, without building its getter's object).
+    if (route.url === undefined || config.public) return done();
     const admit = (actor: Actor) => {
       request.actor = actor;
       if (config.roles) assertRole(actor, config.roles);

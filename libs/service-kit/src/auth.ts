@@ -29,6 +29,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller; null on public routes and before authentication. */
     actor: Actor | null;
+    /**
+     * The matched route's options, read once when the request arrives: fastify's `routeOptions` getter builds a new
+     * object on every read, and the kit's hooks need it three times per request. Null before the first hook.
+     */
+    routeFacts: FastifyRequest['routeOptions'] | null;
   }
   interface FastifyContextConfig {
     /** Roles of which the caller needs at least one (admin always passes). Omitted: any authenticated caller. */

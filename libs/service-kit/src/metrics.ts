@@ -124,12 +124,14 @@ function httpTraffic(registry: Registry): HttpTraffic {
  * Records one answered request in the registry's HTTP traffic metrics. The app calls it from its single
  * `onResponse` hook (one hook for the access log and the metrics: each hook is a step of every request).
  */
-export function httpTrafficRecorder(registry: Registry): (request: FastifyRequest, reply: FastifyReply) => void {
+export function httpTrafficRecorder(
+  registry: Registry,
+): (request: FastifyRequest, reply: FastifyReply, routeUrl: string | undefined) => void {
   const traffic = httpTraffic(registry);
-  return (request, reply) => {
-    // The route template, never the raw url: ids in paths would explode label cardinality.
-    const route = request.is404 ? '(unmatched)' : (request.routeOptions.url ?? '(unmatched)');
-    traffic.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  return (request, reply, routeUrl) => {
+    // The route template (undefined when no route matched), never the raw url: ids in paths would explode label
+    // cardinality.
+    traffic.record(request.method, routeUrl ?? '(unmatched)', reply.statusCode, reply.elapsedTime / 1000);
   };
 }
 
