@@ -33,6 +33,10 @@ const stack = await startPlanningStack({
   nats,
   subjectPrefix: process.env.PROFILE_SUBJECT_PREFIX!,
 });
+// PROFILE_NO_BACKGROUND=1: the relay and the projections stopped, so the profile holds the request path alone.
+if (process.env.PROFILE_NO_BACKGROUND === '1') {
+  await Promise.all([stack.relay.stop(), stack.releaseList.stop(), stack.boards.stop()]);
+}
 process.stdout.write(`${JSON.stringify({ origin: stack.origin, authorization: stack.authorization })}\n`);
 const session = new Session();
 session.connect();

@@ -1,4 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createPostgresEventStore } from '@railyard/eventstore';
 import pg from 'pg';
 import { createBenchEnv } from '../bench-env.js';
@@ -51,7 +55,10 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 } as typeof query;
 
 const env = await createBenchEnv();
-const store = createPostgresEventStore({ connectionString: env.databaseUrl });
+const store = createPostgresEventStore({
+  connectionString: env.databaseUrl,
+  coalesceMs: process.env.PROFILE_COALESCE_MS ? Number(process.env.PROFILE_COALESCE_MS) : undefined,
+});
 const admin = new pg.Pool({ connectionString: env.databaseUrl, max: 1 });
 try {
   await store.ready();
@@ -97,7 +104,60 @@ try {
   await stack.relay.stop();
   await stack.releaseList.stop();
   await stack.boards.stop();
+  const commandsBefore = n;
   for (let round = 0; round < rounds; round++) await measure('POST, no relay/proj.', command);
+  // What the background costs at its cheapest: each part alone, catching up the backlog the commands above left
+  // (big batches), CPU per event it handles. PROFILE_CATCH_UP_V8=relay writes a V8 profile of that part's catch-up.
+  const catchUps: [string, typeof stack.relay | typeof stack.releaseList][] = [
+    ['relay catch-up', stack.relay],
+    ['release list catch-up', stack.releaseList],
+    ['boards catch-up', stack.boards],
+  ];
+  // Each POST /releases appends one event (ReleasePlanned); lag() counts only up to 10,000.
+  const backlog = n - commandsBefore;
+  for (const [label, part] of catchUps) {
+    const { rows } = await admin.query<{ pid: string }>(
+      'SELECT pid::text AS pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    const nats = pidsNamed('nats-server');
+    const v8 = process.env.PROFILE_CATCH_UP_V8 && label.startsWith(process.env.PROFILE_CATCH_UP_V8);
+    const session = v8 ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
+    const before = { pg: cpuSeconds(rows.map((r) => r.pid)), nats: cpuSeconds(nats), self: process.cpuUsage() };
+    const started = performance.now();
+    await part.start();
+    // New backends open as the part starts: count those too.
+    let backends = rows.map((r) => r.pid);
+    while ((await part.lag()) > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const now = await admin.query<{ pid: string }>(
+        'SELECT pid::text AS pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      for (const r of now.rows) if (!backends.includes(r.pid)) backends = [...backends, r.pid];
+    }
+    const ms = performance.now() - started;
+    const self = process.cpuUsage(before.self);
+    if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      const file = path.join(tmpdir(), `railyard-catch-up-${process.pid}.cpuprofile`);
+      await writeFile(file, JSON.stringify(profile));
+      console.log(`V8 profile of the ${label}: ${file}`);
+    }
+    const us = (seconds: number) => String(Math.round((seconds * 1e6) / backlog)).padStart(5);
+    const node = (self.user + self.system) / 1e6;
+    const pgCpu = cpuSeconds(backends) - before.pg;
+    const natsCpu = cpuSeconds(nats) - before.nats;
+    console.log(
+      `${label.padEnd(22)} ${String(Math.round((backlog * 1000) / ms)).padStart(5)}/s  CPU µs per event: node ${us(node)} ` +
+        `(kernel ${us(self.system / 1e6)})  postgres ${us(pgCpu)}  nats ${us(natsCpu)}  total ${us(node + pgCpu + natsCpu)}` +
+        `  (${backlog} events)`,
+    );
+  }
   await client.close();
   await stack.close();
 } finally {
