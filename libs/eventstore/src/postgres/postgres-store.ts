@@ -28,7 +28,7 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
   poolSize?: number;
   /**
-   * Least time between two reads of the log by caught-up subscriptions (default 3 ms), so appends under load are
+   * Least time between two reads of the log by caught-up subscriptions (default 10 ms), so appends under load are
    * read, published and projected in batches. A lone append after a quiet spell is read at once.
    */
   coalesceMs?: number;
@@ -150,10 +150,12 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   // process, idle or checked out; the pool replaces it on next use. A shared pool is its owner's to watch.
   if (ownsPool) watchPoolErrors(pool, options.onConnectionError ?? warnConnectionError);
   const pollIntervalMs = options.pollIntervalMs ?? 50;
-  // 3 ms. Tried at 10, 15, 20 and 40 ms (`npm run bench` (d)/(e), 2026-12-03): fewer, larger batches, but on this
-  // noisy two-core machine neither commands/s nor p99 at half load moved beyond run-to-run noise, and 40 ms broke
-  // command → read model p50 ≤ 25 ms. Kept at 3 until a measurement says otherwise.
-  const coalesceMs = options.coalesceMs ?? 3;
+  // 10 ms. Rates in `npm run bench` (d) cannot tell 3 from 10 or 15 on this noisy two-core machine, but CPU per
+  // command can (`npm run profile:cpu`, PROFILE_COALESCE_MS, 2026-12-03, all processes, 16 in flight): 716 and 673 µs
+  // at 3 ms, 638 and 646 at 10, 589 and 666 at 15, 599 at 40, 578 at 100 (background batches grow, statements per
+  // command fall from 1.49 to 1.33). Command → read model p50 at half load stayed at 14–17 ms from 3 to 15 ms; 40 ms
+  // broke its ≤ 25 ms. 10 takes most of the saving and costs a read model at most 10 ms more under load.
+  const coalesceMs = options.coalesceMs ?? 10;
   const ready = options.applySchema === false ? Promise.resolve() : applySchema(pool, schema);
   // Avoid an unhandled rejection before the first call awaits it; the error surfaces on that call.
   ready.catch(() => {});
