@@ -101,6 +101,14 @@ export interface EventStore {
   /** Liveness of the backing store, for /health/ready. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Adapters whose subscriptions poll for other writers' appends (Postgres) offer these two, so processes sharing
+   * the store can tell each other (see the kit's append wake-ups): `onAppended` calls `listener` after each append
+   * through this instance and returns its removal; `wake` says another process appended, and caught-up
+   * subscriptions read now instead of at their next poll.
+   */
+  onAppended?(listener: () => void): () => void;
+  wake?(): void;
 }
 
 /** Raised when the stream is not at the expected revision. Every adapter translates its vendor error to this. */

@@ -168,6 +168,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
     appendSeq++;
     for (const wake of wakers) wake();
   };
+  const appendListeners = new Set<() => void>();
 
   async function readAll(readOptions: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     await ready;
@@ -253,6 +254,12 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
         );
         const row = rows[0]!;
         wakeSubscribers();
+        for (const listener of appendListeners) {
+          // The append is done: whatever a listener does wrong must not turn an acknowledged write into an error.
+          try {
+            listener();
+          } catch {}
+        }
         return { nextExpectedRevision: BigInt(row.next_revision), lastPosition: BigInt(row.last_position) };
       } catch (error) {
         const e = error as pg.DatabaseError;
@@ -301,6 +308,17 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
 
     readAll,
 
+    onAppended(listener: () => void) {
+      appendListeners.add(listener);
+      return () => appendListeners.delete(listener);
+    },
+
+    // Another process appended: as a local append would, make caught-up subscriptions read the head (still no
+    // more often than the coalescing gap allows) instead of waiting for their poll.
+    wake: () => {
+      if (!closed) wakeSubscribers();
+    },
+
     async *subscribe(subOptions: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
       const batchSize = subOptions.batchSize ?? 500;
       const signal = subOptions.signal;
@@ -317,8 +335,13 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
         let page: ScannedRead;
         if (shared) {
           // The head is read again only when something was appended since its last read began, or on a poll
-          // when nobody read it lately: one read per wake-up or poll, shared by every caught-up subscription.
-          if (head.readSeq !== appendSeq || (polled && head.msSinceRead() >= pollIntervalMs)) await head.advance();
+          // when nobody read it lately: one read per wake-up or poll, shared by every caught-up subscription. A
+          // read in flight is awaited too: another subscription woken by the same append may have begun it
+          // (readSeq already counts that append), and taking from the head before it lands would find nothing
+          // and leave the event to the next poll.
+          if (head.reading || head.readSeq !== appendSeq || (polled && head.msSinceRead() >= pollIntervalMs)) {
+            await head.advance();
+          }
           // Checked again after the await: meanwhile the head may have dropped events this subscription has not
           // had (trimmed to capacity, or restarted wider for another subscription). Taking from it then would
           // skip them; read the log instead.

@@ -103,6 +103,40 @@ describe('the shared head of the Postgres store', () => {
     expect(three.reads).toBeLessThan(one.reads * 1.5 + 5);
   });
 
+  it('hands a lone append to every caught-up subscription at once, not to the one that read and the rest at a poll', async () => {
+    // Polls a minute apart: within the test only the append's own wake-up can deliver. The first subscription woken
+    // begins the head's read; the others, woken by the same append, must wait for that read rather than find the
+    // head as it was and sleep until the poll (which held read models a poll interval behind under light load).
+    const quiet = createPostgresEventStore({ pool, pollIntervalMs: 60_000 });
+    const follow2 = (categories: string[], after: bigint) => {
+      const ctl = new AbortController();
+      const seen: RecordedEvent[] = [];
+      const done = (async () => {
+        for await (const e of quiet.subscribe({ after, filter: { categories }, signal: ctl.signal })) seen.push(e);
+      })();
+      const stop = () => {
+        ctl.abort();
+        return done;
+      };
+      return { seen, stop };
+    };
+    const start = await quiet.headPosition();
+    const subs = [follow2(['quince'], start), follow2(['quince'], start), follow2(['quince', 'date'], start)];
+    try {
+      for (let i = 1; i <= 5; i++) {
+        // Quiet before each append, so it is read at once, with no coalescing wait that would hide the race.
+        await new Promise((r) => setTimeout(r, 100));
+        await quiet.append(`quince-${randomUUID()}`, [event(i)], 'noStream');
+        await waitFor(`append ${i} reaches all three`, () => subs.every((s) => s.seen.length === i), {
+          timeoutMs: 3000,
+        });
+      }
+    } finally {
+      for (const s of subs) await s.stop();
+      await quiet.close();
+    }
+  });
+
   it('a subscription that falls further behind than the head holds reads the log, and misses nothing', async () => {
     const start = await store.headPosition();
     const fast = follow(['plum'], start);

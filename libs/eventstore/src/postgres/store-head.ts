@@ -93,6 +93,15 @@ export class StoreHead {
     return { events, scannedTo: scannedTo > after ? scannedTo : after };
   }
 
+  /**
+   * Whether a read of the head is under way (or waiting out the coalescing gap). `readSeq` moves when a read
+   * begins, so a subscription woken by an append while that read is in flight must wait for it, not take what
+   * the head held before it.
+   */
+  get reading(): boolean {
+    return this.inflight !== undefined;
+  }
+
   /** Time since the last read of the head began. */
   msSinceRead(): number {
     return performance.now() - this.lastQueryAt;
