@@ -1,4 +1,5 @@
 export * from './app.js';
+export * from './append-wakeups.js';
 export * from './auth.js';
 export * from './command-context.js';
 export * from './config.js';

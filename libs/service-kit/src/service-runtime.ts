@@ -13,6 +13,7 @@ import {
 import type { Kysely, Migration } from 'kysely';
 import type pg from 'pg';
 import type { App } from './app.js';
+import { linkAppendWakeups } from './append-wakeups.js';
 import type { AuthConfig } from './auth.js';
 import { startServiceProjection, startServiceRelay, startStoreUpkeep } from './backbone.js';
 import type { ReadinessCheck } from './health.js';
@@ -99,7 +100,7 @@ export interface ServiceRuntime<Db, P extends string, Parts> {
 
 /**
  * A service's moving parts, wired the same way in every service, for main(), the integration tests and the bench:
- * migrations → relay (store → NATS, with NATS only) → projections → the service's parts → consumers (with NATS
+ * migrations → append wake-ups between processes (with NATS only) → relay (store → NATS, with NATS only) → projections → the service's parts → consumers (with NATS
  * only) → the store's upkeep (sealer) → the HTTP app. Lag gauges for each. On a failure at start, what was started
  * is stopped again before the error is rethrown.
  */
@@ -120,6 +121,11 @@ export async function startServiceRuntime<Db, P extends string = never, Parts = 
     for (const schema of migrations) await migrateSchema(db, schema);
 
     const subjectPrefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
+    if (options.nats) {
+      // Before anything subscribes: the relay and projections of whichever process holds their leases hear of
+      // appends made by the others (replicas, other services) at once instead of at their next poll.
+      closers.add('append wake-ups', linkAppendWakeups(store, options.nats, { subjectPrefix }));
+    }
     const relay = options.nats
       ? await startServiceRelay({ store, pool, nats: options.nats, service, subjectPrefix }, logger, closers)
       : undefined;

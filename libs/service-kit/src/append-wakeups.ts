@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventStore } from '@railyard/eventstore';
+
+/**
+ * The subject on which processes sharing a store announce their appends. Deliberately outside `<prefix>.>`: the
+ * bus stream captures that, and these notices are hints, never events worth keeping.
+ */
+export const appendNoticeSubject = (prefix: string) => `_RAILYARD.appended.${prefix}`;
+
+export interface AppendWakeupOptions {
+  /** The bus prefix: processes on the same prefix share a store (default deployment: one store, one prefix). */
+  subjectPrefix: string;
+  /** Least time between two notices this process sends (default 5 ms): a burst of appends is one notice. */
+  minGapMs?: number;
+}
+
+/**
+ * Cross-process wake-ups for the store's subscriptions. An append wakes the subscriptions of the process that made
+ * it at once; any other process sharing the store (a replica, another service, the process that holds the relay's
+ * or a projection's lease) would only see it at its next poll, 50 ms later. This sends a notice over core NATS after
+ * local appends (at most one per `minGapMs`, the first at once) and wakes this process's subscriptions on the
+ * notices of others. NATS down costs only the latency: the polls still find everything.
+ *
+ * Returns the unlink. A store that does not poll (memory, KurrentDB) needs nothing, and nothing is linked.
+ */
+export function linkAppendWakeups(store: EventStore, nats: NatsConnection, options: AppendWakeupOptions): () => void {
+  const { onAppended, wake } = store;
+  if (!onAppended || !wake) return () => {};
+  const subject = appendNoticeSubject(options.subjectPrefix);
+  const minGapMs = options.minGapMs ?? 5;
+  // Each process hears its own notices too; it knows them by this id and ignores them.
+  const origin = new TextEncoder().encode(randomUUID());
+  const isOwn = (data: Uint8Array) => data.length === origin.length && data.every((byte, i) => byte === origin[i]);
+  let lastSentAt = Number.NEGATIVE_INFINITY;
+  let pending: NodeJS.Timeout | undefined;
+  const send = () => {
+    pending = undefined;
+    lastSentAt = performance.now();
+    try {
+      nats.publish(subject, origin);
+    } catch {
+      // Closed or draining: the others poll.
+    }
+  };
+  const stopListening = onAppended.call(store, () => {
+    if (pending) return;
+    const wait = lastSentAt + minGapMs - performance.now();
+    if (wait <= 0) send();
+    else pending = setTimeout(send, wait);
+  });
+  const subscription = nats.subscribe(subject, {
+    callback: (err, msg) => {
+      if (!err && !isOwn(msg.data)) wake.call(store);
+    },
+  });
+  return () => {
+    stopListening();
+    clearTimeout(pending);
+    subscription.unsubscribe();
+  };
+}
