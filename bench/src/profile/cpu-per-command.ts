@@ -35,6 +35,17 @@ function cpuSeconds(pids: Iterable<string>): number {
   return total;
 }
 
+/** One process's CPU seconds so far; undefined once it is gone. */
+function cpuOf(pid: string): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
 function pidsNamed(name: string): string[] {
   return readdirSync('/proc').filter((pid) => {
     if (!/^\d+$/.test(pid)) return false;
@@ -127,17 +138,29 @@ try {
       await session.post('Profiler.enable');
       await session.post('Profiler.start');
     }
-    const before = { pg: cpuSeconds(rows.map((r) => r.pid)), nats: cpuSeconds(nats), self: process.cpuUsage() };
+    // Per backend: its CPU when first seen, and the last reading while it lived (a pool may close it meanwhile).
+    const first = new Map<string, number>();
+    const latest = new Map<string, number>();
+    const sample = (pids: string[]) => {
+      for (const pid of pids) {
+        const cpu = cpuOf(pid);
+        if (cpu === undefined) continue; // gone: its last reading stands
+        if (!first.has(pid)) first.set(pid, cpu);
+        latest.set(pid, cpu);
+      }
+    };
+    sample(rows.map((r) => r.pid));
+    const before = { nats: cpuSeconds(nats), self: process.cpuUsage() };
     const started = performance.now();
     await part.start();
-    // New backends open as the part starts: count those too.
-    let backends = rows.map((r) => r.pid);
+    // Backends that open as the part runs count from zero.
     while ((await part.lag()) > 0) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       const now = await admin.query<{ pid: string }>(
         'SELECT pid::text AS pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
       );
-      for (const r of now.rows) if (!backends.includes(r.pid)) backends = [...backends, r.pid];
+      for (const r of now.rows) if (!first.has(r.pid)) first.set(r.pid, 0);
+      sample(now.rows.map((r) => r.pid));
     }
     const ms = performance.now() - started;
     const self = process.cpuUsage(before.self);
@@ -150,7 +173,8 @@ try {
     }
     const us = (seconds: number) => String(Math.round((seconds * 1e6) / backlog)).padStart(5);
     const node = (self.user + self.system) / 1e6;
-    const pgCpu = cpuSeconds(backends) - before.pg;
+    sample([...first.keys()]);
+    const pgCpu = [...first].reduce((sum, [pid, at]) => sum + (latest.get(pid) ?? at) - at, 0);
     const natsCpu = cpuSeconds(nats) - before.nats;
     console.log(
       `${label.padEnd(22)} ${String(Math.round((backlog * 1000) / ms)).padStart(5)}/s  CPU µs per event: node ${us(node)} ` +

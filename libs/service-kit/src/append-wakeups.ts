@@ -11,7 +11,10 @@ export const appendNoticeSubject = (prefix: string) => `_RAILYARD.appended.${pre
 export interface AppendWakeupOptions {
   /** The bus prefix: processes on the same prefix share a store (default deployment: one store, one prefix). */
   subjectPrefix: string;
-  /** Least time between two notices this process sends (default 5 ms): a burst of appends is one notice. */
+  /**
+   * Least time between two notices this process sends (default 10 ms, the store's gap between two reads of the
+   * log by caught-up subscriptions: a reader would not read sooner anyway). A burst of appends is one notice.
+   */
   minGapMs?: number;
 }
 
@@ -28,7 +31,7 @@ export function linkAppendWakeups(store: EventStore, nats: NatsConnection, optio
   const { onAppended, wake } = store;
   if (!onAppended || !wake) return () => {};
   const subject = appendNoticeSubject(options.subjectPrefix);
-  const minGapMs = options.minGapMs ?? 5;
+  const minGapMs = options.minGapMs ?? 10;
   // Each process hears its own notices too; it knows them by this id and ignores them.
   const origin = new TextEncoder().encode(randomUUID());
   const isOwn = (data: Uint8Array) => data.length === origin.length && data.every((byte, i) => byte === origin[i]);
