@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import {
@@ -156,6 +157,15 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   // command fall from 1.49 to 1.33). Command → read model p50 at half load stayed at 14–17 ms from 3 to 15 ms; 40 ms
   // broke its ≤ 25 ms. 10 takes most of the saving and costs a read model at most 10 ms more under load.
   const coalesceMs = options.coalesceMs ?? 10;
+  // The append, a named prepared statement: each connection parses and plans it once instead of on every append.
+  // Measured (`npm run profile:cpu`, 16 in flight, 2026-12-03, two runs each): Postgres CPU per append 237–239 →
+  // 194–195 µs, the whole append 344 → 289–292 µs, 4,571–4,590 → 5,423–5,443 appends/s; POST /releases 834–839 →
+  // 743–780 µs. Named per schema, hashed: two stores on one pool must not share a name, and Postgres cuts names at
+  // 63 bytes.
+  const appendStatement = {
+    name: `railyard_append_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`,
+    text: `SELECT next_revision, last_position FROM ${schema}.append_events($1, $2, $3::jsonb)`,
+  };
   const ready = options.applySchema === false ? Promise.resolve() : applySchema(pool, schema);
   // Avoid an unhandled rejection before the first call awaits it; the error surfaces on that call.
   ready.catch(() => {});
@@ -248,10 +258,10 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
         events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })),
       );
       try {
-        const { rows } = await pool.query<{ next_revision: string; last_position: string }>(
-          `SELECT next_revision, last_position FROM ${schema}.append_events($1, $2, $3::jsonb)`,
-          [streamId, expectedCode(expected).toString(), payload],
-        );
+        const { rows } = await pool.query<{ next_revision: string; last_position: string }>({
+          ...appendStatement,
+          values: [streamId, expectedCode(expected).toString(), payload],
+        });
         const row = rows[0]!;
         wakeSubscribers();
         for (const listener of appendListeners) {

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@railyard/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresEventStore } from './postgres-store.js';
+
+// The append is a named prepared statement, prepared once per connection. These are the ways a name could go wrong.
+let db: TestDatabase;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  db = await createTestDatabase('appendstmt');
+  // One connection: every store below prepares on the same session.
+  pool = new pg.Pool({ connectionString: db.url, max: 1 });
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+const event = () => ({
+  id: randomUUID(),
+  type: 'Noted',
+  data: {},
+  metadata: {
+    occurredAt: new Date().toISOString(),
+    actor: { id: 'append-statement-test', kind: 'user' as const, roles: [] },
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    schemaVersion: 1,
+  },
+});
+
+describe('the prepared append', () => {
+  it('keeps two stores on one connection apart, even when their schema names agree in the first 63 bytes', async () => {
+    const stem = `s${'x'.repeat(55)}`;
+    const [a, b] = [`${stem}_aaaaa`, `${stem}_bbbbb`].map((schema) => createPostgresEventStore({ pool, schema }));
+    await a!.ready();
+    await b!.ready();
+    for (let i = 0; i < 3; i++) {
+      await a!.append(`note-a${i}`, [event()], 'noStream');
+      await b!.append(`note-b${i}`, [event()], 'noStream');
+    }
+    expect((await a!.readAll()).map((e) => e.streamId)).toEqual(['note-a0', 'note-a1', 'note-a2']);
+    expect((await b!.readAll()).map((e) => e.streamId)).toEqual(['note-b0', 'note-b1', 'note-b2']);
+  });
+
+  it('still appends on a connection that prepared it before the function was replaced', async () => {
+    const store = createPostgresEventStore({ pool, schema: 'replaced' });
+    await store.ready();
+    await store.append('note-1', [event()], 'noStream');
+    // A second instance applies the schema again (CREATE OR REPLACE FUNCTION), as a replica starting does.
+    const again = createPostgresEventStore({ pool, schema: 'replaced' });
+    await again.ready();
+    await store.append('note-1', [event()], 0n);
+    await again.append('note-1', [event()], 1n);
+    expect((await store.readStream('note-1')).map((e) => e.revision)).toEqual([0n, 1n, 2n]);
+    // A wrong expected revision is still the typed conflict, through the prepared path.
+    await expect(store.append('note-1', [event()], 0n)).rejects.toMatchObject({ name: 'WrongExpectedRevisionError' });
+  });
+});
