@@ -123,3 +123,13 @@ export function busStreamNames(prefix: string): { stream: string; deadLetterStre
   const stream = prefix.toUpperCase().replaceAll('.', '_');
   return { stream, deadLetterStream: `${stream}_DLQ` };
 }
+
+/**
+ * The core-NATS subject on which processes sharing a store announce that they appended (a hint that wakes the
+ * others' subscriptions; see the kit's append wake-ups). Outside `<prefix>.>` on purpose: the bus stream captures
+ * that, and these notices are never worth keeping.
+ */
+export function appendNoticeSubject(prefix: string): string {
+  for (const part of prefix.split('.')) token(part, 'prefix');
+  return `_RAILYARD.appended.${prefix}`;
+}

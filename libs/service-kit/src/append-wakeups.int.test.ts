@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { appendNoticeSubject } from '@railyard/contracts';
 import { createPostgresEventStore, type RecordedEvent } from '@railyard/eventstore';
-import { createTestDatabase, type TestDatabase, testNats, testSubjectPrefix, waitFor } from '@railyard/testing';
+import {
+  createTestDatabase,
+  startOwnNatsServer,
+  type TestDatabase,
+  testNats,
+  testSubjectPrefix,
+  waitFor,
+} from '@railyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendNoticeSubject, linkAppendWakeups } from './append-wakeups.js';
+import { linkAppendWakeups } from './append-wakeups.js';
 
 // Two stores on one database stand for two processes sharing the event store (replicas, or services). The
 // subscriber polls once a minute, so within a test only a wake-up can make it see the other's appends.
@@ -33,7 +41,15 @@ function storePair() {
 }
 
 function event(type = 'Noted') {
-  return { id: randomUUID(), type, data: {}, metadata: { occurredAt: new Date().toISOString() } as never };
+  const correlationId = randomUUID();
+  const metadata = {
+    occurredAt: new Date().toISOString(),
+    actor: { id: 'append-wakeups-test', kind: 'system' as const, roles: [] },
+    correlationId,
+    causationId: correlationId,
+    schemaVersion: 1,
+  };
+  return { id: randomUUID(), type, data: {}, metadata };
 }
 
 /** Collects what a subscription of `store` yields for `category`, from the current head on. */
@@ -137,6 +153,46 @@ describe('append wake-ups between processes', () => {
       await subscription.stop();
       await writer.close();
       await reader.close();
+    }
+  });
+
+  it('survives its NATS server going away, and wakes the other process again once it is back', async () => {
+    const server = await startOwnNatsServer();
+    // As the services connect: reconnect forever, quickly here.
+    const connectOwn = () =>
+      connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100, reconnectJitter: 0 });
+    const [writerNats, readerNats] = [await connectOwn(), await connectOwn()];
+    const { writer, reader } = storePair();
+    const prefix = testSubjectPrefix('outage');
+    const unlinkWriter = linkAppendWakeups(writer, writerNats, { subjectPrefix: prefix });
+    const unlinkReader = linkAppendWakeups(reader, readerNats, { subjectPrefix: prefix });
+    const category = `outage${randomUUID().slice(0, 8)}`;
+    const subscription = await follow(reader, category);
+    try {
+      await server.kill();
+      // The write does not depend on the hint: it is acknowledged with NATS gone.
+      await writer.append(`${category}-a`, [event()], 'noStream');
+      await server.start();
+      await waitFor('both connections back', async () => {
+        await Promise.all([writerNats.flush(), readerNats.flush()]);
+        return true;
+      });
+      // The subscriptions come back with the connection: the next append wakes the reader well before its poll,
+      // and the read it makes finds the one appended during the outage too.
+      const appendedAt = performance.now();
+      await writer.append(`${category}-b`, [event()], 'noStream');
+      await waitFor('the reader to see both appends', () => subscription.seen.length === 2, { timeoutMs: 5000 });
+      expect(performance.now() - appendedAt).toBeLessThan(2000);
+      expect(subscription.seen.map((e) => e.streamId)).toEqual([`${category}-a`, `${category}-b`]);
+    } finally {
+      unlinkWriter();
+      unlinkReader();
+      await subscription.stop();
+      await writer.close();
+      await reader.close();
+      await writerNats.close();
+      await readerNats.close();
+      await server.dispose();
     }
   });
 });

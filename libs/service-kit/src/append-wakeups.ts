@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { appendNoticeSubject } from '@railyard/contracts';
 import type { EventStore } from '@railyard/eventstore';
-
-/**
- * The subject on which processes sharing a store announce their appends. Deliberately outside `<prefix>.>`: the
- * bus stream captures that, and these notices are hints, never events worth keeping.
- */
-export const appendNoticeSubject = (prefix: string) => `_RAILYARD.appended.${prefix}`;
 
 export interface AppendWakeupOptions {
   /** The bus prefix: processes on the same prefix share a store (default deployment: one store, one prefix). */
@@ -50,7 +45,7 @@ export function linkAppendWakeups(store: EventStore, nats: NatsConnection, optio
     if (pending) return;
     const wait = lastSentAt + minGapMs - performance.now();
     if (wait <= 0) send();
-    else pending = setTimeout(send, wait);
+    else pending = setTimeout(send, wait).unref();
   });
   const subscription = nats.subscribe(subject, {
     callback: (err, msg) => {

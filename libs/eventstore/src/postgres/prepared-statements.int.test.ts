@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@railyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ev } from '../test-support/contract.js';
 import { createPostgresEventStore } from './postgres-store.js';
 
 // The append and the stream reads are named prepared statements, prepared once per connection. These are the ways a
@@ -20,18 +20,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const event = () => ({
-  id: randomUUID(),
-  type: 'Noted',
-  data: {},
-  metadata: {
-    occurredAt: new Date().toISOString(),
-    actor: { id: 'append-statement-test', kind: 'user' as const, roles: [] },
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
-    schemaVersion: 1,
-  },
-});
+const event = () => ev('Noted');
 
 describe('the prepared append and stream reads', () => {
   it('keeps two stores on one connection apart, even when their schema names agree in the first 63 bytes', async () => {
