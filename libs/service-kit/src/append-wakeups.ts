@@ -33,6 +33,13 @@ export function linkAppendWakeups(store: EventStore, nats: NatsConnection, optio
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let pending: NodeJS.Timeout | undefined;
   const send = () => {
+    // A timer can fire early against performance.now() (Node starts it from the loop's cached clock, which lags by
+    // however long the current turn has run), so the gap is checked here, not trusted to the timer.
+    const early = lastSentAt + minGapMs - performance.now();
+    if (early > 0) {
+      pending = setTimeout(send, Math.ceil(early)).unref();
+      return;
+    }
     pending = undefined;
     lastSentAt = performance.now();
     try {
