@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { EventStore } from '@railyard/eventstore';
 import { jsonPoster } from './http-client.js';
 import { alternateBestOf, closedLoop, type LatencyResult, paced, percentile } from './measure.js';
@@ -39,17 +43,53 @@ const withOne = (command: () => Promise<void>) => async () => {
   return 1;
 };
 
+/** The niceness the bench gives the worker process: the launcher's default (`RAILYARD_WORKER_NICE`). */
+const WORKER_NICE = 10;
+
+/**
+ * Starts `bench/dist/worker-process.js` (the planning runtime with RAILYARD_ROLE=worker) at the launcher's niceness
+ * and resolves once it holds the relay's and the projections' leases; the returned function stops it.
+ */
+async function startWorkerProcess(stack: PlanningStack): Promise<() => Promise<void>> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./worker-process.js', import.meta.url))], {
+    env: { ...process.env, WORKER_DATABASE_URL: stack.databaseUrl, WORKER_SUBJECT_PREFIX: stack.subjectPrefix },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.pid !== undefined) setPriority(child.pid, WORKER_NICE);
+  const ready = await Promise.race([
+    new Promise<boolean>((resolve) => createInterface({ input: child.stdout! }).once('line', () => resolve(true))),
+    exited.then(() => false),
+  ]);
+  if (!ready) throw new Error(`the worker process exited before it was ready (code ${child.exitCode})`);
+  return async () => {
+    child.kill('SIGINT');
+    await exited;
+  };
+}
+
 /**
  * Runs `measure` with the service's background work stopped (the relay to NATS, both projections), then starts it
  * again and waits until it has caught up with what `measure` appended, so the next figure starts from a service
  * that owes nothing. The store still takes every event: nothing is skipped, only published and projected later.
+ * With `where: 'worker process'`, a worker process runs the background work meanwhile, as `npm start` with
+ * RAILYARD_WORKERS=separate does.
  */
-async function withBackgroundPaused<T>(stack: PlanningStack, measure: () => Promise<T>): Promise<T> {
+async function withBackgroundPaused<T>(
+  stack: PlanningStack,
+  measure: () => Promise<T>,
+  where: 'nowhere' | 'worker process' = 'nowhere',
+): Promise<T> {
   const background = [stack.relay, stack.releaseList, stack.boards];
   await Promise.all(background.map((part) => part.stop()));
   let result: T;
   try {
-    result = await measure();
+    const stopWorker = where === 'worker process' ? await startWorkerProcess(stack) : undefined;
+    try {
+      result = await measure();
+    } finally {
+      await stopWorker?.();
+    }
   } finally {
     for (const part of background) await part.start();
   }
@@ -84,6 +124,11 @@ export async function measureHttpCommands(
     const latency = await paced(command, { rate: halfRate, durationMs: timing.latencyMs, warmupMs: timing.warmupMs });
     failIfErrors('POST /releases at half load', latency);
     const paused = await withBackgroundPaused(stack, () => alternateBestOf(timing.rounds, [loop(withOne(command))]));
+    const split = await withBackgroundPaused(
+      stack,
+      () => alternateBestOf(timing.rounds, [loop(withOne(command))]),
+      'worker process',
+    );
     const c = timing.concurrency;
     return {
       halfRate,
@@ -114,6 +159,16 @@ export async function measureHttpCommands(
         ),
         {
           ...ratioFigure(`    the same, relay and projections paused`, paused[0]!.rate, 'req/s', append!.rate, 0),
+          target: null,
+        },
+        {
+          ...ratioFigure(
+            `    the same, relay and projections in a worker process (nice ${WORKER_NICE})`,
+            split[0]!.rate,
+            'req/s',
+            append!.rate,
+            0,
+          ),
           target: null,
         },
       ],

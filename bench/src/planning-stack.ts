@@ -19,6 +19,9 @@ export interface PlanningStack {
   db: AnyDb;
   /** `Authorization` header of a release manager. */
   authorization: string;
+  /** Where it runs, for a worker process started beside it. */
+  databaseUrl: string;
+  subjectPrefix: string;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,8 @@ export async function startPlanningStack(options: {
       relay: runtime.relay!,
       db: runtime.db,
       authorization: `Bearer ${token}`,
+      databaseUrl: options.databaseUrl,
+      subjectPrefix: options.subjectPrefix,
       close,
     };
   } catch (err) {

@@ -3,7 +3,12 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { ServiceName } from '@railyard/contracts';
 import { type EventStore, type PostgresEventStore, startSealer } from '@railyard/eventstore';
 import { createRelay, ensureMessagingSchema, type Relay } from '@railyard/messaging';
-import { createProjectionRunner, type ProjectionOptions, type ProjectionRunner } from '@railyard/readmodels';
+import {
+  createProjectionRunner,
+  ensureCheckpointTable,
+  type ProjectionOptions,
+  type ProjectionRunner,
+} from '@railyard/readmodels';
 import type pg from 'pg';
 import type { Logger } from './logging.js';
 import { observedGauge, observedGaugeSeries } from './metrics.js';
@@ -45,6 +50,19 @@ export async function startServiceRelay(
   closers.add('relay', () => relay.stop());
   observedGauge('railyard_relay_lag_events', 'Events in the store not yet published to NATS', () => relay.lag());
   return relay;
+}
+
+/**
+ * A projection runner that is never started, for a `web` process: its position and `waitFor` follow the checkpoint
+ * the worker holding the projection commits (read from the table), so read-your-writes waits work from any process.
+ */
+export async function createServiceProjection(
+  projection: Omit<ProjectionOptions, 'logger'>,
+  logger: Logger,
+): Promise<ProjectionRunner> {
+  // The table its position is read from, in case this process starts before any worker has.
+  await ensureCheckpointTable(projection.db, projection.schema);
+  return createProjectionRunner({ ...projection, logger });
 }
 
 /** Starts a projection runner, registers its stop and its series of `railyard_projection_lag_events`. */

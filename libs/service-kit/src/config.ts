@@ -98,6 +98,12 @@ export const baseConfigSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated NATS tokens')
     .default('railyard'),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * What this process runs (see ServiceRole): `all` (the default: the HTTP API and the background work), `web`
+   * (the HTTP API only: no relay, projections, durable consumers or sealer) or `worker` (everything, for a process
+   * beside web ones that takes the background work's leases; it serves HTTP too, for health and metrics).
+   */
+  RAILYARD_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   // Requests per principal (per IP when unauthenticated) per window, per replica; 0 turns the limit off.
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(6000),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),

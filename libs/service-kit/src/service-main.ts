@@ -17,6 +17,16 @@ import { startTelemetry } from './telemetry.js';
  * What every service runtime takes, from main() or from a test fixture: the infrastructure (owned by the caller,
  * never closed by the runtime) and the kit's settings. Each service's runtime options extend it with its own.
  */
+/**
+ * What a service process runs. `all`: the HTTP API and the background work (the relay to NATS, the projections,
+ * the durable consumers, the sealer), each single-active under its lease across replicas. `web`: the HTTP API only;
+ * it appends and reads, and leaves the background work to a `worker` (or an `all`) process on the same database,
+ * which hears its appends through the append notices on NATS. `worker` runs what `all` runs; the name says that no
+ * traffic is routed to it. Scheduled jobs that a service starts among its own parts run in every role, single-active
+ * under their leases.
+ */
+export type ServiceRole = 'all' | 'web' | 'worker';
+
 export interface ServiceRuntimeBase {
   store: EventStore;
   /** The service's database: read models, relay checkpoint, inbox. Owned by the caller. */
@@ -36,6 +46,8 @@ export interface ServiceRuntimeBase {
   readiness?: Record<string, ReadinessCheck>;
   /** The clock every command reads: tests move it instead of sleeping. */
   now?: () => Date;
+  /** What this process runs (default `all`): `web` leaves the relay, projections, consumers and sealer to a worker. */
+  role?: ServiceRole;
 }
 
 /** What main() needs of a started runtime: the app to listen with, and how to stop what it started. */
@@ -60,6 +72,7 @@ export function runtimeBaseOf(config: ServiceConfig, infra: ServiceInfrastructur
     logger,
     sealIntervalMs: config.SEAL_INTERVAL_MS,
     readiness: infra.readiness,
+    role: config.RAILYARD_ROLE,
   };
 }
 

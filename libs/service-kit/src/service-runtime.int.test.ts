@@ -3,6 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { consumerName, deadLetterSubject, streamName, subjectFilter } from '@railyard/contracts';
 import { createPostgresEventStore, type PostgresEventStore, watchPoolErrors } from '@railyard/eventstore';
 import { createConsumer, ensureBusStreams } from '@railyard/messaging';
+import { type AnyTransaction, createDb } from '@railyard/readmodels';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -11,13 +12,13 @@ import {
   toAppend,
   waitFor,
 } from '@railyard/testing';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { createLogger } from './logging.js';
 import { poolStarvedAtStart } from './service-main.js';
-import { startServiceRuntime } from './service-runtime.js';
+import { type AppKit, startServiceRuntime } from './service-runtime.js';
 
 interface SeenDb {
   'planning.seen': { event_id: string };
@@ -141,6 +142,80 @@ describe('startServiceRuntime', () => {
     expect(closed).toEqual(['app', 'second part', 'first part']);
     expect(runtime.projections.seen.status().state).toBe('stopped');
     expect(runtime.consumers[0]!.status().state).toBe('stopped');
+  });
+
+  it('runs no background work in a web process, and its read-your-writes waits follow the worker', async () => {
+    const seenMigrations = {
+      '0001_seen': {
+        up: async (db: Kysely<unknown>) => {
+          await db.schema
+            .createTable('seen')
+            .ifNotExists()
+            .addColumn('event_id', 'uuid', (c) => c.primaryKey())
+            .execute();
+        },
+      },
+    };
+    const consumersAskedBy: string[] = [];
+    const options = (role: 'web' | 'worker') => ({
+      ...base(),
+      role,
+      nats: nc,
+      subjectPrefix: bus.prefix,
+      busStream: bus.stream,
+      migrations: seenMigrations,
+      projections: {
+        seen: {
+          name: 'seen-by-role',
+          schema: 'planning',
+          filter: { categories: ['release'] },
+          project: async (trx: AnyTransaction, event: { id: string }) => {
+            await sql`INSERT INTO planning.seen (event_id) VALUES (${event.id}) ON CONFLICT DO NOTHING`.execute(trx);
+          },
+        },
+      },
+      consumers: () => {
+        consumersAskedBy.push(role);
+        return [];
+      },
+      buildApp: async ({ kit }: { kit: AppKit }) => buildApp({ ...kit, serviceName: 'planning', version: 'test' }),
+    });
+    const seen = async (id: string) =>
+      (
+        await sql<{ n: number }>`SELECT count(*)::int AS n FROM planning.seen WHERE event_id = ${id}`.execute(
+          createDb(pool),
+        )
+      ).rows[0]!.n;
+
+    const web = await startServiceRuntime<SeenDb, 'seen'>(options('web'));
+    let worker: Awaited<ReturnType<typeof startServiceRuntime<SeenDb, 'seen'>>> | undefined;
+    try {
+      expect(web.relay).toBeUndefined();
+      expect(web.consumers).toEqual([]);
+      expect(consumersAskedBy).toEqual([]);
+      expect(web.projections.seen.status().state).toBe('stopped');
+      const first = await store.append(
+        streamName('release', '0193a0b0-0000-7000-8000-000000000002'),
+        [toAppend({ type: 'ReleaseProbed', data: {} })],
+        'noStream',
+      );
+      const firstId = (await store.readStream(streamName('release', '0193a0b0-0000-7000-8000-000000000002')))[0]!.id;
+      // Nothing projects it while only the web process runs (a running projection here takes ~20 ms).
+      await expect(web.projections.seen.waitFor(first.lastPosition, 500)).rejects.toThrow(/did not reach/);
+      expect(await seen(firstId)).toBe(0);
+      expect((await web.app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
+
+      worker = await startServiceRuntime<SeenDb, 'seen'>(options('worker'));
+      expect(worker.relay).toBeDefined();
+      expect(consumersAskedBy).toEqual(['worker']);
+      // The web process's wait follows the checkpoint the worker commits.
+      expect(await web.projections.seen.waitFor(first.lastPosition, 5000)).toBeGreaterThanOrEqual(first.lastPosition);
+      expect(await seen(firstId)).toBe(1);
+      expect(worker.projections.seen.isActive()).toBe(true);
+    } finally {
+      await worker?.close();
+      await web.close();
+    }
   });
 
   it('stops what it started when a later step fails, and rethrows', async () => {

@@ -15,7 +15,7 @@ import type pg from 'pg';
 import type { App } from './app.js';
 import { linkAppendWakeups } from './append-wakeups.js';
 import type { AuthConfig } from './auth.js';
-import { startServiceProjection, startServiceRelay, startStoreUpkeep } from './backbone.js';
+import { createServiceProjection, startServiceProjection, startServiceRelay, startStoreUpkeep } from './backbone.js';
 import type { ReadinessCheck } from './health.js';
 import type { Logger } from './logging.js';
 import { observedGaugeSeries } from './metrics.js';
@@ -35,8 +35,13 @@ export interface RuntimeContext<Db, P extends string> {
   db: Kysely<Db>;
   logger: Logger;
   now: () => Date;
-  /** The running projections, by the keys given in `projections`. */
+  /**
+   * The projections, by the keys given in `projections`: running (single-active under their leases), or in a `web`
+   * process never started, where their position and `waitFor` follow the checkpoint a worker commits.
+   */
   projections: Record<P, ProjectionRunner>;
+  /** Whether this process runs the background work (role `all` or `worker`), for parts that should follow it. */
+  background: boolean;
   /** Registers something to stop when the runtime closes; closes run newest first. */
   onClose(name: string, close: () => Promise<unknown> | unknown): void;
 }
@@ -108,6 +113,9 @@ export async function startServiceRuntime<Db, P extends string = never, Parts = 
   options: ServiceRuntimeOptions<Db, P, Parts>,
 ): Promise<ServiceRuntime<Db, P, Parts>> {
   const { service, store, pool, logger } = options;
+  const role = options.role ?? 'all';
+  // A web process appends and answers; the relay, projections, consumers and sealer run in a worker.
+  const background = role !== 'web';
   const closers = createClosers(logger);
   const close = () => closers.close();
   try {
@@ -126,13 +134,16 @@ export async function startServiceRuntime<Db, P extends string = never, Parts = 
       // appends made by the others (replicas, other services) at once instead of at their next poll.
       closers.add('append wake-ups', linkAppendWakeups(store, options.nats, { subjectPrefix }));
     }
-    const relay = options.nats
-      ? await startServiceRelay({ store, pool, nats: options.nats, service, subjectPrefix }, logger, closers)
-      : undefined;
+    const relay =
+      options.nats && background
+        ? await startServiceRelay({ store, pool, nats: options.nats, service, subjectPrefix }, logger, closers)
+        : undefined;
 
     const projections = {} as Record<P, ProjectionRunner>;
     for (const [key, projection] of Object.entries(options.projections ?? {}) as [P, ServiceProjection][]) {
-      projections[key] = await startServiceProjection({ ...projection, store, db }, logger, closers);
+      projections[key] = background
+        ? await startServiceProjection({ ...projection, store, db }, logger, closers)
+        : await createServiceProjection({ ...projection, store, db }, logger);
     }
 
     const ctx: RuntimeContext<Db, P> = {
@@ -143,12 +154,13 @@ export async function startServiceRuntime<Db, P extends string = never, Parts = 
       logger,
       now: options.now ?? (() => new Date()),
       projections,
+      background,
       onClose: (name, stop) => closers.add(name, stop),
     };
     const parts = (options.parts ? await options.parts(ctx) : undefined) as Parts;
 
     const consumers: DurableConsumer[] = [];
-    if (options.nats && options.consumers) {
+    if (options.nats && options.consumers && background) {
       const bus: ServiceBus = {
         nats: options.nats,
         js: jetstream(options.nats),
@@ -170,7 +182,13 @@ export async function startServiceRuntime<Db, P extends string = never, Parts = 
       }
     }
 
-    startStoreUpkeep(store, { sealIntervalMs: options.sealIntervalMs }, logger, closers);
+    startStoreUpkeep(store, { sealIntervalMs: background ? options.sealIntervalMs : false }, logger, closers);
+    if (!background) {
+      logger.info(
+        { role },
+        'web process: the relay, projections, durable consumers and sealer are left to a worker on this database',
+      );
+    }
 
     const kit: AppKit = {
       auth: options.auth,

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { isEntryPoint } from './entry-point.js';
-import { discoverServices } from './launcher/discover-services.js';
+import { discoverServices, processesOf, workerPlacementOf } from './launcher/discover-services.js';
 import { ensureDatabase } from './launcher/ensure-database.js';
 import { launchEnv } from './launcher/launch-env.js';
 import { superviseServices } from './launcher/supervisor.js';
@@ -25,6 +25,14 @@ export async function start(): Promise<number> {
   }
   for (const warning of prepared.warnings) log(`WARNING: ${warning}`);
 
+  let workers: ReturnType<typeof workerPlacementOf>;
+  try {
+    workers = workerPlacementOf(prepared.env);
+  } catch (error) {
+    log((error as Error).message);
+    return 1;
+  }
+
   const services = discoverServices(REPO_ROOT);
   if (services.length === 0) {
     log('no built service found (services/*/dist/main.js); run `npm run build` first');
@@ -39,8 +47,12 @@ export async function start(): Promise<number> {
     return 1;
   }
 
-  log(`starting ${services.map((s) => s.name).join(', ')}`);
-  const supervisor = superviseServices(services, {
+  const processes = processesOf(services, workers.placement, workers.nice);
+  log(
+    `starting ${processes.map((s) => s.name).join(', ')}` +
+      (workers.placement === 'separate' ? ` (workers at nice ${workers.nice})` : ''),
+  );
+  const supervisor = superviseServices(processes, {
     env: prepared.env,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { testPostgres, uniqueSuffix } from '@railyard/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { discoverServices } from './discover-services.js';
+import { DEFAULT_WORKER_NICE, discoverServices, processesOf, workerPlacementOf } from './discover-services.js';
 import { ensureDatabase } from './ensure-database.js';
 import { DEV_AUTH_SECRET, launchEnv, serviceEnv } from './launch-env.js';
 import { createLinePrefixer, servicePrefix } from './line-prefixer.js';
@@ -130,5 +130,41 @@ describe('serviceEnv', () => {
     expect(serviceEnv('artifact', env)).toBe(env);
     expect(serviceEnv('deploy-agent', { DEPLOY_AGENT_PORT: '7' }).PORT).toBe('7');
     expect(serviceEnv('planning', { PLANNING_PORT: ' ', PORT: '9' }).PORT).toBe('9');
+  });
+});
+
+describe('worker placement', () => {
+  const planning = { name: 'planning', dir: '/srv/planning', main: '/srv/planning/dist/main.js' };
+
+  it('runs one process per service by default', () => {
+    expect(workerPlacementOf({})).toEqual({ placement: 'inline', nice: DEFAULT_WORKER_NICE });
+    expect(processesOf([planning], 'inline', 10)).toEqual([planning]);
+  });
+
+  it('separates each service into a web process on its port and a niced worker on its own', () => {
+    const placement = workerPlacementOf({ RAILYARD_WORKERS: 'separate', RAILYARD_WORKER_NICE: '15' });
+    expect(placement).toEqual({ placement: 'separate', nice: 15 });
+    const [web, worker] = processesOf([planning], placement.placement, placement.nice);
+    expect(web).toEqual({ ...planning, env: { RAILYARD_ROLE: 'web' } });
+    expect(worker).toEqual({
+      ...planning,
+      name: 'planning-worker',
+      env: { RAILYARD_ROLE: 'worker', PORT: '0' },
+      nice: 15,
+    });
+    // The worker's port comes from <NAME>_WORKER_PORT, through the same rule as a service's.
+    expect(serviceEnv(worker!.name, { ...worker!.env, PLANNING_WORKER_PORT: '4201' }).PORT).toBe('4201');
+    expect(serviceEnv(worker!.name, { ...worker!.env, PLANNING_PORT: '5101' }).PORT).toBe('0');
+  });
+
+  it('refuses a placement or a niceness it does not know, naming the variable', () => {
+    expect(() => workerPlacementOf({ RAILYARD_WORKERS: 'split' })).toThrow(
+      /RAILYARD_WORKERS must be inline or separate/,
+    );
+    for (const nice of ['-1', '20', '2.5', 'low']) {
+      expect(() => workerPlacementOf({ RAILYARD_WORKER_NICE: nice })).toThrow(
+        /RAILYARD_WORKER_NICE must be an integer/,
+      );
+    }
   });
 });

@@ -76,6 +76,32 @@ describe('superviseServices', () => {
     expect(c.logs.join('\n')).toMatch(/delta exited unexpectedly \(code 3\)/);
   });
 
+  it('starts each process with its own variables and niceness', async () => {
+    const c = capture();
+    // The launcher renices a process right after spawning it, so each reads its niceness (field 19 of
+    // /proc/self/stat) until it is not 0, or for a second, and prints what it found.
+    const script = `
+      const { readFileSync } = require('node:fs');
+      const niceness = () => { const s = readFileSync('/proc/self/stat', 'utf8'); return s.slice(s.lastIndexOf(')') + 2).split(' ')[16]; };
+      const since = Date.now();
+      const report = () => {
+        const n = niceness();
+        if (n === '0' && Date.now() - since < 1000) return setTimeout(report, 10);
+        console.log('role=' + process.env.RAILYARD_ROLE + ' nice=' + n + ' mark=' + process.env.MARK);
+      };
+      report();
+      ${POLITE}`;
+    const web = { ...fakeService('zeta', script), env: { RAILYARD_ROLE: 'web' } };
+    const worker = { ...fakeService('zeta-worker', script), env: { RAILYARD_ROLE: 'worker' }, nice: 7 };
+    const sup = superviseServices([web, worker], c.options);
+    await until('both processes to report', () => c.out.join('').split('role=').length === 3);
+    sup.stop();
+    expect(await sup.done).toBe(0);
+    const out = c.out.join('');
+    expect(out).toContain('[zeta]        role=web nice=0 mark=x1\n');
+    expect(out).toContain('[zeta-worker] role=worker nice=7 mark=x1\n');
+  });
+
   it('kills a service that ignores SIGTERM after the grace period', async () => {
     const c = capture();
     const sup = superviseServices([fakeService('epsilon', STUBBORN)], { ...c.options, graceMs: 200 });

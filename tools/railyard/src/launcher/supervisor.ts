@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import type { ServiceEntry } from './discover-services.js';
 import { serviceEnv } from './launch-env.js';
 import { createLinePrefixer, servicePrefix } from './line-prefixer.js';
@@ -57,13 +58,20 @@ export function superviseServices(services: readonly ServiceEntry[], options: Su
     const prefix = servicePrefix(service.name, width);
     const child = spawn(process.execPath, [service.main], {
       cwd: service.dir,
-      env: serviceEnv(service.name, options.env),
+      env: serviceEnv(service.name, { ...options.env, ...service.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: a Ctrl-C in the terminal reaches only the launcher, which forwards one SIGTERM.
       // Otherwise the service would get the terminal's SIGINT and then ours, and take the second as "force".
       detached: true,
     });
     running.set(service.name, child);
+    if (service.nice && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, service.nice);
+      } catch (error) {
+        options.log(`${service.name}: could not set its niceness to ${service.nice}: ${(error as Error).message}`);
+      }
+    }
     const out = createLinePrefixer(prefix, options.stdout);
     const err = createLinePrefixer(prefix, options.stderr);
     child.stdout?.on('data', (chunk: Buffer) => out.write(chunk));
