@@ -28,6 +28,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schema, { DATABASE_POOL_MAX: '1' })).toThrow(/DATABASE_POOL_MAX/);
   });
 
+  it('runs everything in one process unless RAILYARD_ROLE says web or worker', () => {
+    expect(loadConfig(schema, {}).RAILYARD_ROLE).toBe('all');
+    expect(loadConfig(schema, { RAILYARD_ROLE: 'web' }).RAILYARD_ROLE).toBe('web');
+    expect(loadConfig(schema, { RAILYARD_ROLE: 'worker' }).RAILYARD_ROLE).toBe('worker');
+    expect(() => loadConfig(schema, { RAILYARD_ROLE: 'both' })).toThrow(/RAILYARD_ROLE/);
+  });
+
   it('parses values, treating empty variables as unset', () => {
     const config = loadConfig(schema, {
       PORT: '5000',
