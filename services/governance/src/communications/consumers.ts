@@ -24,9 +24,9 @@ export interface CommunicationConsumerDeps {
 
 /**
  * The communications' durable consumers (G7): rollback notices from orchestration's deployments, incident notices
- * from governance's own incidents, and the delivery of every queued notice to the webhook. The first two catch up
- * from the store when new; the delivery starts at the bus (a notice queued before it existed is still delivered:
- * `NoticeQueued` is on the bus for days, and the store keeps it for good).
+ * from governance's own incidents, and the delivery of every queued notice to the webhook. A new one starts at what
+ * the bus still holds (recent days), so a first start never re-announces years of rollbacks and incidents; once it
+ * has a position, falling behind the bus makes it catch up from the store, so nothing after that is missed.
  */
 export function createCommunicationConsumers(deps: CommunicationConsumerDeps): DurableConsumer[] {
   const consumer = (
