@@ -14,10 +14,6 @@ import { runService } from './shutdown.js';
 import { startTelemetry } from './telemetry.js';
 
 /**
- * What every service runtime takes, from main() or from a test fixture: the infrastructure (owned by the caller,
- * never closed by the runtime) and the kit's settings. Each service's runtime options extend it with its own.
- */
-/**
  * What a service process runs. `all`: the HTTP API and the background work (the relay to NATS, the projections,
  * the durable consumers, the sealer), each single-active under its lease across replicas. `web`: the HTTP API only;
  * it appends and reads, and leaves the background work to a `worker` (or an `all`) process on the same database,
@@ -27,6 +23,10 @@ import { startTelemetry } from './telemetry.js';
  */
 export type ServiceRole = 'all' | 'web' | 'worker';
 
+/**
+ * What every service runtime takes, from main() or from a test fixture: the infrastructure (owned by the caller,
+ * never closed by the runtime) and the kit's settings. Each service's runtime options extend it with its own.
+ */
 export interface ServiceRuntimeBase {
   store: EventStore;
   /** The service's database: read models, relay checkpoint, inbox. Owned by the caller. */

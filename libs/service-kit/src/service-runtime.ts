@@ -40,8 +40,6 @@ export interface RuntimeContext<Db, P extends string> {
    * process never started, where their position and `waitFor` follow the checkpoint a worker commits.
    */
   projections: Record<P, ProjectionRunner>;
-  /** Whether this process runs the background work (role `all` or `worker`), for parts that should follow it. */
-  background: boolean;
   /** Registers something to stop when the runtime closes; closes run newest first. */
   onClose(name: string, close: () => Promise<unknown> | unknown): void;
 }
@@ -154,7 +152,6 @@ export async function startServiceRuntime<Db, P extends string = never, Parts = 
       logger,
       now: options.now ?? (() => new Date()),
       projections,
-      background,
       onClose: (name, stop) => closers.add(name, stop),
     };
     const parts = (options.parts ? await options.parts(ctx) : undefined) as Parts;

@@ -17,21 +17,15 @@ const log = (line: string) => process.stderr.write(`[railyard] ${line}\n`);
  */
 export async function start(): Promise<number> {
   let prepared: ReturnType<typeof launchEnv>;
-  try {
-    prepared = launchEnv(process.env);
-  } catch (error) {
-    log((error as Error).message);
-    return 1;
-  }
-  for (const warning of prepared.warnings) log(`WARNING: ${warning}`);
-
   let workers: ReturnType<typeof workerPlacementOf>;
   try {
+    prepared = launchEnv(process.env);
     workers = workerPlacementOf(prepared.env);
   } catch (error) {
     log((error as Error).message);
     return 1;
   }
+  for (const warning of prepared.warnings) log(`WARNING: ${warning}`);
 
   const services = discoverServices(REPO_ROOT);
   if (services.length === 0) {
